@@ -1,0 +1,72 @@
+import { cdk, javascript } from 'projen';
+
+/** The projen minor line we build against and pin in generated repos. */
+const PROJEN_VERSION = '0.103.25';
+
+const project = new cdk.JsiiProject({
+  name: 'projen-go-service',
+  description:
+    'A projen project type for Go services: a static Go binary in a multi-stage Dockerfile on scratch or distroless, ' +
+    'with docker-compose.yml, .dockerignore and Makefile generated from typed constructs and kept in sync.',
+  keywords: ['projen', 'projen-project-type', 'go', 'golang', 'docker', 'distroless', 'scratch'],
+  author: 'projen-go-service developers',
+  authorAddress: 'dev@example.com',
+  repositoryUrl: 'https://github.com/example/projen-go-service.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.0.0'],
+  devDeps: [
+    `projen@${PROJEN_VERSION}`,
+    'constructs@^10.0.0',
+    'ajv@^8',
+    'ajv-formats@^3',
+    'dockerfile-ast@^0.7',
+    'dockerfile-utils@^0.16',
+    '@balena/dockerignore@^1',
+    'fast-check@^4',
+    'tsx@^4',
+  ],
+  bundledDeps: ['yaml@^2.9.1', 'ts-morph@^28'],
+
+  // no GitHub here: CI is .ci/run on a clean clone
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: true,
+
+  jestOptions: {
+    jestVersion: '^30',
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 20 * 60_000,
+      // the e2e tests share one packed tarball and one generated repo, made once
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      maxWorkers: 2,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+  },
+  gitignore: ['/benchmarks/work/', '/.tmp/'],
+  npmIgnoreOptions: { ignorePatterns: ['/benchmarks/', '/examples/', '/.ci/', '/scripts/'] },
+});
+
+// the README's first command: pack this package, scaffold a sample service from it and build it
+project.addTask('demo', {
+  description: 'Pack this package, scaffold a sample Go service from it with `projen new --from`, build and test it',
+  exec: 'tsx scripts/demo.ts',
+});
+
+// figures, never assertions: not part of the test suite
+project.addTask('bench', {
+  description: 'Benchmarks: image size, rebuild speed against the conventional Dockerfile, synthesis speed',
+  exec: 'tsx benchmarks/run.ts',
+});
+
+project.synth();
