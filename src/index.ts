@@ -1,5 +1,18 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export { GoServiceProject, GoServiceProjectOptions } from './go-service-project';
+export { GoService, GoServiceOptions } from './go-service';
+export {
+  RuntimeStage, DistrolessVariant, Libc,
+  ScratchRuntimeOptions, DistrolessRuntimeOptions, AlpineRuntimeOptions, CustomRuntimeOptions,
+} from './runtime-stage';
+export { CertsLayer, CertsSource } from './certs-layer';
+export { TzLayer, TzLayerOptions, TzSource } from './tz-layer';
+export {
+  Instruction, RunMount, RunOptions, CopyOptions, CacheMountOptions, SecretMountOptions,
+  HealthCheckInstructionOptions,
+} from './dockerfile/instruction';
+export { Dockerfile, StagePosition } from './files/dockerfile';
+export { ComposeFile } from './files/compose';
+export { DockerIgnore } from './files/dockerignore';
+export { GoMakefile, MakeTarget } from './files/makefile';
+export { GoMod } from './files/go-mod';
+export { Addon, AddonSecret } from './addons/addon';

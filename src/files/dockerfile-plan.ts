@@ -1,0 +1,234 @@
+import { CertsSource } from '../certs-layer';
+import { Instruction, RunMount } from '../dockerfile/instruction';
+import { Stage } from '../dockerfile/stage';
+import type { GoService } from '../go-service';
+import { HEALTH_CHECK_TIMING, ZONEINFO_PATH } from '../private/constants';
+import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
+import { formatImageRef } from '../private/image-ref';
+import type { BuildModel } from '../private/model';
+import { RuntimeStage } from '../runtime-stage';
+import { TzSource } from '../tz-layer';
+
+/** The build args that carry the machine's Go module settings into the builder. */
+export const GO_ENV_ARGS = ['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS'];
+
+const MOD_CACHE = RunMount.cache('/go/pkg/mod');
+const BUILD_CACHE = RunMount.cache('/root/.cache/go-build');
+const ROOTFS = '/rootfs';
+
+/** A toolchain flavour: pure Go (cross-compiles from the build platform) or cgo (gcc, target platform). */
+interface Flavour {
+  readonly deps: string;
+  readonly builder: string;
+  readonly image: string;
+  readonly platform?: string;
+  readonly comment: string;
+}
+
+function flavours(model: BuildModel): { pure: Flavour; cgo: Flavour } {
+  return {
+    pure: {
+      deps: 'deps',
+      builder: 'builder',
+      image: model.builderImage(false),
+      platform: '$BUILDPLATFORM',
+      comment: 'Pure Go: runs on the build platform and cross-compiles for the target.',
+    },
+    cgo: {
+      deps: 'deps-cgo',
+      builder: 'builder-cgo',
+      image: model.builderImage(true),
+      comment: 'cgo: gcc and glibc (Debian); runs on the target platform.',
+    },
+  };
+}
+
+/** Every stage of the Dockerfile, in order. The default service's image is the last stage. */
+export function dockerfileStages(model: BuildModel): Stage[] {
+  const services = model.services;
+  const { pure, cgo } = flavours(model);
+  const stages: Stage[] = [];
+  const used = [pure, cgo].filter((f) => services.some((s) => s.cgo === (f === cgo)));
+  for (const f of used) {
+    stages.push(depsStage(f), builderStage(f));
+  }
+  for (const s of services) {
+    stages.push(buildStage(s, s.cgo ? cgo : pure));
+  }
+  // the default service last, so a plain `docker build .` builds it
+  const ordered = [...services.slice(1), ...services.slice(0, 1)];
+  for (const s of ordered) {
+    stages.push(debugStage(model, s), runtimeStage(model, s));
+  }
+  return stages.map((st) => withAdditions(model, st));
+}
+
+function withAdditions(model: BuildModel, stage: Stage): Stage {
+  const add = model._stageAdditions(stage.name);
+  if (add.start.length === 0 && add.end.length === 0) {
+    return stage;
+  }
+  return { ...stage, instructions: [...add.start, ...stage.instructions, ...add.end] };
+}
+
+function depsStage(f: Flavour): Stage {
+  return {
+    name: f.deps,
+    from: f.image,
+    platform: f.platform,
+    comment: `${f.comment}\nModules first, in their own layer: it is rebuilt only when go.mod or go.sum change.`,
+    instructions: [
+      Instruction.workdir('/src'),
+      ...GO_ENV_ARGS.map((a) => Instruction.arg(a)),
+      Instruction.copy(['go.mod', 'go.sum*'], './'),
+      Instruction.run('go mod download', { mounts: [MOD_CACHE] }),
+    ],
+  };
+}
+
+function builderStage(f: Flavour): Stage {
+  return {
+    name: f.builder,
+    from: f.deps,
+    comment: 'The source, as far as .dockerignore lets it in.',
+    instructions: [Instruction.copy(['.'], '.')],
+  };
+}
+
+function buildStage(s: GoService, f: Flavour): Stage {
+  const ref = (name: string) => `\${${name}}`;
+  const env = [cgoEnv(s), 'GOOS="$TARGETOS"', 'GOARCH="$TARGETARCH"'];
+  if (!s.cgo) {
+    env.push('GOARM="${TARGETVARIANT#v}"');
+  }
+  const output = `${ROOTFS}${s.binaryPath}`;
+  const build = goBuildCommand(s, ref, output);
+  return {
+    name: `build-${s.name}`,
+    from: f.builder,
+    comment: `Service ${s.name}: the binary and everything its image adds, assembled under ${ROOTFS}.`,
+    instructions: [
+      Instruction.arg('TARGETOS'),
+      Instruction.arg('TARGETARCH'),
+      ...(s.cgo ? [] : [Instruction.arg('TARGETVARIANT')]),
+      Instruction.arg('VERSION', STAMP_DEFAULTS.VERSION),
+      Instruction.arg('COMMIT', STAMP_DEFAULTS.COMMIT),
+      Instruction.arg('DATE', STAMP_DEFAULTS.DATE),
+      Instruction.run([env.join(' '), ...build].join('\n'), { mounts: [MOD_CACHE, BUILD_CACHE] }),
+      Instruction.arg('SOURCE_DATE_EPOCH', STAMP_DEFAULTS.SOURCE_DATE_EPOCH),
+      Instruction.run(rootfsCommands(s).join('\n&& '), {}),
+    ],
+  };
+}
+
+/** Shell commands that assemble the rest of the image root, then give every path the commit time. */
+function rootfsCommands(s: GoService): string[] {
+  const dirs: string[] = [];
+  const steps: string[] = [];
+  if (s.certsSource === CertsSource.BUILDER) {
+    dirs.push(`${ROOTFS}/etc/ssl/certs`);
+    steps.push(`cp /etc/ssl/certs/ca-certificates.crt ${ROOTFS}/etc/ssl/certs/ca-certificates.crt`);
+  }
+  if (s.tzSource === TzSource.ZONEINFO_ZIP) {
+    const dir = ZONEINFO_PATH.slice(0, ZONEINFO_PATH.lastIndexOf('/'));
+    dirs.push(`${ROOTFS}${dir}`);
+    steps.push(`cp "$(go env GOROOT)/lib/time/zoneinfo.zip" ${ROOTFS}${ZONEINFO_PATH}`);
+  }
+  if (s.writableTmp && s.runtime.isScratch) {
+    dirs.push(`${ROOTFS}/tmp`);
+    steps.push(`chmod 1777 ${ROOTFS}/tmp`);
+  }
+  if (s.userName) {
+    const [uid, gid] = s.user.split(':');
+    dirs.push(`${ROOTFS}/etc`);
+    steps.push(`printf '${s.userName}:x:${uid}:${gid}::/nonexistent:/sbin/nologin\\n' > ${ROOTFS}/etc/passwd`);
+    steps.push(`printf '${s.userName}:x:${gid}:\\n' > ${ROOTFS}/etc/group`);
+  }
+  if (s.configFiles.length > 0) {
+    dirs.push(`${ROOTFS}${s.configDir}`);
+    for (const file of s.configFiles) {
+      const base = file.split('/').pop();
+      steps.push(`install -m 0444 ${file} ${ROOTFS}${s.configDir}/${base}`);
+    }
+  }
+  const mkdir = dirs.length ? [`mkdir -p ${[...new Set(dirs)].join(' ')}`] : [];
+  return [...mkdir, ...steps, `find ${ROOTFS} -exec touch -h -d "@\${SOURCE_DATE_EPOCH}" {} +`];
+}
+
+/** Packages the runtime's package manager installs for this service (Alpine). */
+function packagesFor(s: GoService): string[] {
+  const pkgs: string[] = [];
+  if (s.certsSource === CertsSource.PACKAGE) pkgs.push('ca-certificates');
+  if (s.tzSource === TzSource.PACKAGE) pkgs.push('tzdata');
+  return pkgs;
+}
+
+/** The instructions of the service's final image after its FROM line. */
+function imageInstructions(model: BuildModel, s: GoService): Instruction[] {
+  const out: Instruction[] = [];
+  const pkgs = packagesFor(s);
+  const install = s.runtime._installCommand;
+  if (pkgs.length > 0 && install) {
+    out.push(Instruction.run(`${install} ${pkgs.join(' ')}`));
+  }
+  out.push(Instruction.copy([`${ROOTFS}/`], '/', { from: `build-${s.name}` }));
+  out.push(Instruction.env('PORT', String(s.port)));
+  if (s.tz.defaultZone) {
+    out.push(Instruction.env('TZ', s.tz.defaultZone));
+  }
+  if (s.tzSource === TzSource.ZONEINFO_ZIP) {
+    out.push(Instruction.env('ZONEINFO', ZONEINFO_PATH));
+  }
+  out.push(
+    Instruction.arg('VERSION', STAMP_DEFAULTS.VERSION),
+    Instruction.arg('COMMIT', STAMP_DEFAULTS.COMMIT),
+    Instruction.arg('DATE', STAMP_DEFAULTS.DATE),
+    Instruction.label(model.imageLabels(s)),
+    Instruction.user(s.userName ? `${s.userName}:${s.userName}` : s.user),
+    Instruction.expose(s.port),
+  );
+  if (s.healthCheck) {
+    out.push(Instruction.healthcheck([s.binaryPath, 'healthcheck'], HEALTH_CHECK_TIMING));
+  }
+  out.push(Instruction.entrypoint([s.binaryPath]));
+  return out;
+}
+
+function runtimeStage(model: BuildModel, s: GoService): Stage {
+  const rt = s.runtime;
+  return {
+    name: s.target,
+    from: rt.image ? formatImageRef(rt.image, { mirror: model.registryMirror, digest: rt.digest }) : 'scratch',
+    comment: `The ${s.name} image (${describe(s)}).${s.isDefault ? ' The default target.' : ''}`,
+    instructions: imageInstructions(model, s),
+  };
+}
+
+/** The same image with a shell: the runtime's debug variant, or a static busybox under /busybox. */
+function debugStage(model: BuildModel, s: GoService): Stage {
+  const rt = s.runtime;
+  const debugImage = rt.debugImage ?? rt.image;
+  const needsBusybox = !rt.debugImage && !rt.shell;
+  const instructions = imageInstructions(model, s);
+  if (needsBusybox) {
+    const busyboxFrom = formatImageRef(RuntimeStage.distroless({ nonroot: false }).debugImage!, { mirror: model.registryMirror });
+    instructions.splice(instructions.findIndex((i) => i.keyword === 'COPY') + 1, 0,
+      Instruction.copy(['/busybox/'], '/busybox/', { from: busyboxFrom }),
+      Instruction.env('PATH', '/usr/local/bin:/busybox'));
+  }
+  return {
+    name: s.debugTarget,
+    from: debugImage && !rt.isScratch ? formatImageRef(debugImage, { mirror: model.registryMirror }) : 'scratch',
+    comment: `${s.name} with a shell, for debugging: docker run -it --entrypoint sh <image>.`,
+    instructions,
+  };
+}
+
+function describe(s: GoService): string {
+  const parts = [s.runtime.displayName];
+  parts.push(s.runtime.nonroot ? `user ${s.user.split(':')[0]}` : 'root');
+  parts.push(`CA certificates: ${s.certsSource}`);
+  parts.push(`time zones: ${s.tzSource}`);
+  if (s.cgo) parts.push('cgo');
+  return parts.join(', ');
+}

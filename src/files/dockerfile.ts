@@ -1,0 +1,74 @@
+import { FileBase, IResolver } from 'projen';
+import { dockerfileStages } from './dockerfile-plan';
+import { Instruction } from '../dockerfile/instruction';
+import { renderDockerfile } from '../dockerfile/stage';
+import type { GoServiceProject } from '../go-service-project';
+
+/** Where added instructions go in a stage. */
+export enum StagePosition {
+  /** Right after the FROM line. */
+  START = 'start',
+  /** After the stage's own instructions. */
+  END = 'end',
+}
+
+/**
+ * The generated multi-stage Dockerfile: one dependency stage and one builder per toolchain flavour,
+ * a build stage per service, and per service a final target and a `-debug` target. Rendered from the
+ * model at synthesis.
+ */
+export class Dockerfile extends FileBase {
+  private readonly additions = new Map<string, { start: Instruction[]; end: Instruction[] }>();
+  private readonly model: GoServiceProject;
+
+  constructor(project: GoServiceProject) {
+    super(project, 'Dockerfile', { readonly: true, marker: true });
+    this.model = project;
+  }
+
+  /**
+   * Adds instructions to a named stage (`deps`, `builder`, `build-<service>`, `<service>`,
+   * `<service>-debug`), through the model rather than by patching the output.
+   *
+   * @param stage the stage name
+   * @param instructions what to add
+   * @param position where in the stage
+   */
+  public addInstructions(stage: string, instructions: Instruction[], position: StagePosition = StagePosition.END): void {
+    const entry = this.additions.get(stage) ?? { start: [], end: [] };
+    (position === StagePosition.START ? entry.start : entry.end).push(...instructions);
+    this.additions.set(stage, entry);
+  }
+
+  /**
+   * Stages that instructions were added to.
+   * @internal
+   */
+  public _additionsFor(stage: string): { start: Instruction[]; end: Instruction[] } {
+    return this.additions.get(stage) ?? { start: [], end: [] };
+  }
+
+  /** @internal */
+  public get _addedStages(): string[] {
+    return [...this.additions.keys()];
+  }
+
+  /** The names of all stages, in order. */
+  public get stageNames(): string[] {
+    return dockerfileStages(this.model).map((s) => s.name);
+  }
+
+  protected synthesizeContent(_resolver: IResolver): string | undefined {
+    const stages = dockerfileStages(this.model);
+    const services = this.model.services;
+    const def = services[0];
+    const header: string[] = [];
+    if (this.marker) header.push(this.marker, '');
+    header.push(
+      `Targets: ${services.map((s) => `${s.target}${s === def ? ' (default)' : ''}, ${s.debugTarget}`).join(', ')}.`,
+      `Build with make docker-build, or: docker build --target ${def.target} .`,
+    );
+    const syntax = this.model.dockerfileSyntax ? [`# syntax=${this.model.dockerfileSyntax}`] : [];
+    return [...syntax, renderDockerfile(header, stages)].join('\n');
+  }
+}

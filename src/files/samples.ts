@@ -1,0 +1,269 @@
+import { SampleDir } from 'projen';
+import type { GoService } from '../go-service';
+import { HEALTH_PATH } from '../private/constants';
+
+/**
+ * Sample code for a new service, written once into its main package directory (only when the
+ * directory does not exist yet) and owned by the user afterwards.
+ */
+export function addServiceSamples(service: GoService): void {
+  const dir = service.mainPackage.replace(/^\.\//, '');
+  const files: { [name: string]: string } = {
+    'main.go': mainGo(service),
+    'main_test.go': mainTestGo(),
+  };
+  if (service.cgo) {
+    files['cgo.go'] = CGO_GO;
+    files['nocgo.go'] = NOCGO_GO;
+  }
+  new SampleDir(service.project, dir, { files });
+}
+
+function mainGo(s: GoService): string {
+  return `// Command ${s.name} is an HTTP service. It listens on $PORT (default ${s.port}), answers
+// GET ${HEALTH_PATH}, and shuts down gracefully on SIGTERM and SIGINT.
+//
+// "${s.name} healthcheck" probes the local health endpoint and exits 0 or 1, so images without a
+// shell can still be health-checked. "${s.name} selfcheck" reports what the image provides: the
+// CA bundle (TLS clients), time zones, cgo and the user id.
+//
+// This file was written once by projen-go-service and is yours to change.
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Set at build time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
+var (
+	version = "dev"
+	commit  = "unknown"
+	date    = "unknown"
+)
+
+const defaultPort = "${s.port}"
+
+func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "healthcheck":
+			os.Exit(healthcheck())
+		case "selfcheck":
+			os.Exit(selfcheck())
+		case "version":
+			fmt.Printf("${s.name} %s (commit %s, built %s)\\n", version, commit, date)
+			return
+		}
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	if err := run(logger); err != nil {
+		logger.Error("stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func port() string {
+	if p := os.Getenv("PORT"); p != "" {
+		return p
+	}
+	return defaultPort
+}
+
+// envOrFile returns $NAME, or the contents of the file named by $NAME_FILE: the way secrets
+// arrive from compose (/run/secrets/...) without ever being in the image or in an environment
+// listing.
+func envOrFile(name string) (string, error) {
+	if path := os.Getenv(name + "_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return os.Getenv(name), nil
+}
+
+func newMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET ${HEALTH_PATH}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\\n"))
+	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"service": "${s.name}", "version": version, "commit": commit, "date": date,
+		})
+	})
+	return mux
+}
+
+func run(logger *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+
+	if dsn, err := envOrFile("DATABASE_URL"); err != nil {
+		return err
+	} else if dsn != "" {
+		logger.Info("database configured")
+	}
+
+	srv := &http.Server{
+		Addr:              net.JoinHostPort("", port()),
+		Handler:           newMux(),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() {
+		logger.Info("listening", "addr", srv.Addr, "version", version, "commit", commit)
+		errc <- srv.ListenAndServe()
+	}()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// healthcheck probes the local health endpoint: 0 when it answers 200, 1 otherwise.
+func healthcheck() int {
+	client := &http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort("127.0.0.1", port()) + "${HEALTH_PATH}")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "healthcheck:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(os.Stderr, "healthcheck: status", resp.StatusCode)
+		return 1
+	}
+	return 0
+}
+
+// selfcheck reports what the image provides, as JSON, and exits 0.
+func selfcheck() int {
+	report := map[string]any{"uid": os.Getuid(), "cgo": cgoEnabled()}
+	if pool, err := x509.SystemCertPool(); err != nil {
+		report["certs"] = 0
+		report["certsError"] = err.Error()
+	} else {
+		//nolint:staticcheck // Subjects is deprecated for pools from SystemCertPool, but counts them on Linux.
+		report["certs"] = len(pool.Subjects())
+	}
+	zone := os.Getenv("TZ")
+	if zone == "" {
+		zone = "Europe/Berlin"
+	}
+	if loc, err := time.LoadLocation(zone); err != nil {
+		report["tzError"] = err.Error()
+	} else {
+		report["tz"] = loc.String()
+	}
+	_ = json.NewEncoder(os.Stdout).Encode(report)
+	return 0
+}
+${s.cgo ? '' : `
+// cgoEnabled reports whether this binary was built with cgo: this service is built without it.
+func cgoEnabled() bool { return false }
+`}`;
+}
+
+function mainTestGo(): string {
+  return `package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestHealthz(t *testing.T) {
+	rec := httptest.NewRecorder()
+	newMux().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "${HEALTH_PATH}", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET ${HEALTH_PATH}: status %d, want 200", rec.Code)
+	}
+}
+
+func TestIndexReportsVersion(t *testing.T) {
+	rec := httptest.NewRecorder()
+	newMux().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /: status %d, want 200", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("GET /: content type %q", ct)
+	}
+}
+
+func TestPortDefaultsAndEnv(t *testing.T) {
+	t.Setenv("PORT", "")
+	if got := port(); got != defaultPort {
+		t.Fatalf("port() = %q, want %q", got, defaultPort)
+	}
+	t.Setenv("PORT", "9999")
+	if got := port(); got != "9999" {
+		t.Fatalf("port() = %q, want 9999", got)
+	}
+}
+
+func TestEnvOrFileReadsSecretFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte("s3cret\\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("EXAMPLE_SECRET", "")
+	t.Setenv("EXAMPLE_SECRET_FILE", path)
+	got, err := envOrFile("EXAMPLE_SECRET")
+	if err != nil || got != "s3cret" {
+		t.Fatalf("envOrFile = %q, %v; want s3cret", got, err)
+	}
+}
+`;
+}
+
+const CGO_GO = `//go:build cgo
+
+package main
+
+// #include <unistd.h>
+import "C"
+
+// cgoEnabled calls into C, so this binary really links the C library.
+func cgoEnabled() bool {
+	return C.getpid() > 0
+}
+`;
+
+const NOCGO_GO = `//go:build !cgo
+
+package main
+
+func cgoEnabled() bool { return false }
+`;

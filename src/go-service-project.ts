@@ -1,0 +1,317 @@
+import { Project, ProjectOptions } from 'projen';
+import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/typescript';
+import { Dockerfile } from './files/dockerfile';
+import { DockerIgnore } from './files/dockerignore';
+import { ComposeFile } from './files/compose';
+import { GoMod } from './files/go-mod';
+import { GoMakefile } from './files/makefile';
+import { RepoDocs } from './files/docs';
+import { NewRepoSetup } from './files/new-repo-setup';
+import { GoService, GoServiceOptions } from './go-service';
+import { Instruction } from './dockerfile/instruction';
+import { SECRETS_DIR } from './private/constants';
+import { markAsHost } from './private/host';
+import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
+import { DIGEST, formatImageRef, isValidMirror } from './private/image-ref';
+import { problem, throwIfProblems } from './private/problems';
+import type { Addon } from './addons/addon';
+
+/** The Go release new projects build with. */
+const DEFAULT_GO_VERSION = '1.26';
+
+/** The platforms `make docker-buildx` builds for. */
+const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
+
+const MODULE_PATH = /^[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?(\/[A-Za-z0-9_.~+-]+)*$|^[a-z][a-z0-9_.-]*(\/[A-Za-z0-9_.~+-]+)*$/;
+const PLATFORM = /^linux\/(amd64|arm64|arm\/v6|arm\/v7|386|ppc64le|s390x|riscv64)$/;
+
+/**
+ * Options for GoServiceProject. The service options configure the default service, which is named
+ * after the project and lives in `cmd/<name>`.
+ */
+export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOptions {
+  /**
+   * The Go module path, written in go.mod.
+   * @default "example.com/<name>"
+   * @featured
+   */
+  readonly modulePath?: string;
+
+  /**
+   * The Go release, `major.minor`: the `go` line in go.mod and the builder image tag.
+   * @default "1.26"
+   * @featured
+   */
+  readonly goVersion?: string;
+
+  /**
+   * The platforms `make docker-buildx` builds for (cgo services build for the native platform only).
+   * @default ["linux/amd64", "linux/arm64"]
+   */
+  readonly platforms?: string[];
+
+  /**
+   * A registry mirror that prefixes every base image, builder and runtime alike
+   * (`mirror.example.com/golang:1.26-alpine`).
+   * @default - images are pulled from their own registries
+   */
+  readonly registryMirror?: string;
+
+  /**
+   * Pin the pure-Go builder image (`golang:<goVersion>-alpine`) by digest.
+   * @default - pinned by tag only
+   */
+  readonly builderDigest?: string;
+
+  /**
+   * Pin the cgo builder image (`golang:<goVersion>-bookworm`) by digest.
+   * @default - pinned by tag only
+   */
+  readonly cgoBuilderDigest?: string;
+
+  /**
+   * The repository URL, for the `org.opencontainers.image.source` label.
+   * @default - no source label
+   */
+  readonly sourceUrl?: string;
+
+  /**
+   * Extra OCI labels for every image (vendor, licenses, ...).
+   * @default - none
+   */
+  readonly imageLabels?: { [key: string]: string };
+
+  /**
+   * Emit a `# syntax=` line naming this Dockerfile frontend (for engines that can pull it).
+   * Off by default: the line makes BuildKit pull an image, which fails without a registry.
+   * @default - the engine's built-in frontend
+   */
+  readonly dockerfileSyntax?: string;
+
+  /**
+   * Use a TypeScript .projenrc.ts, run with tsx.
+   * @default true
+   */
+  readonly projenrcTs?: boolean;
+
+  /**
+   * Options for .projenrc.ts.
+   * @default - the tsx runner with tsconfig.projen.json
+   */
+  readonly projenrcTsOptions?: ProjenrcTsOptions;
+}
+
+/**
+ * A Go service repository whose images are as small as physics allows: static Go binaries in a
+ * multi-stage Dockerfile on scratch or distroless, with docker-compose.yml, .dockerignore and a
+ * Makefile, all rendered from the model and kept in sync.
+ *
+ * @pjid go-service
+ */
+export class GoServiceProject extends Project {
+  /** The Go module path. */
+  public readonly modulePath: string;
+  /** The Go release, `major.minor`. */
+  public readonly goVersion: string;
+  /** The platforms multi-platform builds target. */
+  public readonly platforms: string[];
+  /** The registry mirror prefix, if any. */
+  public readonly registryMirror?: string;
+  /** The repository URL for the source label, if any. */
+  public readonly sourceUrl?: string;
+  /** The `# syntax=` frontend, if any. */
+  public readonly dockerfileSyntax?: string;
+
+  /** The generated Dockerfile. */
+  public readonly dockerfile: Dockerfile;
+  /** The generated docker-compose.yml. */
+  public readonly compose: ComposeFile;
+  /** The generated .dockerignore. */
+  public readonly dockerignore: DockerIgnore;
+  /** The generated Makefile. */
+  public readonly makefile: GoMakefile;
+  /** The two facts the model keeps in the user's go.mod. */
+  public readonly goMod: GoMod;
+  /** The service named after the project. */
+  public readonly defaultService: GoService;
+
+  private readonly _services: GoService[] = [];
+  private readonly _addons: Addon[] = [];
+  private readonly builderDigest?: string;
+  private readonly cgoBuilderDigest?: string;
+  private readonly labels: { [key: string]: string };
+
+  constructor(options: GoServiceProjectOptions) {
+    throwIfProblems(projectProblems(options));
+    super({ ...options, projenrcJson: false });
+    markAsHost(this);
+
+    this.modulePath = options.modulePath ?? `example.com/${options.name}`;
+    this.goVersion = options.goVersion ?? DEFAULT_GO_VERSION;
+    this.platforms = [...(options.platforms ?? DEFAULT_PLATFORMS)];
+    this.registryMirror = options.registryMirror?.replace(/\/+$/, '');
+    this.builderDigest = options.builderDigest;
+    this.cgoBuilderDigest = options.cgoBuilderDigest;
+    this.sourceUrl = options.sourceUrl;
+    this.dockerfileSyntax = options.dockerfileSyntax;
+    this.labels = { ...(options.imageLabels ?? {}) };
+
+    if (options.projenrcTs ?? true) {
+      new ProjenrcTs(this, {
+        runner: TypeScriptRunner.tsx({ tsconfig: 'tsconfig.projen.json' }),
+        ...options.projenrcTsOptions,
+      });
+    }
+    this.gitignore.exclude('/node_modules/', '/bin/', `/${SECRETS_DIR}/`, '.env', '.env.*', '*.pem', '*.key');
+
+    this.goMod = new GoMod(this);
+    this.dockerfile = new Dockerfile(this);
+    this.dockerignore = new DockerIgnore(this);
+    this.compose = new ComposeFile(this);
+    this.makefile = new GoMakefile(this);
+    new RepoDocs(this);
+    new NewRepoSetup(this);
+
+    this.defaultService = new GoService(this, options.name, {
+      port: options.port,
+      runtime: options.runtime,
+      certs: options.certs,
+      tz: options.tz,
+      cgo: options.cgo,
+      mainPackage: options.mainPackage,
+      buildTags: options.buildTags,
+      ldflags: options.ldflags,
+      writableTmp: options.writableTmp,
+      userName: options.userName,
+      configFiles: options.configFiles,
+      environment: options.environment,
+      healthCheck: options.healthCheck,
+      imageName: options.imageName,
+      imageSizeBudgetMiB: options.imageSizeBudgetMiB,
+    });
+  }
+
+  /** Every service, the default one first. */
+  public get services(): GoService[] {
+    return [...this._services];
+  }
+
+  /** Every add-on (databases, caches). */
+  public get addons(): Addon[] {
+    return [...this._addons];
+  }
+
+  /** Finds a service by name. */
+  public tryFindService(name: string): GoService | undefined {
+    return this._services.find((s) => s.name === name);
+  }
+
+  /**
+   * Adds an OCI label to every image.
+   */
+  public addImageLabel(key: string, value: string): void {
+    this.labels[key] = value;
+  }
+
+  /** @internal */
+  public _registerService(service: GoService): void {
+    this._services.push(service);
+  }
+
+  /** @internal */
+  public _registerAddon(addon: Addon): void {
+    this._addons.push(addon);
+  }
+
+  /** The builder image reference for the pure-Go or the cgo flavour. */
+  public builderImage(cgo: boolean): string {
+    const tag = `golang:${this.goVersion}-${cgo ? 'bookworm' : 'alpine'}`;
+    return formatImageRef(tag, { mirror: this.registryMirror, digest: cgo ? this.cgoBuilderDigest : this.builderDigest });
+  }
+
+  /** The OCI labels of a service's image. */
+  public imageLabels(service: GoService): { [key: string]: string } {
+    const labels: { [key: string]: string } = {
+      'org.opencontainers.image.title': service.imageName,
+      'org.opencontainers.image.version': '${VERSION}',
+      'org.opencontainers.image.revision': '${COMMIT}',
+      'org.opencontainers.image.created': '${DATE}',
+    };
+    if (this.sourceUrl) {
+      labels['org.opencontainers.image.source'] = this.sourceUrl;
+    }
+    return { ...labels, ...this.labels };
+  }
+
+  /** @internal */
+  public _stageAdditions(stage: string): { start: Instruction[]; end: Instruction[] } {
+    return this.dockerfile._additionsFor(stage);
+  }
+
+  /**
+   * Validates the whole model before anything is written: cross-service and add-on checks.
+   */
+  public preSynthesize(): void {
+    const problems: string[] = [];
+    const stages = this.dockerfile.stageNames;
+    for (const stage of this.dockerfile._addedStages) {
+      if (!stages.includes(stage)) {
+        problems.push(problem(undefined, 'dockerfile', `instructions were added to a stage named "${stage}", and there is none`, `Use one of: ${stages.join(', ')}`));
+      }
+    }
+    for (const addon of this._addons) {
+      problems.push(...addon._problems());
+    }
+    throwIfProblems(problems);
+    super.preSynthesize();
+  }
+}
+
+function projectProblems(options: GoServiceProjectOptions): string[] {
+  const problems: string[] = [];
+  const o = options ?? ({} as GoServiceProjectOptions);
+  if (typeof o.name !== 'string' || !SERVICE_NAME.test(o.name) || RESERVED_SERVICE_NAMES.some((r) => r.test(o.name))) {
+    problems.push(problem(undefined, 'name', `${JSON.stringify(o.name)} cannot name the project: it names the default service (cmd/<name>, its Dockerfile target and compose service) and the image`, 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters, and not a Makefile or builder-stage name (for example "hello")'));
+  }
+  if (o.modulePath !== undefined && (typeof o.modulePath !== 'string' || !MODULE_PATH.test(o.modulePath) || o.modulePath.split('/').some((p) => p === '.' || p === '..'))) {
+    problems.push(problem(undefined, 'modulePath', `${JSON.stringify(o.modulePath)} is not a Go module path`, 'Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello"'));
+  }
+  if (o.goVersion !== undefined) {
+    if (typeof o.goVersion !== 'string' || !/^1\.\d+$/.test(o.goVersion)) {
+      const fix = typeof o.goVersion === 'string' && /^1\.\d+\.\d+$/.test(o.goVersion)
+        ? `Use the major.minor form "${o.goVersion.split('.').slice(0, 2).join('.')}": it names the builder image (golang:${o.goVersion.split('.').slice(0, 2).join('.')}-alpine) and the go line; go.mod may still say a patch release, which we keep`
+        : 'Use a Go release in the major.minor form, such as "1.26"';
+      problems.push(problem(undefined, 'goVersion', `${JSON.stringify(o.goVersion)} is not a Go release we can build with`, fix));
+    } else if (Number(o.goVersion.split('.')[1]) < 21) {
+      problems.push(problem(undefined, 'goVersion', `Go ${o.goVersion} is older than 1.21, which is the oldest release with the toolchain rules this project relies on`, 'Use 1.21 or later'));
+    }
+  }
+  for (const p of o.platforms ?? []) {
+    if (typeof p !== 'string' || !PLATFORM.test(p)) {
+      problems.push(problem(undefined, 'platforms', `${JSON.stringify(p)} is not a Linux platform Go images are built for`, 'Use os/arch such as "linux/amd64" or "linux/arm64"'));
+    }
+  }
+  if (o.platforms !== undefined && o.platforms.length === 0) {
+    problems.push(problem(undefined, 'platforms', 'the list is empty', 'Name at least one platform, such as "linux/amd64"'));
+  }
+  if (o.registryMirror !== undefined && (typeof o.registryMirror !== 'string' || !isValidMirror(o.registryMirror.replace(/\/+$/, '')))) {
+    problems.push(problem(undefined, 'registryMirror', `${JSON.stringify(o.registryMirror)} is not a registry host or path`, 'Use a host with an optional path, such as "mirror.example.com/dockerhub"'));
+  }
+  for (const [key, value] of [['builderDigest', o.builderDigest], ['cgoBuilderDigest', o.cgoBuilderDigest]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || !DIGEST.test(value))) {
+      problems.push(problem(undefined, key, `${JSON.stringify(value)} is not a sha256 digest`, 'Use the form sha256:<64 hex digits>'));
+    }
+  }
+  for (const [k, v] of Object.entries(o.imageLabels ?? {})) {
+    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(k) || typeof v !== 'string' || /[\n"$\\]/.test(v)) {
+      problems.push(problem(undefined, 'imageLabels', `the label ${JSON.stringify(k)}: ${JSON.stringify(v)} cannot be written as a Dockerfile LABEL`, 'Use a lowercase dotted key and a one-line value without quotes, $ or backslashes'));
+    }
+  }
+  if (o.sourceUrl !== undefined && (typeof o.sourceUrl !== 'string' || !/^https?:\/\/[^\s"$\\]+$/.test(o.sourceUrl) || /\/\/[^/]*@/.test(o.sourceUrl))) {
+    problems.push(problem(undefined, 'sourceUrl', `${JSON.stringify(o.sourceUrl)} is not a public repository URL`, 'Use an https:// URL without credentials'));
+  }
+  if (o.dockerfileSyntax !== undefined && (typeof o.dockerfileSyntax !== 'string' || !/^[a-z0-9./:@_-]+$/.test(o.dockerfileSyntax))) {
+    problems.push(problem(undefined, 'dockerfileSyntax', `${JSON.stringify(o.dockerfileSyntax)} is not an image reference`, 'Use a frontend image such as "docker/dockerfile:1"'));
+  }
+  return problems;
+}

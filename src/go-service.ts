@@ -1,0 +1,390 @@
+import { Component, Project } from 'projen';
+import { CertsLayer, CertsSource } from './certs-layer';
+import { addServiceSamples } from './files/samples';
+import { binaryPath, configDir } from './private/constants';
+import { isGoServiceProject, ServiceHost } from './private/host';
+import { OptionProblem, problem, throwIfProblems } from './private/problems';
+import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
+import { RuntimeStage, Libc } from './runtime-stage';
+import { TzLayer, TzSource } from './tz-layer';
+
+/** The port a service listens on unless told otherwise. */
+const DEFAULT_PORT = 8080;
+
+/**
+ * What a Go service needs. The model derives the Dockerfile target, the compose service and the
+ * Makefile targets from it.
+ */
+export interface GoServiceOptions {
+  /**
+   * The port the service listens on (`$PORT`), exposed by its image and published by compose.
+   * @default 8080
+   * @featured
+   */
+  readonly port?: number;
+
+  /**
+   * The base of the final image.
+   * @default RuntimeStage.scratch()
+   * @featured
+   */
+  readonly runtime?: RuntimeStage;
+
+  /**
+   * How CA certificates reach the image.
+   * @default CertsLayer.auto()
+   */
+  readonly certs?: CertsLayer;
+
+  /**
+   * How time-zone data reaches the image, and the default zone (`TZ`).
+   * @default TzLayer.auto()
+   */
+  readonly tz?: TzLayer;
+
+  /**
+   * Build with cgo (`CGO_ENABLED=1`) on a Debian builder with gcc. Needs a runtime with glibc:
+   * distroless `base` or `cc`, or a custom glibc base. Builds for the native platform only.
+   * @default false
+   */
+  readonly cgo?: boolean;
+
+  /**
+   * The Go package of the service's `main`, relative to the module root.
+   * @default "./cmd/<service>"
+   */
+  readonly mainPackage?: string;
+
+  /**
+   * Extra Go build tags.
+   * @default - none (plus `timetzdata` when time-zone data is embedded)
+   */
+  readonly buildTags?: string[];
+
+  /**
+   * Extra linker flags, after `-s -w -X main.version=... -X main.commit=... -X main.date=...`.
+   * @default - none
+   */
+  readonly ldflags?: string[];
+
+  /**
+   * The service writes to /tmp: scratch images get a /tmp (mode 1777), compose mounts a tmpfs there.
+   * @default false
+   */
+  readonly writableTmp?: boolean;
+
+  /**
+   * Run as a named user rather than a bare uid. On scratch, a minimal /etc/passwd and /etc/group
+   * naming the uid are added (scratch has none, and a name without them fails).
+   * @default - the numeric uid
+   */
+  readonly userName?: string;
+
+  /**
+   * Read-only config files from the repository (such as `config.yaml`) shipped in the image under
+   * `/etc/<service>/`, readable by the service user. Secrets never go here: they arrive at run time.
+   * @default - none
+   */
+  readonly configFiles?: string[];
+
+  /**
+   * Environment variables for the service at run time (compose and `make run-<service>`).
+   * `PORT` is set from `port`.
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Probe the service with its own `healthcheck` mode (`HEALTHCHECK` in the image, `healthcheck`
+   * in compose). Works in images without a shell.
+   * @default true
+   */
+  readonly healthCheck?: boolean;
+
+  /**
+   * The image name (without registry or tag).
+   * @default - the project name for the default service, `<project>-<service>` for the others
+   */
+  readonly imageName?: string;
+
+  /**
+   * The size `make image-size` allows this image, in MiB.
+   * @default - no budget: the size is printed only
+   */
+  readonly imageSizeBudgetMiB?: number;
+}
+
+const GO_BUILD_TAG = /^[A-Za-z0-9_.]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
+const UNSAFE_IN_QUOTES = /["'`$\\\n]/;
+
+/**
+ * One Go service: a `main` package, its binary, its image target, its compose service and its
+ * Makefile targets.
+ *
+ * ```ts
+ * new GoService(project, 'worker', { port: 9090, runtime: RuntimeStage.distroless() });
+ * ```
+ */
+export class GoService extends Component {
+  /** Whether `x` is a GoService. */
+  public static isGoService(x: any): x is GoService {
+    return x !== null && typeof x === 'object' && GO_SERVICE in x;
+  }
+
+  /** The service name: its `cmd/` directory, Dockerfile target, compose service and Makefile suffix. */
+  public readonly name: string;
+  /** The port the service listens on. */
+  public readonly port: number;
+  /** The base of the final image. */
+  public readonly runtime: RuntimeStage;
+  /** How CA certificates reach the image. */
+  public readonly certs: CertsLayer;
+  /** How time-zone data reaches the image. */
+  public readonly tz: TzLayer;
+  /** Built with cgo. */
+  public readonly cgo: boolean;
+  /** The Go package of the service's `main`. */
+  public readonly mainPackage: string;
+  /** The image name, without registry or tag. */
+  public readonly imageName: string;
+  /** The service writes to /tmp. */
+  public readonly writableTmp: boolean;
+  /** The named user, if any. */
+  public readonly userName?: string;
+  /** Config files shipped in the image. */
+  public readonly configFiles: string[];
+  /** Whether the image and compose probe the service's health. */
+  public readonly healthCheck: boolean;
+  /** The size budget of the image in MiB, if any. */
+  public readonly imageSizeBudgetMiB?: number;
+
+  private readonly extraBuildTags: string[];
+  private readonly extraLdflags: string[];
+  private readonly env: { [name: string]: string };
+  private readonly host: ServiceHost;
+
+  /**
+   * @param project the GoServiceProject this service belongs to
+   * @param name the service name: lowercase letters, digits and dashes (it names `cmd/<name>`)
+   * @param options what the service needs
+   */
+  constructor(project: Project, name: string, options: GoServiceOptions = {}) {
+    if (!isGoServiceProject(project)) {
+      throw new Error(`${name}: a GoService belongs to a GoServiceProject. Create it with new GoService(project, '${name}', {...}) where project is a GoServiceProject.`);
+    }
+    const host = project as unknown as ServiceHost;
+    throwIfProblems(nameProblems(host, name));
+    super(project, `GoService.${name}`);
+    Object.defineProperty(this, GO_SERVICE, { value: true });
+
+    this.host = host;
+    this.name = name;
+    this.port = options.port ?? DEFAULT_PORT;
+    this.runtime = options.runtime ?? RuntimeStage.scratch();
+    this.certs = options.certs ?? CertsLayer.auto();
+    this.tz = options.tz ?? TzLayer.auto();
+    this.cgo = options.cgo ?? false;
+    this.mainPackage = options.mainPackage ?? `./cmd/${name}`;
+    this.imageName = options.imageName ?? (host.services.length === 0 ? project.name : `${project.name}-${name}`);
+    this.writableTmp = options.writableTmp ?? false;
+    this.userName = options.userName;
+    this.configFiles = [...(options.configFiles ?? [])];
+    this.healthCheck = options.healthCheck ?? true;
+    this.imageSizeBudgetMiB = options.imageSizeBudgetMiB;
+    this.extraBuildTags = [...(options.buildTags ?? [])];
+    this.extraLdflags = [...(options.ldflags ?? [])];
+    this.env = { ...(options.environment ?? {}) };
+
+    const problems = this.optionProblems();
+    const clash = host.services.find((s) => s.port === this.port);
+    if (clash) {
+      problems.push({ option: 'port', what: `port ${this.port} is already used by service ${clash.name}`, fix: 'Give each service its own port' });
+    }
+    throwIfProblems(problems.map((p) => problem(this.name, p.option, p.what, p.fix)));
+    host._registerService(this);
+    addServiceSamples(this);
+  }
+
+  /** Whether this is the project's default service (named after the project). */
+  public get isDefault(): boolean {
+    return this.host.services[0] === this;
+  }
+
+  /** The Dockerfile target of the service's image. */
+  public get target(): string {
+    return this.name;
+  }
+
+  /** The Dockerfile target of the image with a shell, for debugging. */
+  public get debugTarget(): string {
+    return `${this.name}-debug`;
+  }
+
+  /** Where the binary lives in the image. */
+  public get binaryPath(): string {
+    return binaryPath(this.name);
+  }
+
+  /** Where the config files live in the image. */
+  public get configDir(): string {
+    return configDir(this.name);
+  }
+
+  /** The user the image runs as, `uid:gid`. */
+  public get user(): string {
+    return this.runtime.user;
+  }
+
+  /** Where the CA bundle comes from on this runtime. */
+  public get certsSource(): CertsSource {
+    return this.certs.sourceFor(this.runtime);
+  }
+
+  /** Where the time-zone data comes from on this runtime. */
+  public get tzSource(): TzSource {
+    return this.tz.sourceFor(this.runtime);
+  }
+
+  /** The Go build tags: the user's, plus `timetzdata` when the zone data is embedded. */
+  public get buildTags(): string[] {
+    const tags = [...this.extraBuildTags];
+    if (this.tzSource === TzSource.EMBEDDED && !tags.includes('timetzdata')) {
+      tags.push('timetzdata');
+    }
+    return tags;
+  }
+
+  /** The extra linker flags. */
+  public get extraLinkerFlags(): string[] {
+    return [...this.extraLdflags];
+  }
+
+  /** The run-time environment, `PORT` first. */
+  public get environment(): { [name: string]: string } {
+    const env: { [name: string]: string } = { PORT: String(this.port) };
+    if (this.tz.defaultZone) {
+      env.TZ = this.tz.defaultZone;
+    }
+    for (const [k, v] of Object.entries(this.env)) {
+      env[k] = v;
+    }
+    return env;
+  }
+
+  /**
+   * Adds run-time environment variables (compose and `make run-<service>`).
+   */
+  public addEnvironment(name: string, value: string): void {
+    const problems = envProblems({ [name]: value });
+    throwIfProblems(problems.map((p) => problem(this.name, p.option, p.what, p.fix)));
+    this.env[name] = value;
+  }
+
+  private optionProblems(): OptionProblem[] {
+    const problems: OptionProblem[] = [];
+    const port = this.port;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      problems.push({ option: 'port', what: `${JSON.stringify(port)} is not a TCP port`, fix: 'Use a whole number from 1024 to 65535' });
+    } else if (port < 1024 && this.runtime.nonroot) {
+      problems.push({
+        option: 'port',
+        what: `port ${port} is below 1024, and the service runs as user ${this.user.split(':')[0]}, which may not bind it (it works only where net.ipv4.ip_unprivileged_port_start allows: Docker's own network namespace does, --network=host and most Kubernetes nodes do not)`,
+        fix: `Listen on a port from 1024 up and map it (compose ports "${port}:8080"), or run as root with nonroot: false`,
+      });
+    }
+    for (const p of this.runtime._problems()) problems.push(p);
+    for (const p of this.certs._problems(this.runtime)) problems.push(p);
+    for (const p of this.tz._problems(this.runtime)) problems.push(p);
+    if (this.cgo) {
+      if (this.runtime.libc === Libc.NONE) {
+        problems.push({
+          option: 'cgo',
+          what: `cgo needs a C library, and ${this.runtime.isScratch ? 'scratch' : this.runtime.displayName} has none`,
+          fix: 'Use RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) or set cgo: false',
+        });
+      } else if (this.runtime.libc === Libc.MUSL) {
+        problems.push({
+          option: 'cgo',
+          what: `cgo binaries are built on Debian against glibc, and ${this.runtime.displayName} has musl, so the binary would not start`,
+          fix: 'Use RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) or set cgo: false',
+        });
+      }
+    }
+    if (typeof this.mainPackage !== 'string' || !/^\.\/[A-Za-z0-9_./-]+$/.test(this.mainPackage) || this.mainPackage.split('/').includes('..')) {
+      problems.push({ option: 'mainPackage', what: `${JSON.stringify(this.mainPackage)} is not a package path inside the module`, fix: `Use a relative path such as "./cmd/${this.name}"` });
+    }
+    for (const tag of this.extraBuildTags) {
+      if (typeof tag !== 'string' || !GO_BUILD_TAG.test(tag)) {
+        problems.push({ option: 'buildTags', what: `${JSON.stringify(tag)} is not a Go build tag`, fix: 'Use letters, digits, underscores and dots only' });
+      }
+    }
+    for (const flag of this.extraLdflags) {
+      if (typeof flag !== 'string' || flag.trim() === '' || UNSAFE_IN_QUOTES.test(flag)) {
+        problems.push({ option: 'ldflags', what: `${JSON.stringify(flag)} cannot be passed inside -ldflags "..."`, fix: 'Leave out quotes, $, backslashes and backticks; give each flag as its own string' });
+      }
+    }
+    if (this.userName !== undefined) {
+      if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(this.userName)) {
+        problems.push({ option: 'userName', what: `${JSON.stringify(this.userName)} is not a valid user name`, fix: 'Use lowercase letters, digits, "_" and "-", starting with a letter' });
+      } else if (!this.runtime.isScratch) {
+        problems.push({
+          option: 'userName',
+          what: `${this.runtime.displayName} has its own /etc/passwd, which we do not replace`,
+          fix: 'Leave userName unset (the image runs as a numeric uid), or use RuntimeStage.scratch()',
+        });
+      }
+    }
+    for (const file of this.configFiles) {
+      if (typeof file !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(file) || file.split('/').includes('..') || file.endsWith('/')) {
+        problems.push({ option: 'configFiles', what: `${JSON.stringify(file)} is not a file path inside the repository`, fix: 'Use a relative path such as "config.yaml", without "..", globs or a trailing slash' });
+      }
+    }
+    const names = this.configFiles.map((f) => f.split('/').pop());
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) {
+      problems.push({ option: 'configFiles', what: `two files are named "${dup}", and both would land in ${this.configDir}/${dup}`, fix: 'Rename one of them' });
+    }
+    problems.push(...envProblems(this.env));
+    if (typeof this.imageName !== 'string' || !IMAGE_NAME.test(this.imageName) || this.imageName.length > 128) {
+      problems.push({ option: 'imageName', what: `${JSON.stringify(this.imageName)} is not a valid image name`, fix: 'Use lowercase letters, digits, and ".", "_", "-" or "/" between them' });
+    }
+    if (this.imageSizeBudgetMiB !== undefined && !(typeof this.imageSizeBudgetMiB === 'number' && this.imageSizeBudgetMiB > 0)) {
+      problems.push({ option: 'imageSizeBudgetMiB', what: `${JSON.stringify(this.imageSizeBudgetMiB)} is not a size`, fix: 'Use a positive number of MiB' });
+    }
+    return problems;
+  }
+}
+
+const GO_SERVICE = Symbol.for('projen-go-service.GoService');
+
+function envProblems(env: { [name: string]: string }): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (!ENV_NAME.test(k)) {
+      problems.push({ option: 'environment', what: `${JSON.stringify(k)} is not an environment variable name`, fix: 'Use letters, digits and underscores, not starting with a digit' });
+    } else if (k === 'PORT') {
+      problems.push({ option: 'environment', what: 'PORT is set from the port option', fix: 'Set port instead' });
+    } else if (typeof v !== 'string') {
+      problems.push({ option: 'environment', what: `the value of ${k} is not a string`, fix: `Quote it: ${k}: '${String(v)}'` });
+    } else if (/\n/.test(v)) {
+      problems.push({ option: 'environment', what: `the value of ${k} spans lines`, fix: 'Use a single line' });
+    }
+  }
+  return problems;
+}
+
+function nameProblems(host: ServiceHost, name: string): string[] {
+  if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
+    return [problem(typeof name === 'string' && name ? name : '(unnamed)', 'name', `${JSON.stringify(name)} is not a valid service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets`, 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters (for example "worker")')];
+  }
+  const reserved = RESERVED_SERVICE_NAMES.find((r) => r.test(name));
+  if (reserved) {
+    return [problem(name, 'name', reserved.why(name), 'Choose another name')];
+  }
+  if (host.services.some((s) => s.name === name)) {
+    return [problem(name, 'name', 'a service with this name already exists in this project', 'Choose another name')];
+  }
+  return [];
+}

@@ -1,0 +1,24 @@
+/** The user id distroless calls `nonroot`; the default user of every image we build. */
+export const NONROOT_UID = 65532;
+
+/** Where ZONEINFO points when Go's zoneinfo.zip is copied into an image. */
+export const ZONEINFO_PATH = '/usr/local/share/zoneinfo.zip';
+
+/** Where a service's binary lives in its image. */
+export function binaryPath(service: string): string {
+  return `/usr/local/bin/${service}`;
+}
+
+/** Where a service's read-only config files live in its image. */
+export function configDir(service: string): string {
+  return `/etc/${service}`;
+}
+
+/** The service's health endpoint, served by the sample code and probed by its `healthcheck` mode. */
+export const HEALTH_PATH = '/healthz';
+
+/** The directory of compose secret files: created by the Makefile, never in git or the build context. */
+export const SECRETS_DIR = '.secrets';
+
+/** The health-check timing shared by the image's HEALTHCHECK and compose's healthcheck. */
+export const HEALTH_CHECK_TIMING = { interval: '30s', timeout: '3s', startPeriod: '5s', retries: 3 };
