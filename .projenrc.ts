@@ -45,8 +45,6 @@ const project = new cdk.JsiiProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 20 * 60_000,
-      // the e2e tests share one packed tarball and one generated repo, made once
-      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       maxWorkers: 2,
     },
   },

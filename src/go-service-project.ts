@@ -11,7 +11,7 @@ import { GoService, GoServiceOptions } from './go-service';
 import { Instruction } from './dockerfile/instruction';
 import { SECRETS_DIR } from './private/constants';
 import { markAsHost } from './private/host';
-import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
+import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { DIGEST, formatImageRef, isValidMirror } from './private/image-ref';
 import { problem, throwIfProblems } from './private/problems';
 import type { Addon } from './addons/addon';
@@ -23,7 +23,6 @@ const DEFAULT_GO_VERSION = '1.26';
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
 const MODULE_PATH = /^[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?(\/[A-Za-z0-9_.~+-]+)*$|^[a-z][a-z0-9_.-]*(\/[A-Za-z0-9_.~+-]+)*$/;
-const PLATFORM = /^linux\/(amd64|arm64|arm\/v6|arm\/v7|386|ppc64le|s390x|riscv64)$/;
 
 /**
  * Options for GoServiceProject. The service options configure the default service, which is named
@@ -43,12 +42,6 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
    * @featured
    */
   readonly goVersion?: string;
-
-  /**
-   * The platforms `make docker-buildx` builds for (cgo services build for the native platform only).
-   * @default ["linux/amd64", "linux/arm64"]
-   */
-  readonly platforms?: string[];
 
   /**
    * A registry mirror that prefixes every base image, builder and runtime alike
@@ -113,7 +106,7 @@ export class GoServiceProject extends Project {
   public readonly modulePath: string;
   /** The Go release, `major.minor`. */
   public readonly goVersion: string;
-  /** The platforms multi-platform builds target. */
+  /** The platforms multi-platform builds target (`PLATFORMS` in the Makefile), unless a service says otherwise. */
   public readonly platforms: string[];
   /** The registry mirror prefix, if any. */
   public readonly registryMirror?: string;
@@ -162,7 +155,7 @@ export class GoServiceProject extends Project {
         ...options.projenrcTsOptions,
       });
     }
-    this.gitignore.exclude('/node_modules/', '/bin/', `/${SECRETS_DIR}/`, '.env', '.env.*', '*.pem', '*.key');
+    this.gitignore.exclude('/bin/', `/${SECRETS_DIR}/`, '.env', '.env.*', '*.pem', '*.key');
 
     this.goMod = new GoMod(this);
     this.dockerfile = new Dockerfile(this);
@@ -188,6 +181,7 @@ export class GoServiceProject extends Project {
       healthCheck: options.healthCheck,
       imageName: options.imageName,
       imageSizeBudgetMiB: options.imageSizeBudgetMiB,
+      platforms: options.platforms,
     });
   }
 
@@ -286,13 +280,8 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
       problems.push(problem(undefined, 'goVersion', `Go ${o.goVersion} is older than 1.21, which is the oldest release with the toolchain rules this project relies on`, 'Use 1.21 or later'));
     }
   }
-  for (const p of o.platforms ?? []) {
-    if (typeof p !== 'string' || !PLATFORM.test(p)) {
-      problems.push(problem(undefined, 'platforms', `${JSON.stringify(p)} is not a Linux platform Go images are built for`, 'Use os/arch such as "linux/amd64" or "linux/arm64"'));
-    }
-  }
-  if (o.platforms !== undefined && o.platforms.length === 0) {
-    problems.push(problem(undefined, 'platforms', 'the list is empty', 'Name at least one platform, such as "linux/amd64"'));
+  for (const p of platformProblems(o.platforms)) {
+    problems.push(problem(undefined, p.option, p.what, p.fix));
   }
   if (o.registryMirror !== undefined && (typeof o.registryMirror !== 'string' || !isValidMirror(o.registryMirror.replace(/\/+$/, '')))) {
     problems.push(problem(undefined, 'registryMirror', `${JSON.stringify(o.registryMirror)} is not a registry host or path`, 'Use a host with an optional path, such as "mirror.example.com/dockerhub"'));

@@ -4,7 +4,7 @@ import { addServiceSamples } from './files/samples';
 import { binaryPath, configDir } from './private/constants';
 import { isGoServiceProject, ServiceHost } from './private/host';
 import { OptionProblem, problem, throwIfProblems } from './private/problems';
-import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
+import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { RuntimeStage, Libc } from './runtime-stage';
 import { TzLayer, TzSource } from './tz-layer';
 
@@ -108,6 +108,13 @@ export interface GoServiceOptions {
   readonly imageName?: string;
 
   /**
+   * The platforms `make docker-buildx` builds this image for. On the project, the default for every
+   * pure-Go service. cgo services build on the target platform with its own gcc: the native one only.
+   * @default - the project's platforms, ["linux/amd64", "linux/arm64"]; cgo services: the native platform
+   */
+  readonly platforms?: string[];
+
+  /**
    * The size `make image-size` allows this image, in MiB.
    * @default - no budget: the size is printed only
    */
@@ -159,7 +166,10 @@ export class GoService extends Component {
   public readonly healthCheck: boolean;
   /** The size budget of the image in MiB, if any. */
   public readonly imageSizeBudgetMiB?: number;
+  /** The platforms `make docker-buildx` builds for; undefined for the native platform only (cgo). */
+  public readonly platforms?: string[];
 
+  private readonly explicitPlatforms?: string[];
   private readonly extraBuildTags: string[];
   private readonly extraLdflags: string[];
   private readonly env: { [name: string]: string };
@@ -193,6 +203,8 @@ export class GoService extends Component {
     this.configFiles = [...(options.configFiles ?? [])];
     this.healthCheck = options.healthCheck ?? true;
     this.imageSizeBudgetMiB = options.imageSizeBudgetMiB;
+    this.explicitPlatforms = options.platforms;
+    this.platforms = options.platforms ? [...options.platforms] : this.cgo ? undefined : [...host.platforms];
     this.extraBuildTags = [...(options.buildTags ?? [])];
     this.extraLdflags = [...(options.ldflags ?? [])];
     this.env = { ...(options.environment ?? {}) };
@@ -349,6 +361,14 @@ export class GoService extends Component {
     problems.push(...envProblems(this.env));
     if (typeof this.imageName !== 'string' || !IMAGE_NAME.test(this.imageName) || this.imageName.length > 128) {
       problems.push({ option: 'imageName', what: `${JSON.stringify(this.imageName)} is not a valid image name`, fix: 'Use lowercase letters, digits, and ".", "_", "-" or "/" between them' });
+    }
+    problems.push(...platformProblems(this.explicitPlatforms));
+    if (this.cgo && this.explicitPlatforms && this.explicitPlatforms.length > 1) {
+      problems.push({
+        option: 'platforms',
+        what: `a cgo build runs on the target platform with that platform's gcc, so ${this.name} builds for the native platform only, not ${this.explicitPlatforms.join(', ')}`,
+        fix: `Leave platforms unset for ${this.name} (or give one platform), or set cgo: false`,
+      });
     }
     if (this.imageSizeBudgetMiB !== undefined && !(typeof this.imageSizeBudgetMiB === 'number' && this.imageSizeBudgetMiB > 0)) {
       problems.push({ option: 'imageSizeBudgetMiB', what: `${JSON.stringify(this.imageSizeBudgetMiB)} is not a size`, fix: 'Use a positive number of MiB' });

@@ -104,8 +104,10 @@ export class GoMakefile extends Makefile {
     for (const s of services) {
       const img = `$(${imageVariable(s)})`;
       // cgo services build on the target platform with its own gcc: native only
-      const platform = s.cgo ? '' : ' --platform $(PLATFORMS)';
-      add(`docker-buildx-${s.name}`, `Build the ${s.name} image with buildx${s.cgo ? ' (cgo: native platform only)' : ' for $(PLATFORMS)'}`, [
+      const list = s.platforms?.join(',');
+      const platforms = list === undefined ? undefined : list === this.model.platforms.join(',') ? '$(PLATFORMS)' : list;
+      const platform = platforms ? ` --platform ${platforms}` : '';
+      add(`docker-buildx-${s.name}`, `Build the ${s.name} image with buildx ${platforms ? `for ${platforms}` : '(cgo: the native platform only)'}`, [
         `$(DOCKER) buildx build${platform} $(DOCKER_BUILD_ARGS) $(BUILDX_FLAGS) --target ${s.target} -t ${img}:$(VERSION) -t ${img}:latest .`,
       ]);
     }

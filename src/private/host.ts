@@ -6,6 +6,7 @@ const HOST = Symbol.for('projen-go-service.GoServiceProject');
 export interface ServiceHost {
   readonly name: string;
   readonly services: GoService[];
+  readonly platforms: string[];
   _registerService(service: GoService): void;
 }
 

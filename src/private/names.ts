@@ -1,3 +1,5 @@
+import { OptionProblem } from './problems';
+
 /** A service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets. */
 export const SERVICE_NAME = /^(?=.{1,40}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
@@ -34,3 +36,19 @@ export const RESERVED_SERVICE_NAMES: Reserved[] = [
     why: (n) => `"${n}" is a Makefile target of its own, and make ${n} would not mean this service`,
   },
 ];
+
+/** A Linux platform Go images are built for. */
+const PLATFORM = /^linux\/(amd64|arm64|arm\/v6|arm\/v7|386|ppc64le|s390x|riscv64)$/;
+
+/** Problems with a `platforms` list, if one is given. */
+export function platformProblems(platforms: string[] | undefined): OptionProblem[] {
+  if (platforms === undefined) return [];
+  if (!Array.isArray(platforms) || platforms.length === 0) {
+    return [{ option: 'platforms', what: 'the list is empty', fix: 'Name at least one platform, such as "linux/amd64", or leave platforms unset' }];
+  }
+  return platforms.filter((p) => typeof p !== 'string' || !PLATFORM.test(p)).map((p) => ({
+    option: 'platforms',
+    what: `${JSON.stringify(p)} is not a Linux platform Go images are built for`,
+    fix: 'Use os/arch such as "linux/amd64" or "linux/arm64"',
+  }));
+}

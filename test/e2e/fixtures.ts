@@ -1,0 +1,200 @@
+import { execFileSync, ExecFileSyncOptions } from 'child_process';
+import { createHash } from 'crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import { tmpdir } from 'os';
+import { dirname, join, relative, resolve } from 'path';
+
+/** This repository. */
+export const REPO = resolve(__dirname, '..', '..');
+
+/** The docker client the tests use (engine-up's wrapper). */
+export const DOCKER = '/usr/bin/docker';
+
+const ROOT = join(tmpdir(), 'projen-go-service-e2e');
+
+/** Identity for the commits that `projen new` and the tests make. */
+export const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com',
+  GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com',
+};
+
+export interface RunResult {
+  readonly stdout: string;
+  readonly ms: number;
+}
+
+/** Runs a command; on failure the error carries its output. */
+export function run(cmd: string, args: string[], options: ExecFileSyncOptions & { quiet?: boolean } = {}): RunResult {
+  const start = Date.now();
+  try {
+    const stdout = execFileSync(cmd, args, {
+      encoding: 'utf-8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+      ...options,
+      env: { ...process.env, ...GIT_ENV, ...options.env },
+    }) as string;
+    return { stdout, ms: Date.now() - start };
+  } catch (e: any) {
+    const out = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim();
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${e.status}) in ${options.cwd ?? process.cwd()}:\n${out.slice(-8000)}`);
+  }
+}
+
+/** Runs a command that is expected to fail; returns its exit status and output. */
+export function runFailing(cmd: string, args: string[], options: ExecFileSyncOptions = {}): { status: number; output: string } {
+  try {
+    execFileSync(cmd, args, { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], ...options, env: { ...process.env, ...GIT_ENV, ...options.env } });
+  } catch (e: any) {
+    return { status: e.status, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+  throw new Error(`${cmd} ${args.join(' ')} succeeded, and was expected to fail`);
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs `make` once across jest workers: the first caller creates `dir` with it, the others wait for
+ * it. Keyed by a hash of this package's sources, so a change of src/ makes new fixtures.
+ */
+function once(dir: string, make: (dir: string) => void): string {
+  const done = join(dir, '.done');
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (existsSync(done)) return dir;
+    mkdirSync(dirname(lock), { recursive: true });
+    try {
+      mkdirSync(lock, { recursive: false });
+    } catch (e: any) {
+      if (e.code !== 'EEXIST') throw e;
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
+      sleep(500);
+      continue;
+    }
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      make(dir);
+      writeFileSync(done, new Date().toISOString());
+      return dir;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+function sourceHash(): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else h.update(relative(REPO, p)).update(readFileSync(p));
+    }
+  };
+  walk(join(REPO, 'src'));
+  h.update(readFileSync(join(REPO, 'package.json')));
+  return h.digest('hex').slice(0, 16);
+}
+
+const HASH = sourceHash();
+const FIXTURES = join(ROOT, HASH);
+
+/** This package, compiled with jsii and packed, as `npm pack` makes it. */
+export function packedTarball(): string {
+  const dir = once(join(FIXTURES, 'pack'), (d) => {
+    run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: REPO, env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' } });
+    run('npm', ['pack', '--pack-destination', d], { cwd: REPO });
+  });
+  const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+  if (!tgz) throw new Error(`no tarball in ${dir}`);
+  return join(dir, tgz);
+}
+
+/** The local projen CLI (our pinned devDependency: the version the README's quick start pins). */
+const PROJEN = join(REPO, 'node_modules', '.bin', 'projen');
+
+/**
+ * A repository made by `projen new --from <tarball> go-service <args>`, made once per source hash
+ * and copied for each caller (the copy sits at the same depth, so package.json's relative `file:`
+ * path to the tarball still resolves).
+ */
+export function newRepo(name = 'hello', args: string[] = []): string {
+  const key = createHash('sha256').update(JSON.stringify([name, args])).digest('hex').slice(0, 8);
+  const base = once(join(FIXTURES, `new-${key}`), (d) => {
+    const tgz = packedTarball();
+    const dir = join(d, name);
+    mkdirSync(dir);
+    const r = run(PROJEN, ['new', '--from', tgz, 'go-service', ...args], { cwd: dir });
+    writeFileSync(join(d, 'projen-new.log'), `${r.ms} ms\n${r.stdout}`);
+  });
+  const work = mkdtempSync(join(FIXTURES, 'w-'));
+  cpSync(join(base, name), join(work, name), { recursive: true, verbatimSymlinks: true });
+  return join(work, name);
+}
+
+/** How long `projen new` took when the fixture was made, in ms. */
+export function projenNewMs(name = 'hello', args: string[] = []): number {
+  const key = createHash('sha256').update(JSON.stringify([name, args])).digest('hex').slice(0, 8);
+  const log = join(FIXTURES, `new-${key}`, 'projen-new.log');
+  return existsSync(log) ? parseInt(readFileSync(log, 'utf-8'), 10) : NaN;
+}
+
+/** Whether the Docker engine answers. In CI a missing engine is a failure, never a skip. */
+export function dockerReady(): boolean {
+  try {
+    execFileSync(DOCKER, ['info'], { stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    if (process.env.CI) {
+      throw new Error('No Docker engine answers, and this is CI: the end-to-end tests need one. Run ../shared/docker/engine-up first (.ci/run does).');
+    }
+    // eslint-disable-next-line no-console
+    console.warn('SKIPPED: the Docker parts of the end-to-end tests, because no Docker engine answers. Run ../shared/docker/engine-up to include them.');
+    return false;
+  }
+}
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as any).port;
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+/** Polls a URL until it answers, and returns the status. */
+export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      return res.status;
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms: ${String(last)}`);
+}
+
+/** Writes a file that may be read-only (generated), keeping its mode. */
+export function writeFileForce(path: string, content: string): void {
+  const mode = statSync(path).mode;
+  require('fs').chmodSync(path, 0o644);
+  writeFileSync(path, content);
+  require('fs').chmodSync(path, mode);
+}
+
+/** Removes a work copy made by newRepo. */
+export function removeRepo(dir: string): void {
+  if (!process.env.KEEP_E2E) rmSync(resolve(dir, '..'), { recursive: true, force: true });
+}

@@ -1,0 +1,185 @@
+import {
+  CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, Libc, RuntimeStage, TzLayer,
+} from '../src';
+
+/**
+ * The corpus of invalid configurations: each builds a project the way a `.projenrc.ts` would and
+ * names the exact message it must be refused with. Used by the unit tests (in-process) and by the
+ * end-to-end test (a failing `npx projen` that must leave the repository as it was).
+ */
+export interface InvalidConfig {
+  readonly name: string;
+  /** The `.projenrc.ts` body after the imports: it must define `project` and call synth. */
+  readonly projenrc: string;
+  /** Builds the same configuration in-process (outdir given). */
+  build(outdir: string): GoServiceProject;
+  readonly message: string;
+}
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+function project(outdir: string, options: Partial<GoServiceProjectOptions> = {}): GoServiceProject {
+  return new GoServiceProject({ name: 'hello', outdir, ...options });
+}
+
+/** A case that only changes the project options. */
+function opts(name: string, optionsSource: string, options: Partial<GoServiceProjectOptions>, message: string): InvalidConfig {
+  return {
+    name,
+    projenrc: `const project = new GoServiceProject({ name: 'hello', ${optionsSource} });\nproject.synth();\n`,
+    build: (outdir) => project(outdir, options),
+    message,
+  };
+}
+
+/** A case that adds a second service to a default project. */
+function svc(name: string, serviceSource: string, build: (p: GoServiceProject) => void, message: string): InvalidConfig {
+  return {
+    name,
+    projenrc: `const project = new GoServiceProject({ name: 'hello' });\n${serviceSource}\nproject.synth();\n`,
+    build: (outdir) => {
+      const p = project(outdir);
+      build(p);
+      return p;
+    },
+    message,
+  };
+}
+
+const SERVICE_NAME_FIX = 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters (for example "worker").';
+const PROJECT_NAME_FIX = 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters, and not a Makefile or builder-stage name (for example "hello").';
+const PROJECT_NAME_WHAT = 'cannot name the project: it names the default service (cmd/<name>, its Dockerfile target and compose service) and the image.';
+
+export const INVALID_CONFIGS: InvalidConfig[] = [
+  // module paths
+  opts('module path: empty', "modulePath: ''", { modulePath: '' },
+    'modulePath: "" is not a Go module path. Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello".'),
+  opts('module path: spaces', "modulePath: 'example.com/my service'", { modulePath: 'example.com/my service' },
+    'modulePath: "example.com/my service" is not a Go module path. Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello".'),
+  opts('module path: uppercase host', "modulePath: 'Example.com/hello'", { modulePath: 'Example.com/hello' },
+    'modulePath: "Example.com/hello" is not a Go module path. Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello".'),
+  opts('module path: trailing slash', "modulePath: 'example.com/hello/'", { modulePath: 'example.com/hello/' },
+    'modulePath: "example.com/hello/" is not a Go module path. Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello".'),
+  opts('module path: a .. element', "modulePath: 'example.com/../hello'", { modulePath: 'example.com/../hello' },
+    'modulePath: "example.com/../hello" is not a Go module path. Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello".'),
+
+  // ports
+  opts('port: 0', 'port: 0', { port: 0 },
+    'hello.port: 0 is not a TCP port. Use a whole number from 1024 to 65535.'),
+  opts('port: 65536', 'port: 65536', { port: 65536 },
+    'hello.port: 65536 is not a TCP port. Use a whole number from 1024 to 65535.'),
+  opts('port: not an integer', 'port: 80.5', { port: 80.5 },
+    'hello.port: 80.5 is not a TCP port. Use a whole number from 1024 to 65535.'),
+  svc('port: used by two services', "new GoService(project, 'worker', { port: 8080 });",
+    (p) => new GoService(p, 'worker', { port: 8080 }),
+    'worker.port: port 8080 is already used by service hello. Give each service its own port.'),
+  opts('port: below 1024 for a non-root service', 'port: 80', { port: 80 },
+    'hello.port: port 80 is below 1024, and the service runs as user 65532, which may not bind it (it works only where net.ipv4.ip_unprivileged_port_start allows: Docker\'s own network namespace does, --network=host and most Kubernetes nodes do not). Listen on a port from 1024 up and map it (compose ports "80:8080"), or run as root with nonroot: false.'),
+
+  // service names
+  svc('service name: empty', "new GoService(project, '', {});", (p) => new GoService(p, '', {}),
+    `(unnamed).name: "" is not a valid service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets. ${SERVICE_NAME_FIX}`),
+  svc('service name: uppercase', "new GoService(project, 'Worker', { port: 9090 });", (p) => new GoService(p, 'Worker', { port: 9090 }),
+    `Worker.name: "Worker" is not a valid service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets. ${SERVICE_NAME_FIX}`),
+  svc('service name: spaces', "new GoService(project, 'my worker', { port: 9090 });", (p) => new GoService(p, 'my worker', { port: 9090 }),
+    `my worker.name: "my worker" is not a valid service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets. ${SERVICE_NAME_FIX}`),
+  svc('service name: ..', "new GoService(project, '..', { port: 9090 });", (p) => new GoService(p, '..', { port: 9090 }),
+    `...name: ".." is not a valid service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets. ${SERVICE_NAME_FIX}`),
+  svc('service name: a Makefile target', "new GoService(project, 'test', { port: 9090 });", (p) => new GoService(p, 'test', { port: 9090 }),
+    'test.name: "test" is a Makefile target of its own, and make test would not mean this service. Choose another name.'),
+  svc('service name: the builder stage', "new GoService(project, 'builder', { port: 9090 });", (p) => new GoService(p, 'builder', { port: 9090 }),
+    'builder.name: "builder" is the name of a builder stage in the Dockerfile. Choose another name.'),
+  svc('service name: a build stage', "new GoService(project, 'build-hello', { port: 9090 });", (p) => new GoService(p, 'build-hello', { port: 9090 }),
+    'build-hello.name: "build-hello" would collide with the Dockerfile stage that builds service "hello". Choose another name.'),
+  svc('service name: a debug target', "new GoService(project, 'hello-debug', { port: 9090 });", (p) => new GoService(p, 'hello-debug', { port: 9090 }),
+    'hello-debug.name: "hello-debug" would collide with the debug target of service "hello". Choose another name.'),
+  svc('service name: taken', "new GoService(project, 'hello', { port: 9090 });", (p) => new GoService(p, 'hello', { port: 9090 }),
+    'hello.name: a service with this name already exists in this project. Choose another name.'),
+  {
+    name: 'project name: uppercase',
+    projenrc: "const project = new GoServiceProject({ name: 'Hello' });\nproject.synth();\n",
+    build: (outdir) => new GoServiceProject({ name: 'Hello', outdir }),
+    message: `name: "Hello" ${PROJECT_NAME_WHAT} ${PROJECT_NAME_FIX}`,
+  },
+
+  // Go versions
+  opts('goVersion: 1.2', "goVersion: '1.2'", { goVersion: '1.2' },
+    'goVersion: Go 1.2 is older than 1.21, which is the oldest release with the toolchain rules this project relies on. Use 1.21 or later.'),
+  opts('goVersion: 2', "goVersion: '2'", { goVersion: '2' },
+    'goVersion: "2" is not a Go release we can build with. Use a Go release in the major.minor form, such as "1.26".'),
+  opts('goVersion: latest', "goVersion: 'latest'", { goVersion: 'latest' },
+    'goVersion: "latest" is not a Go release we can build with. Use a Go release in the major.minor form, such as "1.26".'),
+  opts('goVersion: 1.26.0 (three parts)', "goVersion: '1.26.0'", { goVersion: '1.26.0' },
+    'goVersion: "1.26.0" is not a Go release we can build with. Use the major.minor form "1.26": it names the builder image (golang:1.26-alpine) and the go line; go.mod may still say a patch release, which we keep.'),
+
+  // cgo
+  opts('cgo on scratch', 'cgo: true', { cgo: true },
+    'hello.cgo: cgo needs a C library, and scratch has none. Use RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) or set cgo: false.'),
+  opts('cgo on distroless static', 'cgo: true, runtime: RuntimeStage.distroless()', { cgo: true, runtime: RuntimeStage.distroless() },
+    'hello.cgo: cgo needs a C library, and distroless static (Debian 13) has none. Use RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) or set cgo: false.'),
+  opts('cgo on alpine', "cgo: true, runtime: RuntimeStage.alpine({ version: '3.22' })", { cgo: true, runtime: RuntimeStage.alpine({ version: '3.22' }) },
+    'hello.cgo: cgo binaries are built on Debian against glibc, and alpine 3.22 has musl, so the binary would not start. Use RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) or set cgo: false.'),
+  opts('cgo on more than one platform', "cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }), platforms: ['linux/amd64', 'linux/arm64']",
+    { cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }), platforms: ['linux/amd64', 'linux/arm64'] },
+    'hello.platforms: a cgo build runs on the target platform with that platform\'s gcc, so hello builds for the native platform only, not linux/amd64, linux/arm64. Leave platforms unset for hello (or give one platform), or set cgo: false.'),
+
+  // runtimes
+  opts('distroless: a variant that does not exist', "runtime: RuntimeStage.distroless({ variant: 'java' as DistrolessVariant })",
+    { runtime: RuntimeStage.distroless({ variant: 'java' as DistrolessVariant }) },
+    'hello.runtime: distroless has no "java" variant. Use DistrolessVariant.STATIC, DistrolessVariant.BASE or DistrolessVariant.CC.'),
+  opts('distroless: Debian 11', 'runtime: RuntimeStage.distroless({ debian: 11 })', { runtime: RuntimeStage.distroless({ debian: 11 }) },
+    'hello.runtime: distroless publishes no images for Debian 11. Use debian: 12 or 13.'),
+  opts('alpine: latest', "runtime: RuntimeStage.alpine({ version: 'latest' })", { runtime: RuntimeStage.alpine({ version: 'latest' }) },
+    'hello.runtime: alpine version "latest" is not a pinned Alpine release. Pin a release such as RuntimeStage.alpine({ version: \'3.22\' }).'),
+  opts('custom: a malformed image reference', "runtime: RuntimeStage.custom('Registry.example.com/Base Image:1')", { runtime: RuntimeStage.custom('Registry.example.com/Base Image:1') },
+    'hello.runtime: "Registry.example.com/Base Image:1" is not a valid image reference. Use name:tag, such as RuntimeStage.custom(\'registry.example.com/base:1.2\').'),
+  opts('custom: no tag or digest', "runtime: RuntimeStage.custom('registry.example.com/base')", { runtime: RuntimeStage.custom('registry.example.com/base') },
+    'hello.runtime: registry.example.com/base names no tag or digest, so it floats to whatever "latest" is. Pin a tag (name:1.2) or a digest.'),
+  opts('custom: a malformed digest', "runtime: RuntimeStage.custom('registry.example.com/base:1', { digest: 'sha256:xyz' })",
+    { runtime: RuntimeStage.custom('registry.example.com/base:1', { digest: 'sha256:xyz' }) },
+    'hello.runtime: digest "sha256:xyz" is not a sha256 digest. Use the form sha256:<64 hex digits>, as `docker buildx imagetools inspect` prints it.'),
+  opts('distroless: a digest without its algorithm', `runtime: RuntimeStage.distroless({ digest: '${'a'.repeat(64)}' })`,
+    { runtime: RuntimeStage.distroless({ digest: 'a'.repeat(64) }) },
+    `hello.runtime: digest "${'a'.repeat(64)}" is not a sha256 digest. Use the form sha256:<64 hex digits>, as \`docker buildx imagetools inspect\` prints it.`),
+  opts('builder digest: malformed', "builderDigest: 'sha256:1234'", { builderDigest: 'sha256:1234' },
+    'builderDigest: "sha256:1234" is not a sha256 digest. Use the form sha256:<64 hex digits>.'),
+  opts('registry mirror: a URL', "registryMirror: 'https://mirror.example.com'", { registryMirror: 'https://mirror.example.com' },
+    'registryMirror: "https://mirror.example.com" is not a registry host or path. Use a host with an optional path, such as "mirror.example.com/dockerhub".'),
+  opts('custom: pinned twice', `runtime: RuntimeStage.custom('registry.example.com/base:1@${DIGEST}', { digest: '${DIGEST}' })`,
+    { runtime: RuntimeStage.custom(`registry.example.com/base:1@${DIGEST}`, { digest: DIGEST }) },
+    'hello.runtime: the image is pinned twice, in the reference and in digest. Give the digest in one place only.'),
+
+  // certs and time zones
+  opts('certs from a base that has none', 'certs: CertsLayer.fromBase()', { certs: CertsLayer.fromBase() },
+    'hello.certs: scratch has no CA certificates to provide. Use CertsLayer.fromBuilder() (or CertsLayer.auto(), which picks it).'),
+  opts('tz from a base that has none', 'tz: TzLayer.fromBase()', { tz: TzLayer.fromBase() },
+    'hello.tz: scratch has no time-zone data to provide. Use TzLayer.embedded() or TzLayer.zoneinfoZip() (or TzLayer.auto(), which picks one).'),
+  opts('tz: an unknown zone, close to a real one', "tz: TzLayer.embedded({ defaultZone: 'Europe/Berln' })", { tz: TzLayer.embedded({ defaultZone: 'Europe/Berln' }) },
+    'hello.tz: "Europe/Berln" is not a time zone Go knows. Use an IANA name such as "Europe/Berlin".'),
+  opts('tz: an unknown zone', "tz: TzLayer.auto({ defaultZone: 'Mars/Olympus' })", { tz: TzLayer.auto({ defaultZone: 'Mars/Olympus' }) },
+    'hello.tz: "Mars/Olympus" is not a time zone Go knows. Use an IANA name such as "Europe/Berlin", or "UTC".'),
+  opts('custom runtime without libc and cgo', "cgo: true, runtime: RuntimeStage.custom('registry.example.com/base:1', { libc: Libc.NONE })",
+    { cgo: true, runtime: RuntimeStage.custom('registry.example.com/base:1', { libc: Libc.NONE }) },
+    'hello.cgo: cgo needs a C library, and custom registry.example.com/base:1 has none. Use RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) or set cgo: false.'),
+
+  // other service options
+  opts('userName on distroless', "runtime: RuntimeStage.distroless(), userName: 'app'", { runtime: RuntimeStage.distroless(), userName: 'app' },
+    'hello.userName: distroless static (Debian 13) has its own /etc/passwd, which we do not replace. Leave userName unset (the image runs as a numeric uid), or use RuntimeStage.scratch().'),
+  opts('environment: PORT', "environment: { PORT: '9000' }", { environment: { PORT: '9000' } },
+    'hello.environment: PORT is set from the port option. Set port instead.'),
+  opts('configFiles: outside the repository', "configFiles: ['../secrets.yaml']", { configFiles: ['../secrets.yaml'] },
+    'hello.configFiles: "../secrets.yaml" is not a file path inside the repository. Use a relative path such as "config.yaml", without "..", globs or a trailing slash.'),
+  opts('ldflags: quotes', "ldflags: ['-X \"main.x=y\"']", { ldflags: ['-X "main.x=y"'] },
+    'hello.ldflags: "-X \\"main.x=y\\"" cannot be passed inside -ldflags "...". Leave out quotes, $, backslashes and backticks; give each flag as its own string.'),
+  opts('mainPackage: absolute', "mainPackage: '/src/cmd/hello'", { mainPackage: '/src/cmd/hello' },
+    'hello.mainPackage: "/src/cmd/hello" is not a package path inside the module. Use a relative path such as "./cmd/hello".'),
+  opts('platforms: windows', "platforms: ['windows/amd64']", { platforms: ['windows/amd64'] },
+    'platforms: "windows/amd64" is not a Linux platform Go images are built for. Use os/arch such as "linux/amd64" or "linux/arm64".'),
+];
+
+/** The imports a `.projenrc.ts` for these cases needs. */
+export const PROJENRC_IMPORTS =
+  "import { CertsLayer, DistrolessVariant, GoService, GoServiceProject, Libc, RuntimeStage, TzLayer } from 'projen-go-service';\n";
+
+// keep the imported names used in this module (they appear in the projenrc sources)
+void [CertsLayer, DistrolessVariant, Libc, TzLayer];
