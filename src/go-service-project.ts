@@ -1,20 +1,20 @@
 import { Project, ProjectOptions } from 'projen';
 import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/typescript';
+import type { Addon } from './addons/addon';
+import { Instruction } from './dockerfile/instruction';
+import { ComposeFile } from './files/compose';
 import { Dockerfile } from './files/dockerfile';
 import { DockerIgnore } from './files/dockerignore';
-import { ComposeFile } from './files/compose';
+import { RepoDocs } from './files/docs';
 import { GoMod } from './files/go-mod';
 import { GoMakefile } from './files/makefile';
-import { RepoDocs } from './files/docs';
 import { NewRepoSetup } from './files/new-repo-setup';
 import { GoService, GoServiceOptions } from './go-service';
-import { Instruction } from './dockerfile/instruction';
 import { SECRETS_DIR } from './private/constants';
 import { markAsHost } from './private/host';
-import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { DIGEST, formatImageRef, isValidMirror } from './private/image-ref';
+import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { problem, throwIfProblems } from './private/problems';
-import type { Addon } from './addons/addon';
 
 /** The Go release new projects build with. */
 const DEFAULT_GO_VERSION = '1.26';

@@ -3,8 +3,8 @@ import { CertsLayer, CertsSource } from './certs-layer';
 import { addServiceSamples } from './files/samples';
 import { binaryPath, configDir } from './private/constants';
 import { isGoServiceProject, ServiceHost } from './private/host';
-import { OptionProblem, problem, throwIfProblems } from './private/problems';
 import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
+import { OptionProblem, problem, throwIfProblems } from './private/problems';
 import { RuntimeStage, Libc } from './runtime-stage';
 import { TzLayer, TzSource } from './tz-layer';
 

@@ -253,7 +253,7 @@ export class RuntimeStage {
     } else if (ref.digest && options.digest) {
       problems.push({
         option: 'runtime',
-        what: `the image is pinned twice, in the reference and in digest`,
+        what: 'the image is pinned twice, in the reference and in digest',
         fix: 'Give the digest in one place only',
       });
     } else if (!ref.tag && !ref.digest && !options.digest) {

@@ -11,9 +11,9 @@ export interface InvalidConfig {
   readonly name: string;
   /** The `.projenrc.ts` body after the imports: it must define `project` and call synth. */
   readonly projenrc: string;
+  readonly message: string;
   /** Builds the same configuration in-process (outdir given). */
   build(outdir: string): GoServiceProject;
-  readonly message: string;
 }
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;

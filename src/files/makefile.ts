@@ -1,8 +1,8 @@
 import { IResolver, Makefile, Rule } from 'projen';
 import type { GoService } from '../go-service';
 import type { GoServiceProject } from '../go-service-project';
-import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
 import { GO_ENV_ARGS } from './dockerfile-plan';
+import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
 
 /**
  * A Makefile target with the line `make help` shows for it.
@@ -148,8 +148,8 @@ export class GoMakefile extends Makefile {
     return this.model.addons.flatMap((a) => a._secrets()).map((s) => ({
       targets: [s.file],
       recipe: [
-        `@mkdir -p $(dir $@)`,
-        `@umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > $@`,
+        '@mkdir -p $(dir $@)',
+        '@umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d \' \\n\' > $@',
         '@echo "created $@ (kept out of git and the build context)"',
       ],
     }));
@@ -213,7 +213,7 @@ export class GoMakefile extends Makefile {
       'IMAGE_PREFIX = $(if $(REGISTRY),$(REGISTRY)/,)',
       '# BuildKit: older engines need it for the cache mounts',
       'export DOCKER_BUILDKIT := 1',
-      `# compose reads the image names and build args from the environment`,
+      '# compose reads the image names and build args from the environment',
       `COMPOSE_ENV = ${this.composeEnv()}`,
       `DOCKER_BUILD_ARGS = ${['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS].map((v) => `--build-arg "${v}=$(${v})"`).join(' ')}`,
       '',

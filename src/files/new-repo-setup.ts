@@ -1,7 +1,7 @@
+import { execSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Component } from 'projen';
-import { execSync } from 'child_process';
 
 /** The tsx that runs .projenrc.ts in generated repos: pinned, so `npx projen` fetches nothing. */
 export const TSX_VERSION = '4.23.15';

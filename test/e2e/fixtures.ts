@@ -1,6 +1,6 @@
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import { createHash } from 'crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { dirname, join, relative, resolve } from 'path';
@@ -15,8 +15,10 @@ const ROOT = join(tmpdir(), 'projen-go-service-e2e');
 
 /** Identity for the commits that `projen new` and the tests make. */
 export const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com',
-  GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com',
+  GIT_AUTHOR_NAME: 'e2e',
+  GIT_AUTHOR_EMAIL: 'e2e@example.com',
+  GIT_COMMITTER_NAME: 'e2e',
+  GIT_COMMITTER_EMAIL: 'e2e@example.com',
 };
 
 export interface RunResult {
@@ -189,9 +191,9 @@ export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<numb
 /** Writes a file that may be read-only (generated), keeping its mode. */
 export function writeFileForce(path: string, content: string): void {
   const mode = statSync(path).mode;
-  require('fs').chmodSync(path, 0o644);
+  chmodSync(path, 0o644);
   writeFileSync(path, content);
-  require('fs').chmodSync(path, mode);
+  chmodSync(path, mode);
 }
 
 /** Removes a work copy made by newRepo. */
