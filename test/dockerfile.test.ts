@@ -121,7 +121,8 @@ describe('Dockerfile', () => {
     expect(lines).toContain('    && chmod 1777 /rootfs/tmp \\');
     expect(lines).toContain("    && printf 'app:x:65532:65532::/nonexistent:/sbin/nologin\\n' > /rootfs/etc/passwd \\");
     expect(lines).toContain("    && printf 'app:x:65532:\\n' > /rootfs/etc/group \\");
-    expect(lines).toContain('    && install -m 0444 config.yaml /rootfs/etc/hello/config.yaml \\');
+    expect(lines).toContain('    && cp config.yaml /rootfs/etc/hello/config.yaml \\');
+    expect(lines).toContain('    && chmod 0444 /rootfs/etc/hello/config.yaml \\');
     expect(lines).toContain('USER app:app');
   });
 

@@ -148,10 +148,12 @@ function rootfsCommands(s: GoService): string[] {
     dirs.push(`${ROOTFS}${s.configDir}`);
     for (const file of s.configFiles) {
       const base = file.split('/').pop();
-      steps.push(`install -m 0444 ${file} ${ROOTFS}${s.configDir}/${base}`);
+      steps.push(`cp ${file} ${ROOTFS}${s.configDir}/${base}`, `chmod 0444 ${ROOTFS}${s.configDir}/${base}`);
     }
   }
-  const mkdir = dirs.length ? [`mkdir -p ${[...new Set(dirs)].join(' ')}`] : [];
+  // a directory that another one is inside of needs no mkdir of its own
+  const leaves = [...new Set(dirs)].filter((d) => !dirs.some((o) => o !== d && o.startsWith(`${d}/`)));
+  const mkdir = leaves.length ? [`mkdir -p ${leaves.join(' ')}`] : [];
   return [...mkdir, ...steps, `find ${ROOTFS} -exec touch -h -d "@\${SOURCE_DATE_EPOCH}" {} +`];
 }
 
