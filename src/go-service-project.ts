@@ -9,6 +9,7 @@ import { RepoDocs } from './files/docs';
 import { GoMod } from './files/go-mod';
 import { GoMakefile } from './files/makefile';
 import { NewRepoSetup } from './files/new-repo-setup';
+import { SynthesisReport } from './files/synthesis-report';
 import { GoService, GoServiceOptions } from './go-service';
 import { SECRETS_DIR } from './private/constants';
 import { markAsHost } from './private/host';
@@ -135,6 +136,7 @@ export class GoServiceProject extends Project {
   private readonly labels: { [key: string]: string };
 
   constructor(options: GoServiceProjectOptions) {
+    options = fromCommandLine(options);
     throwIfProblems(projectProblems(options));
     super({ ...options, projenrcJson: false });
     markAsHost(this);
@@ -164,6 +166,7 @@ export class GoServiceProject extends Project {
     this.makefile = new GoMakefile(this);
     new RepoDocs(this);
     new NewRepoSetup(this);
+    new SynthesisReport(this);
 
     this.defaultService = new GoService(this, options.name, {
       port: options.port,
@@ -259,6 +262,14 @@ export class GoServiceProject extends Project {
     throwIfProblems(problems);
     super.preSynthesize();
   }
+}
+
+/**
+ * `projen new` hands flags over as yargs parsed them: `--go-version 1.25` arrives as the number 1.25.
+ */
+function fromCommandLine(options: GoServiceProjectOptions): GoServiceProjectOptions {
+  const goVersion: unknown = options?.goVersion;
+  return typeof goVersion === 'number' ? { ...options, goVersion: String(goVersion) } : options;
 }
 
 function projectProblems(options: GoServiceProjectOptions): string[] {

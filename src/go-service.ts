@@ -406,5 +406,8 @@ function nameProblems(host: ServiceHost, name: string): string[] {
   if (host.services.some((s) => s.name === name)) {
     return [problem(name, 'name', 'a service with this name already exists in this project', 'Choose another name')];
   }
+  if (host.addons.some((a) => a.name === name)) {
+    return [problem(name, 'name', `an add-on named "${name}" already exists, and compose service names must be unique`, 'Choose another name')];
+  }
   return [];
 }

@@ -16,3 +16,6 @@ export { DockerIgnore } from './files/dockerignore';
 export { GoMakefile, MakeTarget } from './files/makefile';
 export { GoMod } from './files/go-mod';
 export { Addon, AddonSecret } from './addons/addon';
+export { AddonOptions, AddonDefaults } from './addons/addon';
+export { PostgresDatabase, PostgresDatabaseOptions } from './addons/postgres';
+export { RedisCache, RedisCacheOptions } from './addons/redis';

@@ -1,27 +1,142 @@
 import { Component } from 'projen';
 import type { GoService } from '../go-service';
+import type { GoServiceProject } from '../go-service-project';
+import { SECRETS_DIR } from '../private/constants';
+import { isGoServiceProject } from '../private/host';
+import { DIGEST, formatImageRef, parseImageRef } from '../private/image-ref';
+import { SERVICE_NAME } from '../private/names';
+import { problem, throwIfProblems } from '../private/problems';
 
 /**
- * A secret file that compose hands to containers, created by `make secrets` on first use and
- * never committed or sent to the build context.
+ * A secret file that compose hands to containers, created by `make secrets` on first use (never
+ * committed, never in the build context).
  */
 export interface AddonSecret {
   /** The compose secret name. */
   readonly name: string;
   /** The file, relative to the repository root. */
   readonly file: string;
+  /** The Makefile recipe that creates the file (`$@` is the file). */
+  readonly recipe: string[];
+  /**
+   * Files the recipe reads.
+   * @default - none
+   */
+  readonly prerequisites?: string[];
+}
+
+/**
+ * Options every add-on takes.
+ */
+export interface AddonOptions {
+  /**
+   * The compose service name (also the host name services connect to).
+   * @default - the add-on's kind: "postgres", "redis"
+   */
+  readonly name?: string;
+  /**
+   * The Go services that use this add-on, by name: they get its connection setting and wait for it
+   * to be healthy.
+   * @default - every service
+   */
+  readonly services?: string[];
+  /**
+   * The image, pinned (`name:tag`).
+   * @default - a pinned release, see each add-on
+   */
+  readonly image?: string;
+  /**
+   * Pin the image by digest as well.
+   * @default - pinned by tag only
+   */
+  readonly digest?: string;
+  /**
+   * Publish the add-on's port on the host, for local tools.
+   * @default - not published: only the services reach it
+   */
+  readonly hostPort?: number;
+  /**
+   * The environment variable, in the `_FILE` form, through which services get the connection URL.
+   * @default - "DATABASE_URL" for databases, "REDIS_URL" for caches
+   */
+  readonly urlVariable?: string;
+}
+
+/** What a concrete add-on says about itself. */
+export interface AddonDefaults {
+  /** The add-on's kind, its default name. */
+  readonly kind: string;
+  /** The pinned image it uses unless told otherwise. */
+  readonly image: string;
+  /** The port it listens on inside the compose network. */
+  readonly port: number;
+  /** The connection variable services get unless told otherwise. */
+  readonly urlVariable: string;
 }
 
 /**
  * A backing service for local development (a database, a cache) that lives in docker-compose.yml
- * and is wired into the Go services that use it.
+ * and is wired into the Go services that use it: their connection setting arrives as a compose
+ * secret (`<VARIABLE>_FILE`), and they start once it is healthy.
  */
 export abstract class Addon extends Component {
   /** The compose service name. */
-  public abstract readonly name: string;
+  public readonly name: string;
+  /** The port the add-on listens on. */
+  public readonly port: number;
+  /** The host port it is published on, if any. */
+  public readonly hostPort?: number;
+  /** The connection variable services get (as `<VARIABLE>_FILE`). */
+  public readonly urlVariable: string;
+
+  protected readonly model: GoServiceProject;
+  private readonly serviceNames?: string[];
+  private readonly imageRef: string;
+  private readonly digest?: string;
+
+  protected constructor(project: GoServiceProject, defaults: AddonDefaults, options: AddonOptions = {}) {
+    const name = options.name ?? defaults.kind;
+    if (!isGoServiceProject(project)) {
+      throw new Error(`${name}: an add-on belongs to a GoServiceProject. Create it with the GoServiceProject as its first argument.`);
+    }
+    const clash = project.addons.find((a) => a.name === name);
+    if (clash || project.tryFindService(name)) {
+      const what = `${clash ? 'an add-on' : 'a service'} named "${name}" already exists, and compose service names must be unique`;
+      throw new Error(problem(name, 'name', what, `Give this ${defaults.kind} its own name: new ${new.target.name}(project, { name: '${name}-2' })`));
+    }
+    super(project, `Addon.${name}`);
+    this.model = project;
+    this.name = name;
+    this.port = defaults.port;
+    this.hostPort = options.hostPort;
+    this.urlVariable = options.urlVariable ?? defaults.urlVariable;
+    this.serviceNames = options.services ? [...options.services] : undefined;
+    this.imageRef = options.image ?? defaults.image;
+    this.digest = options.digest;
+    throwIfProblems(this.ownProblems());
+    project._registerAddon(this);
+  }
 
   /** The Go services wired to this add-on. */
-  public abstract get connectedServices(): GoService[];
+  public get connectedServices(): GoService[] {
+    const all = this.model.services;
+    return this.serviceNames ? all.filter((s) => this.serviceNames!.includes(s.name)) : all;
+  }
+
+  /** The image reference compose uses (mirror and digest applied). */
+  public get image(): string {
+    return formatImageRef(this.imageRef, { mirror: this.model.registryMirror, digest: this.digest });
+  }
+
+  /** The compose secret carrying the connection URL. */
+  public get urlSecret(): string {
+    return `${this.name.replace(/-/g, '_')}_url`;
+  }
+
+  /** Where secret files live. */
+  protected secretFile(name: string): string {
+    return `${SECRETS_DIR}/${name}`;
+  }
 
   /**
    * The compose service definition (in compose-file keys).
@@ -30,32 +145,101 @@ export abstract class Addon extends Component {
   public abstract _composeService(): { [key: string]: any };
 
   /**
-   * Named volumes this add-on declares.
-   * @internal
-   */
-  public abstract _volumes(): string[];
-
-  /**
-   * Secret files this add-on needs.
+   * Secret files this add-on needs, with the recipes that create them.
    * @internal
    */
   public abstract _secrets(): AddonSecret[];
 
   /**
+   * Named volumes this add-on declares.
+   * @internal
+   */
+  public _volumes(): string[] {
+    return [`${this.name}-data`];
+  }
+
+  /**
    * Environment variables a connected service gets.
    * @internal
    */
-  public abstract _environmentFor(service: GoService): { [name: string]: string };
+  public _environmentFor(_service: GoService): { [name: string]: string } {
+    return { [`${this.urlVariable}_FILE`]: `/run/secrets/${this.urlSecret}` };
+  }
 
   /**
    * Secrets a connected service gets.
    * @internal
    */
-  public abstract _secretsFor(service: GoService): string[];
+  public _secretsFor(_service: GoService): string[] {
+    return [this.urlSecret];
+  }
 
   /**
-   * Problems found before anything is written (house form).
+   * Problems that need the whole model (the services may be added after the add-on).
    * @internal
    */
-  public abstract _problems(): string[];
+  public _problems(): string[] {
+    const problems: string[] = [];
+    const known = this.model.services.map((s) => s.name);
+    for (const s of this.serviceNames ?? []) {
+      if (!known.includes(s)) {
+        problems.push(problem(this.name, 'services', `there is no service named "${s}"`, `Use one of: ${known.join(', ')}`));
+      }
+    }
+    if (this.hostPort !== undefined) {
+      const clash = this.model.services.find((s) => s.port === this.hostPort)
+        ?? this.model.addons.find((a) => a !== this && a.hostPort === this.hostPort);
+      if (clash) {
+        problems.push(problem(this.name, 'hostPort', `port ${this.hostPort} is already published by ${clash.name}`, 'Choose another host port'));
+      }
+    }
+    for (const s of this.connectedServices) {
+      const other = this.model.addons.find((a) => a !== this && a.urlVariable === this.urlVariable && a.connectedServices.includes(s));
+      if (other && this.model.addons.indexOf(other) < this.model.addons.indexOf(this)) {
+        problems.push(problem(this.name, 'urlVariable', `${s.name} already gets ${this.urlVariable}_FILE from ${other.name}`,
+          `Give one of them its own variable, such as urlVariable: '${this.urlVariable.replace(/_URL$/, '')}_${this.name.toUpperCase().replace(/-/g, '_')}_URL'`));
+      }
+    }
+    return problems;
+  }
+
+  private ownProblems(): string[] {
+    const problems: string[] = [];
+    const n = this.name;
+    if (typeof n !== 'string' || !SERVICE_NAME.test(n)) {
+      problems.push(problem(String(n), 'name', `${JSON.stringify(n)} is not a valid compose service name`, 'Use lowercase letters, digits and single dashes, starting with a letter'));
+    }
+    const ref = parseImageRef(this.imageRef);
+    if (!ref || (!ref.tag && !ref.digest)) {
+      problems.push(problem(n, 'image', `${JSON.stringify(this.imageRef)} is not a pinned image reference`, 'Use name:tag, such as postgres:17.6-alpine'));
+    }
+    if (this.digest !== undefined && !DIGEST.test(this.digest)) {
+      problems.push(problem(n, 'digest', `${JSON.stringify(this.digest)} is not a sha256 digest`, 'Use the form sha256:<64 hex digits>'));
+    }
+    if (this.hostPort !== undefined && (!Number.isInteger(this.hostPort) || this.hostPort < 1 || this.hostPort > 65535)) {
+      problems.push(problem(n, 'hostPort', `${JSON.stringify(this.hostPort)} is not a TCP port`, 'Use a whole number from 1 to 65535'));
+    }
+    if (!/^[A-Z][A-Z0-9_]*$/.test(this.urlVariable)) {
+      problems.push(problem(n, 'urlVariable', `${JSON.stringify(this.urlVariable)} is not an environment variable name`, 'Use upper-case letters, digits and underscores'));
+    }
+    return problems;
+  }
+
+  /** The compose keys every add-on shares. */
+  protected commonCompose(): { [key: string]: any } {
+    const svc: { [key: string]: any } = {};
+    if (this.hostPort !== undefined) {
+      svc.ports = [`127.0.0.1:${this.hostPort}:${this.port}`];
+    }
+    return svc;
+  }
+
+  /** A recipe that writes a random password to `$@`. */
+  protected passwordRecipe(): string[] {
+    return [
+      '@mkdir -p $(dir $@) && chmod 700 $(dir $@)',
+      "@head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n' > $@ && chmod 644 $@",
+      '@echo "created $@ (ignored by git and by the build context)"',
+    ];
+  }
 }

@@ -147,11 +147,8 @@ export class GoMakefile extends Makefile {
   private secretRules(): Rule[] {
     return this.model.addons.flatMap((a) => a._secrets()).map((s) => ({
       targets: [s.file],
-      recipe: [
-        '@mkdir -p $(dir $@)',
-        '@umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d \' \\n\' > $@',
-        '@echo "created $@ (kept out of git and the build context)"',
-      ],
+      prerequisites: s.prerequisites,
+      recipe: s.recipe,
     }));
   }
 
@@ -164,9 +161,9 @@ export class GoMakefile extends Makefile {
       `echo "image-size: ${img} is over its budget of ${budget} MiB"; exit 1; fi`;
   }
 
-  private composeEnv(): string {
+  private composeEnv(): string[] {
     const vars = ['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS, ...this.model.services.map(imageVariable)];
-    return vars.map((v) => `${v}="$(${v})"`).join(' ');
+    return vars.map((v) => `${v}="$(${v})"`);
   }
 
   private helpRecipe(): string[] {
@@ -214,8 +211,8 @@ export class GoMakefile extends Makefile {
       '# BuildKit: older engines need it for the cache mounts',
       'export DOCKER_BUILDKIT := 1',
       '# compose reads the image names and build args from the environment',
-      `COMPOSE_ENV = ${this.composeEnv()}`,
-      `DOCKER_BUILD_ARGS = ${['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS].map((v) => `--build-arg "${v}=$(${v})"`).join(' ')}`,
+      ...continued('COMPOSE_ENV', this.composeEnv()),
+      ...continued('DOCKER_BUILD_ARGS', ['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS].map((v) => `--build-arg "${v}=$(${v})"`)),
       '',
     );
     return lines;
@@ -228,7 +225,8 @@ export class GoMakefile extends Makefile {
       ...own.map((t) => [t.targets[0], t.description] as [string, string]),
       ...this.descriptions,
     ]);
-    const width = Math.max(...[...descriptions.keys()].map((k) => k.length)) + 2;
+    // a fixed width unless a name needs more: adding a service does not re-align every line
+    const width = Math.max(HELP_WIDTH, ...[...descriptions.keys()].map((k) => k.length + 2));
     const helpLines = [...descriptions].map(([target, desc]) =>
       `@printf '  %-${width}s %s\\n' '${target}' '${desc.replace(/'/g, "'\\''")}'`);
     const rules: Rule[] = own.map(({ description: _d, ...rule }) => ({
@@ -246,6 +244,14 @@ export class GoMakefile extends Makefile {
       this.rules.splice(0, this.rules.length, ...saved);
     }
   }
+}
+
+/** The width of the target column in `make help`. */
+const HELP_WIDTH = 28;
+
+/** `NAME = \` and one value per line: adding a value adds a line. */
+function continued(name: string, values: string[]): string[] {
+  return [`${name} = \\`, ...values.map((v, i) => `\t${v}${i < values.length - 1 ? ' \\' : ''}`)];
 }
 
 function shellQuote(v: string): string {

@@ -7,6 +7,7 @@ export interface ServiceHost {
   readonly name: string;
   readonly services: GoService[];
   readonly platforms: string[];
+  readonly addons: Array<{ readonly name: string }>;
   _registerService(service: GoService): void;
 }
 

@@ -26,6 +26,13 @@ export interface RunResult {
   readonly ms: number;
 }
 
+/** The environment of the commands the tests run: jest's NODE_ENV=test would silence projen's logger. */
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...GIT_ENV, ...extra };
+  if (!('NODE_ENV' in extra)) delete env.NODE_ENV;
+  return env;
+}
+
 /** Runs a command; on failure the error carries its output. */
 export function run(cmd: string, args: string[], options: ExecFileSyncOptions & { quiet?: boolean } = {}): RunResult {
   const start = Date.now();
@@ -35,7 +42,7 @@ export function run(cmd: string, args: string[], options: ExecFileSyncOptions & 
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
       ...options,
-      env: { ...process.env, ...GIT_ENV, ...options.env },
+      env: childEnv(options.env),
     }) as string;
     return { stdout, ms: Date.now() - start };
   } catch (e: any) {
@@ -47,7 +54,7 @@ export function run(cmd: string, args: string[], options: ExecFileSyncOptions & 
 /** Runs a command that is expected to fail; returns its exit status and output. */
 export function runFailing(cmd: string, args: string[], options: ExecFileSyncOptions = {}): { status: number; output: string } {
   try {
-    execFileSync(cmd, args, { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], ...options, env: { ...process.env, ...GIT_ENV, ...options.env } });
+    execFileSync(cmd, args, { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], ...options, env: childEnv(options.env) });
   } catch (e: any) {
     return { status: e.status, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
@@ -198,5 +205,5 @@ export function writeFileForce(path: string, content: string): void {
 
 /** Removes a work copy made by newRepo. */
 export function removeRepo(dir: string): void {
-  if (!process.env.KEEP_E2E) rmSync(resolve(dir, '..'), { recursive: true, force: true });
+  if (dir && !process.env.KEEP_E2E) rmSync(resolve(dir, '..'), { recursive: true, force: true });
 }

@@ -1,0 +1,94 @@
+import { Addon, AddonOptions, AddonSecret } from './addon';
+import type { GoServiceProject } from '../go-service-project';
+import { problem, throwIfProblems } from '../private/problems';
+
+/** The Postgres release compose runs unless told otherwise. */
+const POSTGRES_IMAGE = 'postgres:17.6-alpine';
+
+/**
+ * Options for PostgresDatabase.
+ */
+export interface PostgresDatabaseOptions extends AddonOptions {
+  /**
+   * The database name.
+   * @default - the project name, with dashes as underscores
+   */
+  readonly database?: string;
+  /**
+   * The database user.
+   * @default "app"
+   */
+  readonly user?: string;
+}
+
+/**
+ * A PostgreSQL database for local development: a compose service with a `pg_isready` health check,
+ * a named volume, and its password in a compose secret that `make secrets` creates on first use.
+ * Connected services get `DATABASE_URL_FILE` (read it with the sample's `envOrFile("DATABASE_URL")`)
+ * and start once the database is healthy.
+ *
+ * ```ts
+ * new PostgresDatabase(project, { services: ['hello'] });
+ * ```
+ */
+export class PostgresDatabase extends Addon {
+  /** The database name. */
+  public readonly database: string;
+  /** The database user. */
+  public readonly user: string;
+
+  constructor(project: GoServiceProject, options: PostgresDatabaseOptions = {}) {
+    const database = options.database ?? project.name.replace(/-/g, '_');
+    const user = options.user ?? 'app';
+    throwIfProblems(Object.entries({ database, user })
+      .filter(([, value]) => !/^[a-z_][a-z0-9_]{0,62}$/.test(value))
+      .map(([option, value]) => problem(options.name ?? 'postgres', option, `${JSON.stringify(value)} is not a plain Postgres identifier`, 'Use lowercase letters, digits and underscores, starting with a letter')));
+    super(project, { kind: 'postgres', image: POSTGRES_IMAGE, port: 5432, urlVariable: 'DATABASE_URL' }, options);
+    this.database = database;
+    this.user = user;
+  }
+
+  private get passwordSecret(): string {
+    return `${this.name.replace(/-/g, '_')}_password`;
+  }
+
+  /** @internal */
+  public _composeService(): { [key: string]: any } {
+    return {
+      image: this.image,
+      environment: {
+        POSTGRES_DB: this.database,
+        POSTGRES_USER: this.user,
+        POSTGRES_PASSWORD_FILE: `/run/secrets/${this.passwordSecret}`,
+      },
+      secrets: [this.passwordSecret],
+      volumes: [`${this.name}-data:/var/lib/postgresql/data`],
+      ...this.commonCompose(),
+      healthcheck: {
+        test: ['CMD', 'pg_isready', '-U', this.user, '-d', this.database],
+        interval: '5s',
+        timeout: '3s',
+        retries: 10,
+        start_period: '10s',
+      },
+      restart: 'unless-stopped',
+    };
+  }
+
+  /** @internal */
+  public _secrets(): AddonSecret[] {
+    const password = this.secretFile(this.passwordSecret);
+    return [
+      { name: this.passwordSecret, file: password, recipe: this.passwordRecipe() },
+      {
+        name: this.urlSecret,
+        file: this.secretFile(this.urlSecret),
+        prerequisites: [password],
+        recipe: [
+          `@printf 'postgres://${this.user}:%s@${this.name}:${this.port}/${this.database}?sslmode=disable\\n' "$$(cat ${password})" > $@ && chmod 644 $@`,
+          '@echo "created $@ (ignored by git and by the build context)"',
+        ],
+      },
+    ];
+  }
+}

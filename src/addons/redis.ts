@@ -1,0 +1,67 @@
+import { Addon, AddonOptions, AddonSecret } from './addon';
+import type { GoServiceProject } from '../go-service-project';
+
+/** The Redis release compose runs unless told otherwise. */
+const REDIS_IMAGE = 'redis:8.2-alpine';
+
+/**
+ * Options for RedisCache.
+ */
+export interface RedisCacheOptions extends AddonOptions {}
+
+/**
+ * A Redis cache for local development: a compose service with a `redis-cli ping` health check, a
+ * named volume, and a password (`requirepass`) in a compose secret that `make secrets` creates on
+ * first use. Connected services get `REDIS_URL_FILE` and start once the cache is healthy.
+ *
+ * ```ts
+ * new RedisCache(project, { services: ['hello'] });
+ * ```
+ */
+export class RedisCache extends Addon {
+  constructor(project: GoServiceProject, options: RedisCacheOptions = {}) {
+    super(project, { kind: 'redis', image: REDIS_IMAGE, port: 6379, urlVariable: 'REDIS_URL' }, options);
+  }
+
+  private get passwordSecret(): string {
+    return `${this.name.replace(/-/g, '_')}_password`;
+  }
+
+  /** @internal */
+  public _composeService(): { [key: string]: any } {
+    const password = `$$(cat /run/secrets/${this.passwordSecret})`;
+    return {
+      image: this.image,
+      // the password comes from the secret file, never from the compose file or the environment
+      command: ['sh', '-c', `exec redis-server --appendonly yes --requirepass "${password}"`],
+      secrets: [this.passwordSecret],
+      volumes: [`${this.name}-data:/data`],
+      ...this.commonCompose(),
+      healthcheck: {
+        test: ['CMD-SHELL', `redis-cli --no-auth-warning -a "${password}" ping | grep -q PONG`],
+        interval: '5s',
+        timeout: '3s',
+        retries: 10,
+        start_period: '5s',
+      },
+      restart: 'unless-stopped',
+    };
+  }
+
+  /** @internal */
+  public _secrets(): AddonSecret[] {
+    const password = this.secretFile(this.passwordSecret);
+    return [
+      { name: this.passwordSecret, file: password, recipe: this.passwordRecipe() },
+      {
+        name: this.urlSecret,
+        file: this.secretFile(this.urlSecret),
+        prerequisites: [password],
+        recipe: [
+          `@printf 'redis://:%s@${this.name}:${this.port}/0\\n' "$$(cat ${password})" > $@ && chmod 644 $@`,
+          '@echo "created $@ (ignored by git and by the build context)"',
+        ],
+      },
+    ];
+  }
+}

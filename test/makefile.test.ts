@@ -1,0 +1,121 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { DistrolessVariant, GoService, GoServiceProject, PostgresDatabase, RuntimeStage } from '../src';
+import { newProject, synth } from './util';
+
+const written = new WeakMap<GoServiceProject, string>();
+
+/** Runs make on the project's Makefile in a scratch directory (no git: the fallbacks apply). */
+function make(project: GoServiceProject, ...args: string[]): string {
+  let dir = written.get(project);
+  if (!dir) {
+    dir = mkdtempSync(join(tmpdir(), 'pgs-make-'));
+    writeFileSync(join(dir, 'Makefile'), synth(project).Makefile);
+    written.set(project, dir);
+  }
+  return execFileSync('make', ['--no-print-directory', ...args], { cwd: dir, encoding: 'utf-8', env: { ...process.env, GO: 'go' } });
+}
+
+function shop(): GoServiceProject {
+  const project = newProject({ name: 'shop', imageSizeBudgetMiB: 12 });
+  new GoService(project, 'worker', { port: 9090, environment: { LOG_LEVEL: 'debug' } });
+  new GoService(project, 'pdf', { port: 9091, cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.CC }) });
+  new PostgresDatabase(project, { services: ['worker'] });
+  return project;
+}
+
+describe('Makefile', () => {
+  test('make help is the default goal and lists every target with its description', () => {
+    const help = make(shop());
+    const targets = help.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/\s+/)[0]);
+    expect(targets).toEqual([
+      'help', 'build', 'build-shop', 'build-worker', 'build-pdf', 'test', 'vet', 'fmt', 'lint', 'tidy', 'vuln',
+      'run', 'run-shop', 'run-worker', 'run-pdf',
+      'docker-build', 'docker-build-shop', 'docker-build-worker', 'docker-build-pdf',
+      'docker-buildx', 'docker-buildx-shop', 'docker-buildx-worker', 'docker-buildx-pdf',
+      'docker-run', 'docker-run-shop', 'docker-run-worker', 'docker-run-pdf',
+      'docker-push', 'docker-push-shop', 'docker-push-worker', 'docker-push-pdf',
+      'image-size', 'secrets', 'compose-up', 'compose-down', 'compose-logs', 'clean',
+    ]);
+    for (const line of help.split('\n').filter((l) => l.startsWith('  '))) {
+      expect(line.trim().split(/\s{2,}/)).toHaveLength(2);
+    }
+  });
+
+  test('every target parses and runs dry (make -n)', () => {
+    const project = shop();
+    for (const t of ['build', 'test', 'vet', 'fmt', 'tidy', 'run', 'docker-build', 'docker-buildx', 'docker-run', 'image-size', 'compose-up', 'compose-down', 'clean']) {
+      expect(() => make(project, '-n', t)).not.toThrow();
+    }
+  });
+
+  test('the Go build matches the Dockerfile: same flags, tags and ldflags, from one definition', () => {
+    const files = synth(newProject({ buildTags: ['netgo'], ldflags: ['-X main.edition=oss'] }));
+    const flags = '-trimpath -buildvcs=false -tags netgo,timetzdata';
+    expect(files.Makefile).toContain(`CGO_ENABLED=0 $(GO) build ${flags} -ldflags "-s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE) -X main.edition=oss" -o bin/hello ./cmd/hello`);
+    expect(files.Dockerfile).toContain(`go build ${flags} \\\n    -ldflags "-s -w -X main.version=\${VERSION} -X main.commit=\${COMMIT} -X main.date=\${DATE} -X main.edition=oss"`);
+  });
+
+  test('make build-<svc> runs go build with the version from git (fallbacks without git)', () => {
+    const dry = make(newProject(), '-n', 'build-hello');
+    expect(dry.trim()).toBe('CGO_ENABLED=0 go build -trimpath -buildvcs=false -tags timetzdata -ldflags "-s -w -X main.version=dev -X main.commit=unknown -X main.date=1970-01-01T00:00:00Z" -o bin/hello ./cmd/hello');
+  });
+
+  test('docker-build tags <image>:$(VERSION) and :latest and passes the build args; REGISTRY prefixes names', () => {
+    const dry = make(newProject(), '-n', 'docker-build', 'VERSION=1.2.3', 'REGISTRY=ghcr.io/acme', 'GOPROXY=https://proxy.example.com', 'GOFLAGS=-mod=mod -x');
+    expect(dry).toContain('docker build --build-arg "VERSION=1.2.3" --build-arg "COMMIT=unknown"');
+    expect(dry).toContain('--build-arg "GOPROXY=https://proxy.example.com"');
+    expect(dry).toContain('--build-arg "GOFLAGS=-mod=mod -x"');
+    expect(dry).toContain('--target hello -t ghcr.io/acme/hello:1.2.3 -t ghcr.io/acme/hello:latest .');
+  });
+
+  test('DOCKER and COMPOSE can be overridden; DOCKER_BUILDKIT is exported', () => {
+    const project = newProject();
+    expect(make(project, '-n', 'docker-build', 'DOCKER=/usr/bin/docker')).toMatch(/^\/usr\/bin\/docker build /m);
+    expect(make(project, '-n', 'compose-down', 'COMPOSE=docker-compose')).toContain(' docker-compose down');
+    expect(make(project, '-s', '--eval=show: ; @echo $$DOCKER_BUILDKIT', 'show').trim()).toBe('1');
+  });
+
+  test('cgo services build for the native platform only with buildx', () => {
+    const dry = make(shop(), '-n', 'docker-buildx');
+    expect(dry).toContain('docker buildx build --platform linux/amd64,linux/arm64 ');
+    expect(dry).toMatch(/docker buildx build +--build-arg .* --target pdf /);
+  });
+
+  test('run-<svc> passes the port and the environment', () => {
+    expect(make(shop(), '-n', 'run-worker').trim().split('\n').pop()).toBe('PORT=9090 LOG_LEVEL=debug ./bin/worker');
+  });
+
+  test('image-size prints sizes and fails over a budget', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgs-make-'));
+    writeFileSync(join(dir, 'Makefile'), synth(newProject({ imageSizeBudgetMiB: 1 })).Makefile);
+    const fake = join(dir, 'docker');
+    writeFileSync(fake, '#!/bin/sh\necho 2097152\n', { mode: 0o755 });
+    let out = '';
+    try {
+      execFileSync('make', ['image-size', `DOCKER=${fake}`, 'VERSION=x'], { cwd: dir, encoding: 'utf-8', stdio: 'pipe' });
+    } catch (e: any) {
+      out = `${e.stdout}${e.stderr}`;
+    }
+    expect(out).toContain('hello:x                             2097152 bytes (2.00 MiB)');
+    expect(out).toContain('image-size: hello:x is over its budget of 1 MiB');
+  });
+
+  test('secrets are files made on first use, with a random password, never committed', () => {
+    const dry = make(shop(), '-n', 'secrets');
+    expect(dry).toContain('head -c 24 /dev/urandom');
+    expect(synth(shop())['.gitignore']).toContain('/.secrets/');
+  });
+
+  test('addTarget and addVariable extend the Makefile through the model', () => {
+    const project = newProject();
+    project.makefile.addVariable('MIGRATE', 'migrate');
+    project.makefile.addTarget({ targets: ['migrate'], description: 'Run the database migrations', recipe: ['$(MIGRATE) up'], phony: true });
+    const help = make(project);
+    expect(help).toMatch(/^ {2}migrate +Run the database migrations$/m);
+    expect(make(project, '-n', 'migrate').trim()).toBe('migrate up');
+    expect(() => project.makefile.addVariable('1X', 'y')).toThrow('makefile.addVariable: "1X" is not a make variable name. Use letters, digits and underscores.');
+  });
+});
