@@ -1,5 +1,5 @@
 import {
-  CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, Libc, RuntimeStage, TzLayer,
+  CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer,
 } from '../src';
 
 /**
@@ -173,13 +173,34 @@ export const INVALID_CONFIGS: InvalidConfig[] = [
     'hello.ldflags: "-X \\"main.x=y\\"" cannot be passed inside -ldflags "...". Leave out quotes, $, backslashes and backticks; give each flag as its own string.'),
   opts('mainPackage: absolute', "mainPackage: '/src/cmd/hello'", { mainPackage: '/src/cmd/hello' },
     'hello.mainPackage: "/src/cmd/hello" is not a package path inside the module. Use a relative path such as "./cmd/hello".'),
+  // add-ons
+  svc('an add-on wired to a service that does not exist', "new PostgresDatabase(project, { services: ['api'] });",
+    (p) => new PostgresDatabase(p, { services: ['api'] }),
+    'postgres.services: there is no service named "api". Use one of: hello.'),
+  svc('duplicate add-ons', 'new RedisCache(project);\nnew RedisCache(project);', (p) => {
+    new RedisCache(p);
+    new RedisCache(p);
+  }, 'redis.name: an add-on named "redis" already exists, and compose service names must be unique. Give this redis its own name: new RedisCache(project, { name: \'redis-2\' }).'),
+  svc('an add-on named like a service', "new PostgresDatabase(project, { name: 'hello' });", (p) => new PostgresDatabase(p, { name: 'hello' }),
+    'hello.name: a service named "hello" already exists, and compose service names must be unique. Give this postgres its own name: new PostgresDatabase(project, { name: \'hello-2\' }).'),
+  svc('two databases wired to one service through the same variable', "new PostgresDatabase(project);\nnew PostgresDatabase(project, { name: 'reports' });", (p) => {
+    new PostgresDatabase(p);
+    new PostgresDatabase(p, { name: 'reports' });
+  }, "reports.urlVariable: hello already gets DATABASE_URL_FILE from postgres. Give one of them its own variable, such as urlVariable: 'DATABASE_REPORTS_URL'."),
+  svc('an add-on with a floating image', "new RedisCache(project, { image: 'redis' });", (p) => new RedisCache(p, { image: 'redis' }),
+    'redis.image: "redis" is not a pinned image reference. Use name:tag, such as postgres:17.6-alpine.'),
+  svc('a database name Postgres cannot take unquoted', "new PostgresDatabase(project, { database: 'my-db' });", (p) => new PostgresDatabase(p, { database: 'my-db' }),
+    'postgres.database: "my-db" is not a plain Postgres identifier. Use lowercase letters, digits and underscores, starting with a letter.'),
+  svc('an add-on published on a service\'s port', 'new PostgresDatabase(project, { hostPort: 8080 });', (p) => new PostgresDatabase(p, { hostPort: 8080 }),
+    'postgres.hostPort: port 8080 is already published by hello. Choose another host port.'),
+
   opts('platforms: windows', "platforms: ['windows/amd64']", { platforms: ['windows/amd64'] },
     'platforms: "windows/amd64" is not a Linux platform Go images are built for. Use os/arch such as "linux/amd64" or "linux/arm64".'),
 ];
 
 /** The imports a `.projenrc.ts` for these cases needs. */
 export const PROJENRC_IMPORTS =
-  "import { CertsLayer, DistrolessVariant, GoService, GoServiceProject, Libc, RuntimeStage, TzLayer } from 'projen-go-service';\n";
+  "import { CertsLayer, DistrolessVariant, GoService, GoServiceProject, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer } from 'projen-go-service';\n";
 
 // keep the imported names used in this module (they appear in the projenrc sources)
 void [CertsLayer, DistrolessVariant, Libc, TzLayer];
