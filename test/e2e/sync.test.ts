@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as YAML from 'yaml';
 import { composeValidator } from '../compose-schema';
@@ -106,6 +106,8 @@ describe('every re-synthesis changes exactly the files that depend on the change
       .replace('"time"\n)', '"time"\n\n\t"example.com/hello/internal/greet"\n)')
       .replace('func port() string {', '// user edit: every process logs a start id\nvar startID = greet.ID()\n\nfunc port() string {'));
     run('go', ['get', 'github.com/google/uuid@v1.6.0'], { cwd: repo });
+    writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf-8')}\n## Runbook\n\nPage the on-call before a schema change.\n`);
+    writeFileSync(join(repo, '.env'), 'LOG_LEVEL=debug\n');
     run('go', ['build', './...'], { cwd: repo });
     writeFileSync(join(repo, '.projenrc.ts'), projenrc(config));
     run('npx', ['projen'], { cwd: repo });
@@ -140,7 +142,21 @@ describe('every re-synthesis changes exactly the files that depend on the change
     expect(run('git', ['status', '--porcelain'], { cwd: repo }).stdout).toBe('');
   });
 
+  test('a hand edit to a generated file is restored by the next synthesis, which says so', () => {
+    const dockerfile = join(repo, 'Dockerfile');
+    const before = readFileSync(dockerfile, 'utf-8');
+    chmodSync(dockerfile, 0o644);
+    writeFileSync(dockerfile, `${before}# a hand edit\n`);
+    const log = run('sh', ['-c', 'npx projen 2>&1'], { cwd: repo }).stdout;
+    expect(log).toContain('restored Dockerfile: it was edited by hand, and generated files are rewritten by every npx projen. Change .projenrc.ts instead.');
+    expect(readFileSync(dockerfile, 'utf-8')).toBe(before);
+    expect((statSync(dockerfile).mode % 0o1000).toString(8)).toBe('444');
+    expect(run('git', ['status', '--porcelain'], { cwd: repo }).stdout).toBe('');
+  });
+
   test("the user's own work is all still there", () => {
+    expect(readFileSync(join(repo, 'README.md'), 'utf-8')).toContain('## Runbook\n\nPage the on-call before a schema change.\n');
+    expect(readFileSync(join(repo, '.env'), 'utf-8')).toBe('LOG_LEVEL=debug\n');
     const main = readFileSync(join(repo, 'cmd', 'hello', 'main.go'), 'utf-8');
     expect(main).toContain('// user edit: every process logs a start id');
     expect(main).toContain('"github.com/acme/hello/internal/greet"');
