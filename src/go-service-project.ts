@@ -9,11 +9,14 @@ import { RepoDocs } from './files/docs';
 import { GoMod } from './files/go-mod';
 import { GoMakefile } from './files/makefile';
 import { NewRepoSetup } from './files/new-repo-setup';
+import { RenovateConfig } from './files/renovate';
 import { SynthesisReport } from './files/synthesis-report';
+import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions } from './go-service';
+import { IPolicyRule } from './policy';
 import { SECRETS_DIR } from './private/constants';
 import { markAsHost } from './private/host';
-import { DIGEST, formatImageRef, isValidMirror } from './private/image-ref';
+import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './private/image-ref';
 import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { problem, throwIfProblems } from './private/problems';
 
@@ -62,6 +65,35 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
    * @default - pinned by tag only
    */
   readonly cgoBuilderDigest?: string;
+
+  /**
+   * Digest pins by image reference, as the model names images before the mirror prefix
+   * (`golang:1.26-alpine`, `gcr.io/distroless/static-debian13:nonroot`, `postgres:17.6-alpine`).
+   * Every FROM line and compose image that names one of them is pinned. A digest given to a
+   * runtime directly takes precedence.
+   * @default - no pins
+   */
+  readonly imageDigests?: { [image: string]: string };
+
+  /**
+   * How the Docker build reaches Go modules (proxy, private paths, `.netrc` secret).
+   * @default - the machine's `go env` values, passed by the Makefile; no credentials
+   */
+  readonly goModules?: GoModuleSettings;
+
+  /**
+   * Rules every configuration must follow (for organisation templates): checked before anything
+   * is written.
+   * @default - none
+   */
+  readonly policy?: IPolicyRule[];
+
+  /**
+   * Generate a Renovate configuration that keeps the Go version, the image digest pins in
+   * .projenrc.ts and the npm packages current (and re-synthesizes after updating them).
+   * @default true
+   */
+  readonly renovate?: boolean;
 
   /**
    * The repository URL, for the `org.opencontainers.image.source` label.
@@ -115,6 +147,8 @@ export class GoServiceProject extends Project {
   public readonly sourceUrl?: string;
   /** The `# syntax=` frontend, if any. */
   public readonly dockerfileSyntax?: string;
+  /** How the Docker build reaches Go modules. */
+  public readonly goModules: GoModuleSettings;
 
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;
@@ -131,9 +165,9 @@ export class GoServiceProject extends Project {
 
   private readonly _services: GoService[] = [];
   private readonly _addons: Addon[] = [];
-  private readonly builderDigest?: string;
-  private readonly cgoBuilderDigest?: string;
+  private readonly digests: { [image: string]: string };
   private readonly labels: { [key: string]: string };
+  private readonly rules: IPolicyRule[];
 
   constructor(options: GoServiceProjectOptions) {
     options = fromCommandLine(options);
@@ -145,8 +179,11 @@ export class GoServiceProject extends Project {
     this.goVersion = options.goVersion ?? DEFAULT_GO_VERSION;
     this.platforms = [...(options.platforms ?? DEFAULT_PLATFORMS)];
     this.registryMirror = options.registryMirror?.replace(/\/+$/, '');
-    this.builderDigest = options.builderDigest;
-    this.cgoBuilderDigest = options.cgoBuilderDigest;
+    this.goModules = { ...(options.goModules ?? {}) };
+    this.rules = [...(options.policy ?? [])];
+    this.digests = { ...(options.imageDigests ?? {}) };
+    if (options.builderDigest) this.digests[this.builderTag(false)] = options.builderDigest;
+    if (options.cgoBuilderDigest) this.digests[this.builderTag(true)] = options.cgoBuilderDigest;
     this.sourceUrl = options.sourceUrl;
     this.dockerfileSyntax = options.dockerfileSyntax;
     this.labels = { ...(options.imageLabels ?? {}) };
@@ -165,6 +202,9 @@ export class GoServiceProject extends Project {
     this.compose = new ComposeFile(this);
     this.makefile = new GoMakefile(this);
     new RepoDocs(this);
+    if (options.renovate ?? true) {
+      new RenovateConfig(this);
+    }
     new NewRepoSetup(this);
     new SynthesisReport(this);
 
@@ -220,10 +260,50 @@ export class GoServiceProject extends Project {
     this._addons.push(addon);
   }
 
-  /** The builder image reference for the pure-Go or the cgo flavour. */
+  /** The builder image reference (mirror and pin applied) for the pure-Go or the cgo flavour. */
   public builderImage(cgo: boolean): string {
-    const tag = `golang:${this.goVersion}-${cgo ? 'bookworm' : 'alpine'}`;
-    return formatImageRef(tag, { mirror: this.registryMirror, digest: cgo ? this.cgoBuilderDigest : this.builderDigest });
+    return this.imageRef(this.builderTag(cgo));
+  }
+
+  /** The builder image as the model names it, before mirror and pin: `golang:<goVersion>-alpine|bookworm`. */
+  public builderTag(cgo: boolean): string {
+    return `golang:${this.goVersion}-${cgo ? 'bookworm' : 'alpine'}`;
+  }
+
+  /**
+   * The reference a FROM line or compose names for an image: the mirror prefix, the image, and its
+   * digest pin (the one given, else the one in imageDigests).
+   *
+   * @param image the image as the model names it, such as `golang:1.26-alpine`
+   * @param digest a pin that takes precedence over imageDigests
+   */
+  public imageRef(image: string, digest?: string): string {
+    return formatImageRef(image, { mirror: this.registryMirror, digest: digest ?? this.digests[image] });
+  }
+
+  /** The digest an image is pinned to, if any. */
+  public digestOf(image: string, digest?: string): string | undefined {
+    return digest ?? this.digests[image];
+  }
+
+  /**
+   * Pins an image by digest (as `imageDigests` does).
+   */
+  public pinImage(image: string, digest: string): void {
+    throwIfProblems(digestMapProblems({ [image]: digest }));
+    this.digests[image] = digest;
+  }
+
+  /**
+   * Adds policy rules, checked before anything is written.
+   */
+  public addPolicy(...rules: IPolicyRule[]): void {
+    this.rules.push(...rules);
+  }
+
+  /** The policy rules in force. */
+  public get policy(): IPolicyRule[] {
+    return [...this.rules];
   }
 
   /** The OCI labels of a service's image. */
@@ -259,9 +339,42 @@ export class GoServiceProject extends Project {
     for (const addon of this._addons) {
       problems.push(...addon._problems());
     }
+    for (const rule of this.rules) {
+      for (const v of rule.check(this)) {
+        problems.push(problem(v.service, v.option, `${v.what} (policy "${rule.name}")`, v.fix));
+      }
+    }
     throwIfProblems(problems);
     super.preSynthesize();
   }
+}
+
+function digestMapProblems(digests: { [image: string]: string }): string[] {
+  const problems: string[] = [];
+  for (const [image, digest] of Object.entries(digests)) {
+    const ref = parseImageRef(image);
+    if (!ref || !ref.tag || ref.digest) {
+      problems.push(problem(undefined, 'imageDigests', `${JSON.stringify(image)} is not an image reference with a tag`, 'Name the image as the model does, such as "golang:1.26-alpine"'));
+    } else if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+      problems.push(problem(undefined, 'imageDigests', `the pin of ${image}, ${JSON.stringify(digest)}, is not a sha256 digest`, 'Use the form sha256:<64 hex digits>'));
+    }
+  }
+  return problems;
+}
+
+function goModuleProblems(m: GoModuleSettings): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(m)) {
+    if (key === 'netrc') continue;
+    // GOFLAGS is a space-separated list; the others are single values
+    const unsafe = typeof value !== 'string' || /[\s"'$`\\]/.test(key === 'goflags' ? value.replace(/ /g, '') : value);
+    if (unsafe) {
+      problems.push(problem(undefined, `goModules.${key}`, `${JSON.stringify(value)} cannot be passed as a build arg`, 'Use a value without quotes, $, backslashes or line breaks'));
+    } else if (/:\/\/[^/,|]*@/.test(value)) {
+      problems.push(problem(undefined, `goModules.${key}`, 'the URL carries credentials, which would end up in build args and the image history', 'Leave them out of the URL and set netrc: true: the build then reads them from a .netrc BuildKit secret'));
+    }
+  }
+  return problems;
 }
 
 /**
@@ -302,6 +415,8 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
       problems.push(problem(undefined, key, `${JSON.stringify(value)} is not a sha256 digest`, 'Use the form sha256:<64 hex digits>'));
     }
   }
+  problems.push(...digestMapProblems(o.imageDigests ?? {}));
+  problems.push(...goModuleProblems(o.goModules ?? {}));
   for (const [k, v] of Object.entries(o.imageLabels ?? {})) {
     if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(k) || typeof v !== 'string' || /[\n"$\\]/.test(v)) {
       problems.push(problem(undefined, 'imageLabels', `the label ${JSON.stringify(k)}: ${JSON.stringify(v)} cannot be written as a Dockerfile LABEL`, 'Use a lowercase dotted key and a one-line value without quotes, $ or backslashes'));

@@ -19,3 +19,5 @@ export { Addon, AddonSecret } from './addons/addon';
 export { AddonOptions, AddonDefaults } from './addons/addon';
 export { PostgresDatabase, PostgresDatabaseOptions } from './addons/postgres';
 export { RedisCache, RedisCacheOptions } from './addons/redis';
+export { GoModuleSettings } from './go-modules';
+export { IPolicyRule, PolicyRule, PolicyViolation } from './policy';

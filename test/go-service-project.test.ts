@@ -15,7 +15,7 @@ describe('GoServiceProject with default options', () => {
       '.dockerignore', '.gitattributes', '.gitignore', '.projen/files.json', '.projen/tasks.json',
       'Dockerfile', 'Makefile', 'README.md', 'SECURITY.md',
       'cmd/hello/main.go', 'cmd/hello/main_test.go',
-      'docker-compose.yml', 'go.mod', 'tsconfig.projen.json',
+      'docker-compose.yml', 'go.mod', 'renovate.json5', 'tsconfig.projen.json',
     ]);
   });
 

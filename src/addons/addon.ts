@@ -3,7 +3,7 @@ import type { GoService } from '../go-service';
 import type { GoServiceProject } from '../go-service-project';
 import { SECRETS_DIR } from '../private/constants';
 import { isGoServiceProject } from '../private/host';
-import { DIGEST, formatImageRef, parseImageRef } from '../private/image-ref';
+import { DIGEST, parseImageRef } from '../private/image-ref';
 import { SERVICE_NAME } from '../private/names';
 import { problem, throwIfProblems } from '../private/problems';
 
@@ -125,7 +125,17 @@ export abstract class Addon extends Component {
 
   /** The image reference compose uses (mirror and digest applied). */
   public get image(): string {
-    return formatImageRef(this.imageRef, { mirror: this.model.registryMirror, digest: this.digest });
+    return this.model.imageRef(this.imageRef, this.digest);
+  }
+
+  /** The image as the model names it, before mirror and pin (`postgres:17.6-alpine`). */
+  public get imageName(): string {
+    return this.imageRef;
+  }
+
+  /** Whether the image is pinned by digest (here or in the project's imageDigests). */
+  public get isPinned(): boolean {
+    return this.model.digestOf(this.imageRef, this.digest) !== undefined;
   }
 
   /** The compose secret carrying the connection URL. */

@@ -1,16 +1,24 @@
 import { CertsSource } from '../certs-layer';
 import { Instruction, RunMount } from '../dockerfile/instruction';
 import { Stage } from '../dockerfile/stage';
+import type { GoModuleSettings } from '../go-modules';
 import type { GoService } from '../go-service';
 import { HEALTH_CHECK_TIMING, ZONEINFO_PATH } from '../private/constants';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
-import { formatImageRef } from '../private/image-ref';
 import type { BuildModel } from '../private/model';
 import { RuntimeStage } from '../runtime-stage';
 import { TzSource } from '../tz-layer';
 
-/** The build args that carry the machine's Go module settings into the builder. */
-export const GO_ENV_ARGS = ['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS'];
+/** The build args that carry the Go module settings into the builder. */
+export const GO_ENV_ARGS = ['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS'] as const;
+
+/** The value the model gives a Go module build arg, if any (else the machine's go env decides). */
+export function goEnvDefault(settings: GoModuleSettings, arg: typeof GO_ENV_ARGS[number]): string | undefined {
+  return settings[arg.toLowerCase() as keyof Omit<GoModuleSettings, 'netrc'>];
+}
+
+/** The BuildKit secret that carries a .netrc into module downloads, when asked for. */
+const NETRC = RunMount.secret('netrc', { target: '/root/.netrc' });
 
 const MOD_CACHE = RunMount.cache('/go/pkg/mod');
 const BUILD_CACHE = RunMount.cache('/root/.cache/go-build');
@@ -50,10 +58,10 @@ export function dockerfileStages(model: BuildModel): Stage[] {
   const stages: Stage[] = [];
   const used = [pure, cgo].filter((f) => services.some((s) => s.cgo === (f === cgo)));
   for (const f of used) {
-    stages.push(depsStage(f), builderStage(f));
+    stages.push(depsStage(model, f), builderStage(f));
   }
   for (const s of services) {
-    stages.push(buildStage(s, s.cgo ? cgo : pure));
+    stages.push(buildStage(model, s, s.cgo ? cgo : pure));
   }
   // the default service last, so a plain `docker build .` builds it
   const ordered = [...services.slice(1), ...services.slice(0, 1)];
@@ -71,7 +79,11 @@ function withAdditions(model: BuildModel, stage: Stage): Stage {
   return { ...stage, instructions: [...add.start, ...stage.instructions, ...add.end] };
 }
 
-function depsStage(f: Flavour): Stage {
+function downloadMounts(model: BuildModel, ...mounts: RunMount[]): RunMount[] {
+  return model.goModules.netrc ? [...mounts, NETRC] : mounts;
+}
+
+function depsStage(model: BuildModel, f: Flavour): Stage {
   return {
     name: f.deps,
     from: f.image,
@@ -79,9 +91,9 @@ function depsStage(f: Flavour): Stage {
     comment: `${f.comment}\nModules first, in their own layer: it is rebuilt only when go.mod or go.sum change.`,
     instructions: [
       Instruction.workdir('/src'),
-      ...GO_ENV_ARGS.map((a) => Instruction.arg(a)),
+      ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
       Instruction.copy(['go.mod', 'go.sum*'], './'),
-      Instruction.run('go mod download', { mounts: [MOD_CACHE] }),
+      Instruction.run('go mod download', { mounts: downloadMounts(model, MOD_CACHE) }),
     ],
   };
 }
@@ -95,7 +107,7 @@ function builderStage(f: Flavour): Stage {
   };
 }
 
-function buildStage(s: GoService, f: Flavour): Stage {
+function buildStage(model: BuildModel, s: GoService, f: Flavour): Stage {
   const ref = (name: string) => `\${${name}}`;
   const env = [cgoEnv(s), 'GOOS="$TARGETOS"', 'GOARCH="$TARGETARCH"'];
   if (!s.cgo) {
@@ -114,7 +126,7 @@ function buildStage(s: GoService, f: Flavour): Stage {
       Instruction.arg('VERSION', STAMP_DEFAULTS.VERSION),
       Instruction.arg('COMMIT', STAMP_DEFAULTS.COMMIT),
       Instruction.arg('DATE', STAMP_DEFAULTS.DATE),
-      Instruction.run([env.join(' '), ...build].join('\n'), { mounts: [MOD_CACHE, BUILD_CACHE] }),
+      Instruction.run([env.join(' '), ...build].join('\n'), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
       Instruction.arg('SOURCE_DATE_EPOCH', STAMP_DEFAULTS.SOURCE_DATE_EPOCH),
       Instruction.run(rootfsCommands(s).join('\n&& '), {}),
     ],
@@ -200,7 +212,7 @@ function runtimeStage(model: BuildModel, s: GoService): Stage {
   const rt = s.runtime;
   return {
     name: s.target,
-    from: rt.image ? formatImageRef(rt.image, { mirror: model.registryMirror, digest: rt.digest }) : 'scratch',
+    from: rt.image ? model.imageRef(rt.image, rt.digest) : 'scratch',
     comment: `The ${s.name} image (${describe(s)}).${s.isDefault ? ' The default target.' : ''}`,
     instructions: imageInstructions(model, s),
   };
@@ -213,14 +225,14 @@ function debugStage(model: BuildModel, s: GoService): Stage {
   const needsBusybox = !rt.debugImage && !rt.shell;
   const instructions = imageInstructions(model, s);
   if (needsBusybox) {
-    const busyboxFrom = formatImageRef(RuntimeStage.distroless({ nonroot: false }).debugImage!, { mirror: model.registryMirror });
+    const busyboxFrom = model.imageRef(RuntimeStage.distroless({ nonroot: false }).debugImage!);
     instructions.splice(instructions.findIndex((i) => i.keyword === 'COPY') + 1, 0,
       Instruction.copy(['/busybox/'], '/busybox/', { from: busyboxFrom }),
       Instruction.env('PATH', '/usr/local/bin:/busybox'));
   }
   return {
     name: s.debugTarget,
-    from: debugImage && !rt.isScratch ? formatImageRef(debugImage, { mirror: model.registryMirror }) : 'scratch',
+    from: debugImage && !rt.isScratch ? model.imageRef(debugImage) : 'scratch',
     comment: `${s.name} with a shell, for debugging: docker run -it --entrypoint sh <image>.`,
     instructions,
   };

@@ -1,7 +1,7 @@
 import { IResolver, Makefile, Rule } from 'projen';
 import type { GoService } from '../go-service';
 import type { GoServiceProject } from '../go-service-project';
-import { GO_ENV_ARGS } from './dockerfile-plan';
+import { GO_ENV_ARGS, goEnvDefault } from './dockerfile-plan';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
 
 /**
@@ -188,7 +188,11 @@ export class GoMakefile extends Makefile {
       ['DATE', `$(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo ${STAMP_DEFAULTS.DATE})`],
     ];
     for (const a of GO_ENV_ARGS) {
-      vars.push([a, `$(shell $(GO) env ${a} 2>/dev/null)`, a === GO_ENV_ARGS[0] ? 'the Go module settings the Docker build uses' : undefined]);
+      const fixed = goEnvDefault(this.model.goModules, a);
+      vars.push([a, fixed ?? `$(shell $(GO) env ${a} 2>/dev/null)`, a === GO_ENV_ARGS[0] ? 'the Go module settings the Docker build uses' : undefined]);
+    }
+    if (this.model.goModules.netrc) {
+      vars.push(['NETRC', '$(HOME)/.netrc', 'credentials for private modules, mounted as the BuildKit secret netrc (never a build arg)']);
     }
     for (const s of services) {
       vars.push([imageVariable(s), `$(IMAGE_PREFIX)${s.imageName}`]);
@@ -208,11 +212,15 @@ export class GoMakefile extends Makefile {
     lines.push(
       '',
       'IMAGE_PREFIX = $(if $(REGISTRY),$(REGISTRY)/,)',
+      ...(this.model.goModules.netrc ? ['comma := ,'] : []),
       '# BuildKit: older engines need it for the cache mounts',
       'export DOCKER_BUILDKIT := 1',
       '# compose reads the image names and build args from the environment',
       ...continued('COMPOSE_ENV', this.composeEnv()),
-      ...continued('DOCKER_BUILD_ARGS', ['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS].map((v) => `--build-arg "${v}=$(${v})"`)),
+      ...continued('DOCKER_BUILD_ARGS', [
+        ...['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS].map((v) => `--build-arg "${v}=$(${v})"`),
+        ...(this.model.goModules.netrc ? ['$(if $(wildcard $(NETRC)),--secret id=netrc$(comma)src=$(NETRC))'] : []),
+      ]),
       '',
     );
     return lines;

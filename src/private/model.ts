@@ -1,4 +1,5 @@
 import type { Instruction } from '../dockerfile/instruction';
+import type { GoModuleSettings } from '../go-modules';
 import type { GoService } from '../go-service';
 
 /**
@@ -12,6 +13,9 @@ export interface BuildModel {
   readonly platforms: string[];
   readonly registryMirror?: string;
   readonly services: GoService[];
+  readonly goModules: GoModuleSettings;
+  /** The reference for an image: mirror prefix and digest pin applied. */
+  imageRef(image: string, digest?: string): string;
   /** The builder image reference (mirror and digest applied) for the pure-Go or the cgo flavour. */
   builderImage(cgo: boolean): string;
   /** The OCI labels of a service's image (values may reference build args). */

@@ -1,0 +1,110 @@
+import type { GoServiceProject } from './go-service-project';
+
+/**
+ * A breach of a policy rule, named by the service (if any) and the option it concerns.
+ */
+export interface PolicyViolation {
+  /**
+   * The service, if the violation is one service's.
+   * @default - a project-level option
+   */
+  readonly service?: string;
+  /** The option that breaks the rule. */
+  readonly option: string;
+  /** What is wrong. */
+  readonly what: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * A rule an organisation's template imposes on every configuration. Checked before anything is
+ * written; a breach fails the synthesis with an error naming the rule and the option.
+ */
+export interface IPolicyRule {
+  /** The rule's name, shown in errors. */
+  readonly name: string;
+  /** The breaches of this rule in the project (empty when it complies). */
+  check(project: GoServiceProject): PolicyViolation[];
+}
+
+/**
+ * Ready-made policy rules.
+ *
+ * ```ts
+ * new GoServiceProject({ ..., policy: [PolicyRule.nonrootOnly(), PolicyRule.noAlpine(), PolicyRule.pinnedImages()] });
+ * ```
+ */
+export class PolicyRule {
+  /** Every image runs as the unprivileged user: `nonroot: false` is refused. */
+  public static nonrootOnly(): IPolicyRule {
+    return {
+      name: 'nonroot-only',
+      check: (project) => project.services.filter((s) => !s.runtime.nonroot).map((s) => ({
+        service: s.name,
+        option: 'runtime',
+        what: `${s.name} runs as root (nonroot: false)`,
+        fix: 'Remove nonroot: false: images run as uid 65532',
+      })),
+    };
+  }
+
+  /** No Alpine runtimes. */
+  public static noAlpine(): IPolicyRule {
+    return {
+      name: 'no-alpine',
+      check: (project) => project.services.filter((s) => s.runtime.isAlpine).map((s) => ({
+        service: s.name,
+        option: 'runtime',
+        what: `${s.name} runs on ${s.runtime.displayName}`,
+        fix: 'Use RuntimeStage.distroless() or RuntimeStage.scratch()',
+      })),
+    };
+  }
+
+  /**
+   * Every image the build and compose pull is pinned by digest: builders, runtimes and add-ons
+   * (debug targets, which are for local use, are not checked).
+   */
+  public static pinnedImages(): IPolicyRule {
+    return {
+      name: 'pinned-images',
+      check: (project) => {
+        const out: PolicyViolation[] = [];
+        const flavours = [...new Set(project.services.map((s) => s.cgo))];
+        for (const cgo of flavours) {
+          const tag = project.builderTag(cgo);
+          if (!project.digestOf(tag)) {
+            out.push({ option: cgo ? 'cgoBuilderDigest' : 'builderDigest', what: `the builder image ${tag} is not pinned by digest`, fix: `Pin it: imageDigests: { '${tag}': 'sha256:...' }` });
+          }
+        }
+        for (const s of project.services) {
+          const image = s.runtime.image;
+          if (image && !project.digestOf(image, s.runtime.digest)) {
+            out.push({ service: s.name, option: 'runtime', what: `the runtime image ${image} is not pinned by digest`, fix: `Pin it: imageDigests: { '${image}': 'sha256:...' }` });
+          }
+        }
+        for (const a of project.addons) {
+          if (!a.isPinned) {
+            out.push({ service: a.name, option: 'image', what: `the image ${a.imageName} is not pinned by digest`, fix: `Pin it: imageDigests: { '${a.imageName}': 'sha256:...' }` });
+          }
+        }
+        return out;
+      },
+    };
+  }
+
+  /** Every image comes through the organisation's registry mirror (`registryMirror` is set). */
+  public static mirroredImages(): IPolicyRule {
+    return {
+      name: 'mirrored-images',
+      check: (project) => (project.registryMirror ? [] : [{
+        option: 'registryMirror',
+        what: 'images are pulled from their public registries',
+        fix: 'Set registryMirror to the organisation\'s mirror',
+      }]),
+    };
+  }
+
+  private constructor() {}
+}
