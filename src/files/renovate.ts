@@ -13,13 +13,13 @@ const PROJENRC = '/^\\.projenrc\\.ts$/';
  * - Go modules in go.mod (but not its go and toolchain lines, which the model owns).
  */
 export class RenovateConfig extends JsonFile {
-  constructor(project: GoServiceProject) {
-    super(project, 'renovate.json5', {
-      readonly: true,
-      marker: true,
-      obj: () => RenovateConfig.render(),
-    });
-  }
+
+  /** Finds `goVersion: '1.26'` (the value in `currentValue`). */
+  public static readonly GO_VERSION = 'goVersion:\\s*[\'"](?<currentValue>\\d+\\.\\d+)[\'"]';
+
+  /** Finds `'image:tag': 'sha256:...'` (in `depName`, `currentValue`, `currentDigest`). */
+  public static readonly IMAGE_PIN =
+    '[\'"](?<depName>[a-z0-9][a-z0-9._/:-]*?):(?<currentValue>[A-Za-z0-9_][A-Za-z0-9_.-]*)[\'"]\\s*:\\s*[\'"](?<currentDigest>sha256:[a-f0-9]{64})[\'"]';
 
   /** The configuration object. */
   public static render(): { [key: string]: any } {
@@ -76,10 +76,12 @@ export class RenovateConfig extends JsonFile {
     };
   }
 
-  /** Finds `goVersion: '1.26'` (the value in `currentValue`). */
-  public static readonly GO_VERSION = 'goVersion:\\s*[\'"](?<currentValue>\\d+\\.\\d+)[\'"]';
 
-  /** Finds `'image:tag': 'sha256:...'` (in `depName`, `currentValue`, `currentDigest`). */
-  public static readonly IMAGE_PIN =
-    '[\'"](?<depName>[a-z0-9][a-z0-9._/:-]*?):(?<currentValue>[A-Za-z0-9_][A-Za-z0-9_.-]*)[\'"]\\s*:\\s*[\'"](?<currentDigest>sha256:[a-f0-9]{64})[\'"]';
+  constructor(project: GoServiceProject) {
+    super(project, 'renovate.json5', {
+      readonly: true,
+      marker: true,
+      obj: () => RenovateConfig.render(),
+    });
+  }
 }
