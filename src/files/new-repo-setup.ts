@@ -1,7 +1,7 @@
 import { execSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Component } from 'projen';
+import { Component, InitProject } from 'projen';
 
 /** The tsx that runs .projenrc.ts in generated repos: pinned, so `npx projen` fetches nothing. */
 export const TSX_VERSION = '4.23.15';
@@ -15,7 +15,7 @@ const PROJEN_RANGE = '^0.103.25';
  * re-synthesizes without fetching anything else.
  */
 export class NewRepoSetup extends Component {
-  public postProjectCreation(): void {
+  public postProjectCreation(initProject: InitProject): void {
     const dir = this.project.outdir;
     const file = join(dir, 'package.json');
     const pkg = existsSync(file) ? JSON.parse(readFileSync(file, 'utf-8')) : {};
@@ -23,7 +23,11 @@ export class NewRepoSetup extends Component {
     dev.projen = installedVersion(dir, 'projen') ?? PROJEN_RANGE;
     dev.constructs = dev.constructs ?? `^${installedVersion(dir, 'constructs') ?? '10.0.0'}`;
     dev.tsx = TSX_VERSION;
-    dev['projen-go-service'] = dev['projen-go-service'] ?? `^${ownVersion()}`;
+    // created from this package: depend on it; from an organisation's template (a subclass in
+    // another package), that package is the dependency and brings this one along
+    if (initProject.fqn.startsWith('projen-go-service.')) {
+      dev['projen-go-service'] = dev['projen-go-service'] ?? `^${ownVersion()}`;
+    }
     const sorted = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
     const next = {
       ...pkg,
