@@ -244,12 +244,35 @@ export abstract class Addon extends Component {
     return svc;
   }
 
-  /** A recipe that writes a random password to `$@`. */
-  protected passwordRecipe(): string[] {
+  /** The compose secret carrying the add-on's password. */
+  protected get passwordSecret(): string {
+    return `${this.name.replace(/-/g, '_')}_password`;
+  }
+
+  /**
+   * A random password, and the connection URL made from it (`%s` in `url` is the password): the
+   * files `make secrets` creates. They are mode 0644 in a 0700 directory: compose bind-mounts them
+   * into containers that run as other users.
+   */
+  protected passwordAndUrlSecrets(url: string): AddonSecret[] {
+    const password = this.secretFile(this.passwordSecret);
+    const created = '@echo "created $@ (ignored by git and by the build context)"';
     return [
-      '@mkdir -p $(dir $@) && chmod 700 $(dir $@)',
-      "@head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n' > $@ && chmod 644 $@",
-      '@echo "created $@ (ignored by git and by the build context)"',
+      {
+        name: this.passwordSecret,
+        file: password,
+        recipe: [
+          '@mkdir -p $(dir $@) && chmod 700 $(dir $@)',
+          "@head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n' > $@ && chmod 644 $@",
+          created,
+        ],
+      },
+      {
+        name: this.urlSecret,
+        file: this.secretFile(this.urlSecret),
+        prerequisites: [password],
+        recipe: [`@printf '${url}\\n' "$$(cat ${password})" > $@ && chmod 644 $@`, created],
+      },
     ];
   }
 }

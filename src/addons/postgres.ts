@@ -48,10 +48,6 @@ export class PostgresDatabase extends Addon {
     this.user = user;
   }
 
-  private get passwordSecret(): string {
-    return `${this.name.replace(/-/g, '_')}_password`;
-  }
-
   /** @internal */
   public _composeService(): { [key: string]: any } {
     return {
@@ -77,18 +73,7 @@ export class PostgresDatabase extends Addon {
 
   /** @internal */
   public _secrets(): AddonSecret[] {
-    const password = this.secretFile(this.passwordSecret);
-    return [
-      { name: this.passwordSecret, file: password, recipe: this.passwordRecipe() },
-      {
-        name: this.urlSecret,
-        file: this.secretFile(this.urlSecret),
-        prerequisites: [password],
-        recipe: [
-          `@printf 'postgres://${this.user}:%s@${this.name}:${this.port}/${this.database}?sslmode=disable\\n' "$$(cat ${password})" > $@ && chmod 644 $@`,
-          '@echo "created $@ (ignored by git and by the build context)"',
-        ],
-      },
-    ];
+    return this.passwordAndUrlSecrets(`postgres://${this.user}:%s@${this.name}:${this.port}/${this.database}?sslmode=disable`);
   }
+
 }

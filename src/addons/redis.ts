@@ -23,10 +23,6 @@ export class RedisCache extends Addon {
     super(project, { kind: 'redis', image: REDIS_IMAGE, port: 6379, urlVariable: 'REDIS_URL' }, options);
   }
 
-  private get passwordSecret(): string {
-    return `${this.name.replace(/-/g, '_')}_password`;
-  }
-
   /** @internal */
   public _composeService(): { [key: string]: any } {
     const password = `$$(cat /run/secrets/${this.passwordSecret})`;
@@ -50,18 +46,7 @@ export class RedisCache extends Addon {
 
   /** @internal */
   public _secrets(): AddonSecret[] {
-    const password = this.secretFile(this.passwordSecret);
-    return [
-      { name: this.passwordSecret, file: password, recipe: this.passwordRecipe() },
-      {
-        name: this.urlSecret,
-        file: this.secretFile(this.urlSecret),
-        prerequisites: [password],
-        recipe: [
-          `@printf 'redis://:%s@${this.name}:${this.port}/0\\n' "$$(cat ${password})" > $@ && chmod 644 $@`,
-          '@echo "created $@ (ignored by git and by the build context)"',
-        ],
-      },
-    ];
+    return this.passwordAndUrlSecrets(`redis://:%s@${this.name}:${this.port}/0`);
   }
+
 }

@@ -3,8 +3,8 @@ import * as YAML from 'yaml';
 import type { GoService } from '../go-service';
 import type { GoServiceProject } from '../go-service-project';
 import { GO_ENV_ARGS } from './dockerfile-plan';
-import { imageVariable } from './makefile';
 import { HEALTH_CHECK_TIMING } from '../private/constants';
+import { imageVariable } from '../private/names';
 
 /** The build args compose passes through from the environment (the Makefile exports them). */
 const BUILD_ARGS = ['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS];

@@ -3,6 +3,7 @@ import type { GoService } from '../go-service';
 import type { GoServiceProject } from '../go-service-project';
 import { GO_ENV_ARGS, goEnvDefault } from './dockerfile-plan';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
+import { imageVariable } from '../private/names';
 
 /**
  * A Makefile target with the line `make help` shows for it.
@@ -12,11 +13,6 @@ export interface MakeTarget extends Rule {
    * What the target does, for `make help`.
    */
   readonly description: string;
-}
-
-/** The make variable that holds a service's image name, such as `HELLO_WORLD_IMAGE`. */
-export function imageVariable(s: GoService): string {
-  return `${s.name.toUpperCase().replace(/-/g, '_')}_IMAGE`;
 }
 
 /** The make variable that holds a service's size budget in MiB. */

@@ -52,3 +52,8 @@ export function platformProblems(platforms: string[] | undefined): OptionProblem
     fix: 'Use os/arch such as "linux/amd64" or "linux/arm64"',
   }));
 }
+
+/** The variable (make, and compose's environment) that holds a service's image name: `HELLO_WORLD_IMAGE`. */
+export function imageVariable(service: { readonly name: string }): string {
+  return `${service.name.toUpperCase().replace(/-/g, '_')}_IMAGE`;
+}
