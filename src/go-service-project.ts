@@ -382,7 +382,18 @@ function goModuleProblems(m: GoModuleSettings): string[] {
  */
 function fromCommandLine(options: GoServiceProjectOptions): GoServiceProjectOptions {
   const goVersion: unknown = options?.goVersion;
-  return typeof goVersion === 'number' ? { ...options, goVersion: String(goVersion) } : options;
+  if (typeof goVersion !== 'number') return options;
+  // the number has lost what the user typed ("1.30" became 1.3): take it from the command line
+  return { ...options, goVersion: rawFlag('--go-version') ?? String(goVersion) };
+}
+
+function rawFlag(flag: string): string | undefined {
+  const argv = process.argv;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) return argv[i + 1];
+    if (argv[i].startsWith(`${flag}=`)) return argv[i].slice(flag.length + 1);
+  }
+  return undefined;
 }
 
 function projectProblems(options: GoServiceProjectOptions): string[] {

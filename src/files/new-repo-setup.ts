@@ -2,6 +2,7 @@ import { execSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Component, InitProject } from 'projen';
+import { Project as TsMorphProject, SyntaxKind } from 'ts-morph';
 
 /** The tsx that runs .projenrc.ts in generated repos: pinned, so `npx projen` fetches nothing. */
 export const TSX_VERSION = '4.23.15';
@@ -15,6 +16,23 @@ const PROJEN_RANGE = '^0.103.25';
  * re-synthesizes without fetching anything else.
  */
 export class NewRepoSetup extends Component {
+  /**
+   * After ProjenrcTs wrote the new .projenrc.ts: `projen new --go-version 1.25` renders the number
+   * yargs parsed (goVersion: 1.25, and 1.30 as 1.3); write the string the option takes.
+   */
+  public projectCreation(): void {
+    const file = join(this.project.outdir, '.projenrc.ts');
+    if (!existsSync(file)) return;
+    const source = new TsMorphProject({ useInMemoryFileSystem: false, skipAddingFilesFromTsConfig: true }).addSourceFileAtPath(file);
+    const numeric = source.getDescendantsOfKind(SyntaxKind.PropertyAssignment)
+      .filter((p) => p.getName() === 'goVersion' && p.getInitializer()?.getKind() === SyntaxKind.NumericLiteral);
+    if (numeric.length === 0) return;
+    for (const p of numeric) {
+      p.setInitializer(JSON.stringify((this.project as any).goVersion));
+    }
+    writeFileSync(file, source.getFullText());
+  }
+
   public postProjectCreation(initProject: InitProject): void {
     const dir = this.project.outdir;
     const file = join(dir, 'package.json');

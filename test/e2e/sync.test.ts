@@ -50,14 +50,14 @@ interface Step {
 }
 
 const STEPS: Step[] = [
-  { name: 'port 8080 -> 9191', change: { port: 9191 }, files: ['Dockerfile', 'Makefile', 'docker-compose.yml'] },
+  { name: 'port 8081 -> 9191', change: { port: 9191 }, files: ['Dockerfile', 'Makefile', 'docker-compose.yml'] },
   { name: 'goVersion 1.25 -> 1.26', change: { goVersion: '1.26' }, files: ['Dockerfile', 'go.mod'] },
   {
-    name: 'modulePath example.com/hello -> github.com/acme/hello',
+    name: 'modulePath example.com/hello-svc -> github.com/acme/hello',
     change: { modulePath: 'github.com/acme/hello' },
     files: ['go.mod'],
-    prints: 'go.mod: module path changed from example.com/hello to github.com/acme/hello; imports of example.com/hello/... in your code are yours to update.',
-    then: (repo) => run('sh', ['-c', "grep -rl 'example.com/hello/' --include='*.go' . | xargs sed -i 's#example.com/hello/#github.com/acme/hello/#'"], { cwd: repo }),
+    prints: 'go.mod: module path changed from example.com/hello-svc to github.com/acme/hello; imports of example.com/hello-svc/... in your code are yours to update.',
+    then: (repo) => run('sh', ['-c', "grep -rl 'example.com/hello-svc/' --include='*.go' . | xargs sed -i 's#example.com/hello-svc/#github.com/acme/hello/#'"], { cwd: repo }),
   },
   { name: 'runtime of hello: scratch -> distroless', change: { distroless: true }, files: ['Dockerfile', 'Makefile', 'SECURITY.md'] },
   {
@@ -93,8 +93,15 @@ describe('every re-synthesis changes exactly the files that depend on the change
   const validate = composeValidator();
 
   beforeAll(() => {
-    repo = newRepo('hello', ['--go-version', '1.25']);
-    config = { port: 8080, goVersion: '1.25', modulePath: 'example.com/hello', distroless: false, worker: false, postgres: false, redis: false };
+    // the plain options are flags of projen new
+    repo = newRepo('hello', ['--go-version', '1.25', '--module-path', 'example.com/hello-svc', '--port', '8081']);
+    const created = readFileSync(join(repo, '.projenrc.ts'), 'utf-8');
+    expect(created).toContain('goVersion: "1.25",');
+    expect(created).toContain('modulePath: "example.com/hello-svc",');
+    expect(created).toContain('port: 8081,');
+    expect(readFileSync(join(repo, 'go.mod'), 'utf-8')).toBe('module example.com/hello-svc\n\ngo 1.25\n');
+    expect(readFileSync(join(repo, 'Dockerfile'), 'utf-8')).toContain('EXPOSE 8081/tcp');
+    config = { port: 8081, goVersion: '1.25', modulePath: 'example.com/hello-svc', distroless: false, worker: false, postgres: false, redis: false };
     // the user's own work: an edit to main.go, an internal package, a real module from the proxy
     mkdirSync(join(repo, 'internal', 'greet'), { recursive: true });
     writeFileSync(join(repo, 'internal', 'greet', 'greet.go'), [
@@ -103,7 +110,7 @@ describe('every re-synthesis changes exactly the files that depend on the change
     ].join('\n'));
     const main = join(repo, 'cmd', 'hello', 'main.go');
     writeFileSync(main, readFileSync(main, 'utf-8')
-      .replace('"time"\n)', '"time"\n\n\t"example.com/hello/internal/greet"\n)')
+      .replace('"time"\n)', '"time"\n\n\t"example.com/hello-svc/internal/greet"\n)')
       .replace('func port() string {', '// user edit: every process logs a start id\nvar startID = greet.ID()\n\nfunc port() string {'));
     run('go', ['get', 'github.com/google/uuid@v1.6.0'], { cwd: repo });
     writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf-8')}\n## Runbook\n\nPage the on-call before a schema change.\n`);
