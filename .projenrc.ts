@@ -51,9 +51,20 @@ const project = new cdk.JsiiProject({
   tsconfigDev: {
     compilerOptions: {},
   },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'benchmarks', 'scripts'] },
   gitignore: ['/benchmarks/work/', '/.tmp/'],
   npmIgnoreOptions: { ignorePatterns: ['/benchmarks/', '/examples/', '/.ci/', '/scripts/'] },
 });
+
+// benchmarks/ and scripts/ are type-checked and linted like the tests
+for (const dir of ['benchmarks', 'scripts']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+  });
+}
 
 // the README's first command: pack this package, scaffold a sample service from it and build it
 project.addTask('demo', {

@@ -2,7 +2,6 @@ import { execSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Component, InitProject } from 'projen';
-import { Project as TsMorphProject, SyntaxKind } from 'ts-morph';
 
 /** The tsx that runs .projenrc.ts in generated repos: pinned, so `npx projen` fetches nothing. */
 export const TSX_VERSION = '4.23.15';
@@ -23,7 +22,10 @@ export class NewRepoSetup extends Component {
   public projectCreation(): void {
     const file = join(this.project.outdir, '.projenrc.ts');
     if (!existsSync(file)) return;
-    const source = new TsMorphProject({ useInMemoryFileSystem: false, skipAddingFilesFromTsConfig: true }).addSourceFileAtPath(file);
+    // loaded here, not at the top: ts-morph (and the TypeScript compiler in it) costs every synthesis half a second
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Project: TsMorphProject, SyntaxKind } = require('ts-morph') as typeof import('ts-morph');
+    const source = new TsMorphProject({ skipAddingFilesFromTsConfig: true }).addSourceFileAtPath(file);
     const numeric = source.getDescendantsOfKind(SyntaxKind.PropertyAssignment)
       .filter((p) => p.getName() === 'goVersion' && p.getInitializer()?.getKind() === SyntaxKind.NumericLiteral);
     if (numeric.length === 0) return;
