@@ -1,15 +1,12 @@
 import { Component, Project } from 'projen';
 import { CertsLayer, CertsSource } from './certs-layer';
 import { addServiceSamples } from './files/samples';
-import { binaryPath, configDir } from './private/constants';
+import { binaryPath, configDir, DEFAULT_PORT } from './private/constants';
 import { isGoServiceProject, ServiceHost } from './private/host';
 import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { OptionProblem, problem, throwIfProblems } from './private/problems';
 import { RuntimeStage, Libc } from './runtime-stage';
 import { TzLayer, TzSource } from './tz-layer';
-
-/** The port a service listens on unless told otherwise. */
-const DEFAULT_PORT = 8080;
 
 /**
  * What a Go service needs. The model derives the Dockerfile target, the compose service and the
