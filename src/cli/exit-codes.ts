@@ -33,7 +33,7 @@ export class CliError extends Error {
   }
 }
 
-/** A usage error: exit code 2. */
+/** A usage error: exit code 2. The message is one `<what is wrong>. <how to fix it>` line; the period is added. */
 export function usageError(message: string): CliError {
-  return new CliError(ExitCode.USAGE, message);
+  return new CliError(ExitCode.USAGE, /[.!?]$/.test(message) ? message : `${message}.`);
 }

@@ -24,6 +24,6 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
 
 /**
  * Plain options of GoServiceProjectOptions that `set` leaves alone: projen's own (where files go,
- * how projen runs) and `projenrcTs`, which would take `.projenrc.ts` itself away.
+ * how projen runs, its rc files) and `projenrcTs`, which would take `.projenrc.ts` itself away.
  */
-export const NOT_SETTABLE = ['projenrcTs', 'outdir', 'commitGenerated', 'projenCommand', 'renovatebot'];
+export const NOT_SETTABLE = ['projenrcTs', 'projenrcJson', 'outdir', 'commitGenerated', 'projenCommand', 'renovatebot', 'projectTree'];
