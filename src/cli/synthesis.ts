@@ -77,18 +77,22 @@ export interface SynthesisResult {
 }
 
 /**
- * Runs the synthesis as a user would: `npx projen` in the repository.
+ * Runs the synthesis as a user would: `npx projen` in the repository. The first one (no
+ * .projen/tasks.json yet, which projen needs to find the project) runs `.projenrc.ts` with tsx, as
+ * the default task it writes will.
  */
 export function synthesize(dir: string): SynthesisResult {
   if (!existsSync(join(dir, 'node_modules', 'projen'))) {
     return { ok: false, messages: ['projen is not installed here (no node_modules/projen). Run npm install, then the command again.'] };
   }
-  const r = spawnSync('npx', ['projen'], { cwd: dir, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  const command = existsSync(join(dir, '.projen', 'tasks.json')) ? ['projen'] : ['tsx', '.projenrc.ts'];
+  const r = spawnSync('npx', command, { cwd: dir, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status === 0) {
     return { ok: true, messages: notices(output) };
   }
-  return { ok: false, messages: [errorOf(output) ?? (r.error ? String(r.error) : output.trim().split('\n').slice(-20).join('\n'))] };
+  const tail = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('npm warn')).slice(-20).join('\n');
+  return { ok: false, messages: [errorOf(output) ?? (r.error ? String(r.error) : tail)] };
 }
 
 /** projen's own log lines (`👾 ...`), without the task echo. */

@@ -181,7 +181,7 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   if (repo.goVersion) editor.setOption('goVersion', editor.str(repo.goVersion));
   editor.setOption('port', String(defaultPort));
   if (defaultDir !== name) editor.setOption('mainPackage', editor.str(`./cmd/${defaultDir}`));
-  let next = Math.max(defaultPort, DEFAULT_PORT);
+  let next = defaultPort;
   for (const d of others) {
     const spec: ServiceSpec = { name: d, port: ++next };
     editor.addServiceStatement(serviceStatement(editor, spec));
