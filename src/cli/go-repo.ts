@@ -23,7 +23,7 @@ export function readGoRepo(dir: string): GoRepo {
   const lines = readFileSync(goMod, 'utf-8').split('\n').map((l) => l.replace(/\/\/.*$/, '').trim());
   const modulePath = lines.map((l) => /^module\s+"?([^"\s]+)"?$/.exec(l)?.[1]).find((m) => m !== undefined);
   if (!modulePath) {
-    throw usageError(`adopt: go.mod has no module line. Add one (module example.com/<name>) and run adopt again`);
+    throw usageError('adopt: go.mod has no module line. Add one (module example.com/<name>) and run adopt again');
   }
   const goVersion = lines.map((l) => /^go\s+(\d+\.\d+)/.exec(l)?.[1]).find((v) => v !== undefined);
   const cmd = join(dir, 'cmd');

@@ -274,10 +274,12 @@ export class ProjenrcEditor implements CodeStyle {
 
   private addStatementAfterLast(found: Found[], code: string): void {
     const shape = this.shape();
-    const top = found.filter((f) => f.statement && f.statement.getStart() > shape.projectStatement.getStart() && f.statement.getStart() < shape.synth.getStart());
-    const last = top[top.length - 1];
-    if (last?.statement) {
-      insertStatementAfter(this.file, last.statement, code);
+    // top-level statements between the project and project.synth()
+    const between = found.flatMap((f) => (f.statement ? [f.statement] : []))
+      .filter((s) => s.getStart() > shape.projectStatement.getStart() && s.getStart() < shape.synth.getStart());
+    const last = between[between.length - 1];
+    if (last) {
+      insertStatementAfter(this.file, last, code);
     } else {
       insertStatementBefore(this.file, shape.synth, code);
     }

@@ -60,7 +60,7 @@ function addAddon(kind: AddonKind, what: string, variable: string): Command {
     args: [],
     summary: `Add ${what}: new ${ADDON_CLASSES[kind]}(project, {...}) in .projenrc.ts, then npx projen.`,
     details: [
-      `A compose service with a health check, a volume and its password in a compose secret (make secrets creates it).`,
+      'A compose service with a health check, a volume and its password in a compose secret (make secrets creates it).',
       `The services it is for get ${variable}_FILE and start once it is healthy; without --for, every service.`,
     ],
     options: [

@@ -30,7 +30,7 @@ export const adopt: Command = {
     'is cmd/<name> when there is one, else the first cmd/ directory (mainPackage); it listens on --port,',
     'else the EXPOSEd port, else 8080. Every other cmd/<dir> becomes new GoService(project, \'<dir>\', ...)',
     'on the next free port.',
-    `Every file of yours that a generated file replaces (Dockerfile, Makefile, docker-compose.yml,`,
+    'Every file of yours that a generated file replaces (Dockerfile, Makefile, docker-compose.yml,',
     `.dockerignore, .gitignore, ...) is moved aside to <file>${ASIDE_SUFFIX}, and said so; the patterns of`,
     '.gitignore are carried into .projenrc.ts. Nothing of yours is deleted: your Go code is not touched (samples',
     'are written only for packages whose directory does not exist).',
@@ -165,7 +165,7 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     }
   }
   const editor = ProjenrcEditor.parse([
-    `// Written by projen-go-service adopt from go.mod, cmd/ and the Dockerfile. Yours to edit: change it,`,
+    '// Written by projen-go-service adopt from go.mod, cmd/ and the Dockerfile. Yours to edit: change it,',
     '// then run npx projen (or use npx projen-go-service add, remove and set).',
     "import { GoServiceProject } from 'projen-go-service';",
     '',

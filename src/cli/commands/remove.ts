@@ -76,5 +76,5 @@ function findOne<T extends { readonly name?: string }>(entries: T[], name: strin
     throw new UneditableProjenrc(`a ${shape('?')} in it has a name that is not a string literal, so the command cannot tell whether it is ${name}`);
   }
   const names = entries.map((e) => e.name);
-  throw usageError(`remove ${what.split(' ')[0]}: there is no ${what} named ${name} in .projenrc.ts (no ${shape(name)}). ${names.length > 0 ? `Use one of ${names.join(', ')}` : `There is none to remove`}`);
+  throw usageError(`remove ${what.split(' ')[0]}: there is no ${what} named ${name} in .projenrc.ts (no ${shape(name)}). ${names.length > 0 ? `Use one of ${names.join(', ')}` : 'There is none to remove'}`);
 }
