@@ -12,6 +12,8 @@ export const ExitCode = {
   UNEDITABLE: 3,
   /** The synthesis (`npx projen`) failed: `.projenrc.ts` and moved files were put back. */
   SYNTHESIS: 4,
+  /** Something else failed (a command it runs, such as npm install, or the file system): the message says what. */
+  UNEXPECTED: 5,
 } as const;
 
 /** What each exit code means, for `--help` and the README. */
@@ -21,6 +23,7 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.USAGE, 'usage error: unknown command or option, a bad value, or a request that does not fit the repository'],
   [ExitCode.UNEDITABLE, '.projenrc.ts has a shape the command cannot edit safely; the lines to add by hand are printed, nothing was changed'],
   [ExitCode.SYNTHESIS, 'npx projen failed; .projenrc.ts (and any file moved aside) was restored as it was'],
+  [ExitCode.UNEXPECTED, 'something else failed (a command it runs, such as npm install, or the file system); the message says what'],
 ];
 
 /**

@@ -25,7 +25,9 @@ export function main(argv: string[], ctx: Context = { cwd: process.cwd(), io: co
       ctx.io.err(e.message);
       return e.exitCode;
     }
-    throw e;
+    // not a CliError: nothing the command foresaw, so its stack goes with it
+    ctx.io.err(`projen-go-service ${argv.join(' ')} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\nIf the message is not about your files or a command it ran, please report it.`);
+    return ExitCode.UNEXPECTED;
   }
 }
 

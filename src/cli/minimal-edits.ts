@@ -5,7 +5,8 @@ import { Node, SourceFile, SyntaxKind, ts } from 'ts-morph';
  * and comma-separated list elements (object properties, array elements, import specifiers) are
  * inserted and removed at positions taken from the syntax tree, through ts-morph's manipulation
  * API. Nothing here searches the text; each edit is placed by a node's start, end, leading comments
- * (attached: no blank line in between) and trailing same-line comments.
+ * (attached: no blank line in between) and trailing same-line comments. Inserted text says `\n`;
+ * ts-morph writes the file's own line ending (see ProjenrcEditor).
  */
 
 /** Inserts a statement on the line after `after` (and after its same-line comments). */

@@ -1,5 +1,5 @@
 import {
-  ImportDeclaration, NewExpression, Node, ObjectLiteralExpression, Project, SourceFile, Statement, SyntaxKind,
+  ImportDeclaration, NewExpression, NewLineKind, Node, ObjectLiteralExpression, Project, SourceFile, Statement, SyntaxKind,
 } from 'ts-morph';
 import { insertListElement, insertStatementAfter, insertStatementBefore, removeListElement, removeStatement } from './minimal-edits';
 import { DEFAULT_PORT } from '../private/constants';
@@ -92,7 +92,9 @@ export class ProjenrcEditor implements CodeStyle {
   private readonly file: SourceFile;
 
   private constructor(text: string) {
-    const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+    // inserted text is written with the file's own line ending
+    const newLineKind = text.includes('\r\n') ? NewLineKind.CarriageReturnLineFeed : NewLineKind.LineFeed;
+    const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, manipulationSettings: { newLineKind } });
     this.file = project.createSourceFile('/.projenrc.ts', text);
   }
 

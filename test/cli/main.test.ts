@@ -24,7 +24,7 @@ describe('help', () => {
     const { code, out } = cli('--help');
     expect(code).toBe(0);
     for (const c of COMMANDS) expect(out).toContain(`  ${[...c.path, ...c.args].join(' ')}  `);
-    expect(out).toMatch(/Exit codes:\n {2}0 {2}done[^\n]*\n {2}1 {2}check[^\n]*\n {2}2 {2}usage error[^\n]*\n {2}3 {2}\.projenrc\.ts has a shape[^\n]*\n {2}4 {2}npx projen failed/);
+    expect(out).toMatch(/Exit codes:\n {2}0 {2}done[^\n]*\n {2}1 {2}check[^\n]*\n {2}2 {2}usage error[^\n]*\n {2}3 {2}\.projenrc\.ts has a shape[^\n]*\n {2}4 {2}npx projen failed[^\n]*\n {2}5 {2}something else failed/);
   });
 
   test.each(COMMANDS.map((c) => [c.path.join(' '), c] as const))('%s --help', (_name, c) => {

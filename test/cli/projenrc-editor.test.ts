@@ -199,6 +199,16 @@ describe('removing', () => {
     }
   });
 
+  test('a file with CRLF line endings gets CRLF lines, and back byte for byte', () => {
+    const crlf = USER.replace(/\n/g, '\r\n');
+    const editor = ProjenrcEditor.parse(crlf);
+    addService(editor, 'pdf', 9091);
+    editor.setOption('cgo', 'false');
+    expect(editor.text).toBe(withLines(USER, 15, "new GoService(project, 'pdf', { port: 9091 });").replace('  runtime: RuntimeStage.scratch(),\n', '  runtime: RuntimeStage.scratch(),\n  cgo: false,\n').replace(/\n/g, '\r\n'));
+    editor.removeService('pdf');
+    expect(editor.text).toBe(crlf.replace('  runtime: RuntimeStage.scratch(),\r\n', '  runtime: RuntimeStage.scratch(),\r\n  cgo: false,\r\n'));
+  });
+
   test('a service leaves the services lists of the add-ons; a list it alone is in is refused', () => {
     const editor = ProjenrcEditor.parse(USER);
     editor.addAddonStatement(addonStatement(editor, { kind: 'postgres', name: 'postgres', services: ['shop', 'worker'] }));
