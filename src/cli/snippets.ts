@@ -56,6 +56,12 @@ export function objectLiteral(props: Array<[string, string]>): string {
  * the import line for the names the file does not import yet.
  */
 export class HandWrittenCode implements CodeStyle {
+  /** The lines that add a statement by hand: the import of what it uses, and where it goes. */
+  public static statement(editor: ProjenrcEditor, render: (s: CodeStyle) => string): string[] {
+    const code = new HandWrittenCode(editor);
+    return code.lines([`${render(code)}  // before ${code.project}.synth()`]);
+  }
+
   public readonly project: string;
   private readonly imported: Set<string>;
   private readonly needed = new Set<string>();

@@ -50,6 +50,18 @@ function toolsAccept(repo: string): void {
   run('docker-compose', ['config', '-q'], { cwd: repo });
 }
 
+/**
+ * Runs a CLI command that must fail with `status`, and checks that it touched nothing; returns its
+ * output (without npm's own warnings).
+ */
+function refused(repo: string, status: number, ...args: string[]): string {
+  const before = treeHash(repo);
+  const r = runFailing('npx', ['projen-go-service', ...args], { cwd: repo });
+  expect(r.status).toBe(status);
+  expect(treeHash(repo)).toBe(before);
+  return r.output.split('\n').filter((l) => !l.startsWith('npm warn')).join('\n');
+}
+
 function projenrc(repo: string): string {
   return readFileSync(join(repo, '.projenrc.ts'), 'utf-8');
 }
@@ -143,20 +155,13 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
   });
 
   test('set port 80: the model refuses it, .projenrc.ts is restored byte for byte and nothing changes (exit 4)', () => {
-    const before = treeHash(repo);
-    const r = runFailing('npx', ['projen-go-service', 'set', 'port', '80'], { cwd: repo });
-    expect(r.status).toBe(4);
-    expect(r.output).toContain('npx projen failed with this change, so .projenrc.ts was restored as it was and nothing was changed.');
-    expect(r.output).toContain('  hello.port: port 80 is below 1024, and the service runs as user 65532');
-    expect(treeHash(repo)).toBe(before);
+    const output = refused(repo, 4, 'set', 'port', '80');
+    expect(output).toContain('npx projen failed with this change, so .projenrc.ts was restored as it was and nothing was changed.');
+    expect(output).toContain('  hello.port: port 80 is below 1024, and the service runs as user 65532');
   });
 
   test('remove service hello: the default service is refused (exit 2)', () => {
-    const before = treeHash(repo);
-    const r = runFailing('npx', ['projen-go-service', 'remove', 'service', 'hello'], { cwd: repo });
-    expect(r.status).toBe(2);
-    expect(r.output).toContain('remove service: hello is the default service: it is named after the project');
-    expect(treeHash(repo)).toBe(before);
+    expect(refused(repo, 2, 'remove', 'service', 'hello')).toContain('remove service: hello is the default service: it is named after the project');
   });
 
   test('remove service worker: --dry-run, then the edit, which takes it out of postgres services too; its code stays', () => {
@@ -205,10 +210,7 @@ describe('a .projenrc.ts that cannot be edited safely', () => {
   afterAll(() => removeRepo(repo));
 
   test('add service: refused (exit 3) with the exact lines to add by hand, nothing changed; the lines work', () => {
-    const before = treeHash(repo);
-    const r = runFailing('npx', ['projen-go-service', 'add', 'service', 'worker'], { cwd: repo });
-    expect(r.status).toBe(3);
-    expect(r.output.split('\n').filter((l) => !l.startsWith('npm warn')).join('\n')).toBe([
+    expect(refused(repo, 3, 'add', 'service', 'worker')).toBe([
       '.projenrc.ts cannot be edited safely: the project is created inside a function (line 5), not by a top-level const project = new GoServiceProject({...}). Make the change by hand, then run npx projen:',
       '',
       "  import { GoService } from 'projen-go-service';",
@@ -217,7 +219,6 @@ describe('a .projenrc.ts that cannot be edited safely', () => {
       'Nothing was changed.',
       '',
     ].join('\n'));
-    expect(treeHash(repo)).toBe(before);
 
     // the user adds the two lines where they say, and the service is there
     const byHand = shape.replace('\nproject.synth();', "\nnew GoService(project, 'worker', { port: 8081 });\nproject.synth();");
@@ -235,12 +236,9 @@ describe('a .projenrc.ts that cannot be edited safely', () => {
     [['add', 'redis', '--for', 'hello'], "  new RedisCache(project, { services: ['hello'] });  // before project.synth()"],
     [['remove', 'service', 'worker'], "  // delete the new GoService(project, 'worker', ...) that makes the service, and worker from any add-on's services"],
   ])('%j: refused (exit 3), nothing changed', (args, line) => {
-    const before = treeHash(repo);
-    const r = runFailing('npx', ['projen-go-service', ...args], { cwd: repo });
-    expect(r.status).toBe(3);
-    expect(r.output).toContain('.projenrc.ts cannot be edited safely: the project is created inside a function (line 5)');
-    expect(r.output).toContain(`\n${line}\n`);
-    expect(treeHash(repo)).toBe(before);
+    const output = refused(repo, 3, ...args);
+    expect(output).toContain('.projenrc.ts cannot be edited safely: the project is created inside a function (line 5)');
+    expect(output).toContain(`\n${line}\n`);
   });
 });
 
@@ -320,9 +318,7 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
   });
 
   test('adopt again is refused: there is a .projenrc.ts', () => {
-    const r = runFailing('npx', ['projen-go-service', 'adopt'], { cwd: repo });
-    expect(r.status).toBe(2);
-    expect(r.output).toContain('adopt: there is a .projenrc.ts here already. Change it with npx projen-go-service add, remove or set.');
+    expect(refused(repo, 2, 'adopt')).toContain('adopt: there is a .projenrc.ts here already. Change it with npx projen-go-service add, remove or set.');
   });
 });
 
@@ -341,14 +337,11 @@ describe('check: fails with a diff after a hand edit or a stale synthesis, passe
   test('a hand edit of the Dockerfile: exit 1 with its unified diff; npx projen restores it; exit 0', () => {
     const dockerfile = join(repo, 'Dockerfile');
     writeFileForce(dockerfile, readFileSync(dockerfile, 'utf-8').replace('ENTRYPOINT', 'LABEL hand.edit="yes"\nENTRYPOINT'));
-    const before = treeHash(repo);
-    const r = runFailing('npx', ['projen-go-service', 'check'], { cwd: repo });
-    expect(r.status).toBe(1);
-    expect(r.output).toMatch(/^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n@@ [^\n]+ @@\n/);
-    expect(r.output).toContain('\n-LABEL hand.edit="yes"\n');
-    expect(r.output).toContain('Dockerfile is not what .projenrc.ts generates');
-    expect(r.output).toContain('  differs: Dockerfile\n');
-    expect(treeHash(repo)).toBe(before); // check touches nothing
+    const output = refused(repo, 1, 'check'); // and touches nothing
+    expect(output).toMatch(/^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n@@ [^\n]+ @@\n/);
+    expect(output).toContain('\n-LABEL hand.edit="yes"\n');
+    expect(output).toContain('Dockerfile is not what .projenrc.ts generates');
+    expect(output).toContain('  differs: Dockerfile\n');
 
     run('npx', ['projen'], { cwd: repo });
     expect(cli(repo, 'check')).toContain('In sync');
@@ -356,10 +349,9 @@ describe('check: fails with a diff after a hand edit or a stale synthesis, passe
 
   test('.projenrc.ts changed without npx projen: exit 1 naming each stale file; npx projen; exit 0', () => {
     writeFileSync(join(repo, '.projenrc.ts'), projenrc(repo).replace('  name: "hello",', '  name: "hello",\n  port: 9000,'));
-    const r = runFailing('npx', ['projen-go-service', 'check'], { cwd: repo });
-    expect(r.status).toBe(1);
-    for (const f of ['Dockerfile', 'Makefile', 'docker-compose.yml']) expect(r.output).toContain(`  differs: ${f}\n`);
-    expect(r.output).toContain('+EXPOSE 9000');
+    const output = refused(repo, 1, 'check');
+    for (const f of ['Dockerfile', 'Makefile', 'docker-compose.yml']) expect(output).toContain(`  differs: ${f}\n`);
+    expect(output).toContain('+EXPOSE 9000');
 
     run('npx', ['projen'], { cwd: repo });
     expect(cli(repo, 'check')).toContain('In sync');
@@ -370,10 +362,9 @@ describe('check: fails with a diff after a hand edit or a stale synthesis, passe
     const compose = join(repo, 'docker-compose.yml');
     chmodSync(compose, 0o644);
     run('rm', [compose]);
-    const r = runFailing('npx', ['projen-go-service', 'check'], { cwd: repo });
-    expect(r.status).toBe(1);
-    expect(r.output).toContain('--- /dev/null\n+++ b/docker-compose.yml\n');
-    expect(r.output).toContain('  missing: docker-compose.yml\n');
+    const output = refused(repo, 1, 'check');
+    expect(output).toContain('--- /dev/null\n+++ b/docker-compose.yml\n');
+    expect(output).toContain('  missing: docker-compose.yml\n');
     run('npx', ['projen'], { cwd: repo });
   });
 });

@@ -45,10 +45,7 @@ export const addService: Command = {
         editor.addServiceStatement(serviceStatement(editor, spec(editor)));
         return [];
       },
-      byHand: (editor) => {
-        const code = new HandWrittenCode(editor);
-        return code.lines([`${serviceStatement(code, spec(editor))}  // before ${code.project}.synth()`]);
-      },
+      byHand: (editor) => HandWrittenCode.statement(editor, (s) => serviceStatement(s, spec(editor))),
     }, options['dry-run'] === true);
   },
 };
@@ -79,10 +76,7 @@ function addAddon(kind: AddonKind, what: string, variable: string): Command {
           editor.addAddonStatement(addonStatement(editor, spec));
           return [];
         },
-        byHand: (editor) => {
-          const code = new HandWrittenCode(editor);
-          return code.lines([`${addonStatement(code, spec)}  // before ${code.project}.synth()`]);
-        },
+        byHand: (editor) => HandWrittenCode.statement(editor, (s) => addonStatement(s, spec)),
       }, options['dry-run'] === true);
     },
   };
