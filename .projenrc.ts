@@ -32,6 +32,8 @@ const project = new cdk.JsiiProject({
     'tsx@^4',
   ],
   bundledDeps: ['yaml@^2.9.1', 'ts-morph@^28'],
+  // the everyday commands (src/cli): `npx projen-go-service add service worker` in a generated repo
+  bin: { 'projen-go-service': 'lib/cli/bin.js' },
 
   // no GitHub here: CI is .ci/run on a clean clone
   github: false,

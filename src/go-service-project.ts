@@ -409,7 +409,7 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
     if (typeof o.goVersion !== 'string' || !/^1\.\d+$/.test(o.goVersion)) {
       const fix = typeof o.goVersion === 'string' && /^1\.\d+\.\d+$/.test(o.goVersion)
         ? `Use the major.minor form "${o.goVersion.split('.').slice(0, 2).join('.')}": it names the builder image (golang:${o.goVersion.split('.').slice(0, 2).join('.')}-alpine) and the go line; go.mod may still say a patch release, which we keep`
-        : 'Use a Go release in the major.minor form, such as "1.26"';
+        : `Use a Go release in the major.minor form, such as "${DEFAULT_GO_VERSION}"`;
       problems.push(problem(undefined, 'goVersion', `${JSON.stringify(o.goVersion)} is not a Go release we can build with`, fix));
     } else if (Number(o.goVersion.split('.')[1]) < 21) {
       problems.push(problem(undefined, 'goVersion', `Go ${o.goVersion} is older than 1.21, which is the oldest release with the toolchain rules this project relies on`, 'Use 1.21 or later'));

@@ -1,15 +1,12 @@
 import { Component, Project } from 'projen';
 import { CertsLayer, CertsSource } from './certs-layer';
 import { addServiceSamples } from './files/samples';
-import { binaryPath, configDir } from './private/constants';
+import { binaryPath, configDir, DEFAULT_PORT } from './private/constants';
 import { isGoServiceProject, ServiceHost } from './private/host';
 import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { OptionProblem, problem, throwIfProblems } from './private/problems';
 import { RuntimeStage, Libc } from './runtime-stage';
 import { TzLayer, TzSource } from './tz-layer';
-
-/** The port a service listens on unless told otherwise. */
-const DEFAULT_PORT = 8080;
 
 /**
  * What a Go service needs. The model derives the Dockerfile target, the compose service and the
@@ -303,7 +300,7 @@ export class GoService extends Component {
       problems.push({
         option: 'port',
         what: `port ${port} is below 1024, and the service runs as user ${this.user.split(':')[0]}, which may not bind it (it works only where net.ipv4.ip_unprivileged_port_start allows: Docker's own network namespace does, --network=host and most Kubernetes nodes do not)`,
-        fix: `Listen on a port from 1024 up and map it (compose ports "${port}:8080"), or run as root with nonroot: false`,
+        fix: `Listen on a port from 1024 up and map it (compose ports "${port}:${DEFAULT_PORT}"), or run as root with nonroot: false`,
       });
     }
     for (const p of this.runtime._problems()) problems.push(p);

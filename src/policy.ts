@@ -1,4 +1,5 @@
 import type { GoServiceProject } from './go-service-project';
+import { NONROOT_UID } from './private/constants';
 
 /**
  * A breach of a policy rule, named by the service (if any) and the option it concerns.
@@ -44,7 +45,7 @@ export class PolicyRule {
         service: s.name,
         option: 'runtime',
         what: `${s.name} runs as root (nonroot: false)`,
-        fix: 'Remove nonroot: false: images run as uid 65532',
+        fix: `Remove nonroot: false: images run as uid ${NONROOT_UID}`,
       })),
     };
   }

@@ -39,28 +39,44 @@ export class NewRepoSetup extends Component {
     const dir = this.project.outdir;
     const file = join(dir, 'package.json');
     const pkg = existsSync(file) ? JSON.parse(readFileSync(file, 'utf-8')) : {};
-    const dev: { [name: string]: string } = { ...(pkg.devDependencies ?? {}) };
-    dev.projen = installedVersion(dir, 'projen') ?? PROJEN_RANGE;
-    dev.constructs = dev.constructs ?? `^${installedVersion(dir, 'constructs') ?? '10.0.0'}`;
-    dev.tsx = TSX_VERSION;
     // created from this package: depend on it; from an organisation's template (a subclass in
     // another package), that package is the dependency and brings this one along
-    if (initProject.fqn.startsWith('projen-go-service.')) {
-      dev['projen-go-service'] = dev['projen-go-service'] ?? `^${ownVersion()}`;
-    }
-    const sorted = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
-    const next = {
-      ...pkg,
-      name: pkg.name ?? this.project.name,
-      private: true,
-      description: pkg.description ?? 'Holds projen and projen-go-service, which generate this repository from .projenrc.ts: npm install && npx projen',
-      scripts: { ...(pkg.scripts ?? {}), projen: 'projen' },
-      devDependencies: sorted,
-    };
-    writeFileSync(file, `${JSON.stringify(next, undefined, 2)}\n`);
-    this.project.logger.info('Installing projen, constructs, tsx and projen-go-service (npm install)...');
-    execSync('npm install --no-audit --no-fund', { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+    const ours = initProject.fqn.startsWith('projen-go-service.');
+    writeFileSync(file, `${JSON.stringify(repoPackageJson(dir, this.project.name, pkg, ours), undefined, 2)}\n`);
+    this.project.logger.info(`${INSTALLING}...`);
+    installRepoPackages(dir);
   }
+}
+
+/** What the install of a generated repo's packages installs. */
+export const INSTALLING = 'Installing projen, constructs, tsx and projen-go-service (npm install)';
+
+/**
+ * The unmanaged package.json of a generated repo: `pkg` (its current content, if any) with projen,
+ * constructs, a pinned tsx and (unless an organisation's template brings it) this package as devDependencies.
+ */
+export function repoPackageJson(dir: string, name: string, pkg: { [key: string]: any } = {}, dependOnThisPackage = true): { [key: string]: any } {
+  const dev: { [name: string]: string } = { ...(pkg.devDependencies ?? {}) };
+  dev.projen = installedVersion(dir, 'projen') ?? PROJEN_RANGE;
+  dev.constructs = dev.constructs ?? `^${installedVersion(dir, 'constructs') ?? '10.0.0'}`;
+  dev.tsx = TSX_VERSION;
+  if (dependOnThisPackage) {
+    dev['projen-go-service'] = dev['projen-go-service'] ?? `^${ownVersion()}`;
+  }
+  const sorted = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    ...pkg,
+    name: pkg.name ?? name,
+    private: true,
+    description: pkg.description ?? 'Holds projen and projen-go-service, which generate this repository from .projenrc.ts: npm install && npx projen',
+    scripts: { ...(pkg.scripts ?? {}), projen: 'projen' },
+    devDependencies: sorted,
+  };
+}
+
+/** Installs a generated repo's packages (npm install), its output going to ours. */
+export function installRepoPackages(dir: string): void {
+  execSync('npm install --no-audit --no-fund', { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 function installedVersion(dir: string, name: string): string | undefined {

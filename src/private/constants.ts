@@ -1,6 +1,9 @@
 /** The user id distroless calls `nonroot`; the default user of every image we build. */
 export const NONROOT_UID = 65532;
 
+/** The port a service listens on unless told otherwise. */
+export const DEFAULT_PORT = 8080;
+
 /** Where ZONEINFO points when Go's zoneinfo.zip is copied into an image. */
 export const ZONEINFO_PATH = '/usr/local/share/zoneinfo.zip';
 

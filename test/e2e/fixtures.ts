@@ -1,6 +1,6 @@
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import { createHash } from 'crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { dirname, join, relative, resolve } from 'path';
@@ -201,6 +201,25 @@ export function writeFileForce(path: string, content: string): void {
   chmodSync(path, 0o644);
   writeFileSync(path, content);
   chmodSync(path, mode);
+}
+
+/** A hash of a repository's tree (names, modes, contents, links), node_modules aside. */
+export function treeHash(root: string): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const rel = relative(root, p);
+      if (rel === 'node_modules') continue;
+      const st = lstatSync(p);
+      h.update(`${rel}\0${st.mode}\0`);
+      if (st.isDirectory()) walk(p);
+      else if (st.isSymbolicLink()) h.update(readlinkSync(p));
+      else h.update(readFileSync(p));
+    }
+  };
+  walk(root);
+  return h.digest('hex');
 }
 
 /** Removes a work copy made by newRepo. */

@@ -1,32 +1,13 @@
 import { execFile } from 'child_process';
-import { createHash } from 'crypto';
-import { cpSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'fs';
-import { join, relative } from 'path';
+import { cpSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { INVALID_CONFIGS, InvalidConfig, PROJENRC_IMPORTS } from '../invalid-configs';
-import { newRepo, removeRepo, run } from './fixtures';
+import { newRepo, removeRepo, run, treeHash } from './fixtures';
 
 /**
  * Issue 6: every invalid configuration, written into a real repo's .projenrc.ts, makes `npx projen`
  * fail with the exact message, and leaves the repository byte for byte as it was (modes included).
  */
-function treeHash(root: string): string {
-  const h = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      const rel = relative(root, p);
-      if (rel === 'node_modules') continue;
-      const st = lstatSync(p);
-      h.update(`${rel}\0${st.mode}\0`);
-      if (st.isDirectory()) walk(p);
-      else if (st.isSymbolicLink()) h.update(readlinkSync(p));
-      else h.update(readFileSync(p));
-    }
-  };
-  walk(root);
-  return h.digest('hex');
-}
-
 function npxProjen(cwd: string): Promise<{ code: number; output: string }> {
   const env = { ...process.env };
   delete env.NODE_ENV;

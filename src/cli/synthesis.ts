@@ -1,0 +1,119 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'fs';
+import { tmpdir } from 'os';
+import { basename, join, relative } from 'path';
+import { STATE_FILE } from '../files/synthesis-report';
+import { SECRETS_DIR } from '../private/constants';
+
+/** Top-level directories a snapshot or a copy skips: installed packages, git, local secrets. */
+const SKIPPED_DIRS = ['node_modules', '.git', SECRETS_DIR];
+
+/** path → sha256 of every file of a repository (without node_modules, .git and projen's state). */
+export type Snapshot = Map<string, string>;
+
+/** Hashes every file of the repository. */
+export function snapshot(root: string): Snapshot {
+  const files: Snapshot = new Map();
+  const walk = (dir: string, prefix: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!(prefix === '' && SKIPPED_DIRS.includes(e.name))) walk(join(dir, e.name), rel);
+      } else if (e.isFile() && rel !== STATE_FILE) {
+        files.set(rel, createHash('sha256').update(readFileSync(join(dir, e.name))).digest('hex'));
+      }
+    }
+  };
+  walk(root, '');
+  return files;
+}
+
+/** A file that differs between two snapshots. */
+export interface Change {
+  readonly kind: 'added' | 'changed' | 'removed';
+  readonly path: string;
+}
+
+/** Every file that differs, sorted by path. */
+export function changes(before: Snapshot, after: Snapshot): Change[] {
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return paths.flatMap((path): Change[] => {
+    const a = before.get(path);
+    const b = after.get(path);
+    if (a === b) return [];
+    return [{ kind: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', path }];
+  });
+}
+
+/** `changed Dockerfile` */
+export function describeChange(c: Change): string {
+  return `${c.kind} ${c.path}`;
+}
+
+/**
+ * Copies the repository (without node_modules, .git and secrets; node_modules linked) into a
+ * temporary directory, where `prepare` may change it, and synthesizes the copy. The caller removes
+ * `tmp`.
+ */
+export function synthesizeCopy(dir: string, prepare: (copy: string) => void = () => {}): { tmp: string; copy: string; result: SynthesisResult } {
+  const tmp = mkdtempSync(join(tmpdir(), 'projen-go-service-'));
+  const copy = join(tmp, basename(dir));
+  cpSync(dir, copy, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (src) => !SKIPPED_DIRS.includes(relative(dir, src)),
+  });
+  if (existsSync(join(dir, 'node_modules'))) symlinkSync(join(dir, 'node_modules'), join(copy, 'node_modules'));
+  prepare(copy);
+  return { tmp, copy, result: synthesize(copy) };
+}
+
+/** The outcome of `npx projen`. */
+export interface SynthesisResult {
+  readonly ok: boolean;
+  /** What projen said that a user should read: its notices on success, the model's error on failure. */
+  readonly messages: string[];
+}
+
+/**
+ * Runs the synthesis as a user would: `npx projen` in the repository. The first one (no
+ * .projen/tasks.json yet, which projen needs to find the project) runs `.projenrc.ts` with tsx, as
+ * the default task it writes will.
+ */
+export function synthesize(dir: string): SynthesisResult {
+  if (!existsSync(join(dir, 'node_modules', 'projen'))) {
+    return { ok: false, messages: ['projen is not installed here (no node_modules/projen). Run npm install, then the command again.'] };
+  }
+  const command = existsSync(join(dir, '.projen', 'tasks.json')) ? ['projen'] : ['tsx', '.projenrc.ts'];
+  const r = spawnSync('npx', command, { cwd: dir, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status === 0) {
+    return { ok: true, messages: notices(output) };
+  }
+  const tail = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('npm warn')).slice(-20).join('\n');
+  return { ok: false, messages: [errorOf(output) ?? (r.error ? String(r.error) : tail)] };
+}
+
+/** projen's own log lines (`👾 ...`), without the task echo. */
+function notices(output: string): string[] {
+  return output.split('\n')
+    .filter((l) => l.startsWith('👾 ') && !/^👾 [\w:-]+ \| /.test(l))
+    .map((l) => l.slice('👾 '.length).trim());
+}
+
+/**
+ * The error that stopped the synthesis: the model's ConfigurationError (every problem, one per
+ * line) or another error's message, without the stack trace.
+ */
+function errorOf(output: string): string | undefined {
+  const lines = output.split('\n');
+  const first = lines.findIndex((l) => /^[A-Za-z]*Error: /.test(l));
+  if (first < 0) return undefined;
+  const message: string[] = [lines[first].replace(/^[A-Za-z]*Error: /, '')];
+  for (const l of lines.slice(first + 1)) {
+    if (/^\s+at /.test(l) || l.trim() === '') break;
+    message.push(l);
+  }
+  return message.join('\n');
+}
