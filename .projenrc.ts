@@ -58,6 +58,11 @@ const project = new cdk.JsiiProject({
   npmIgnoreOptions: { ignorePatterns: ['/benchmarks/', '/examples/', '/.ci/', '/scripts/'] },
 });
 
+// The npm registry this project installs from lacks unrs-resolver 1.13.0's platform packages, so
+// npm install leaves them out of the lock file and npm ci then refuses it: stay on 1.12.2, which is
+// complete there (eslint-import-resolver-typescript pulls it in).
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // benchmarks/ and scripts/ are type-checked and linted like the tests
 for (const dir of ['benchmarks', 'scripts']) {
   new javascript.TypescriptConfig(project, {
