@@ -66,6 +66,22 @@ function sleep(ms: number): void {
 }
 
 /**
+ * A lock is stale when the process that took it has ended (a run killed half-way, or another run
+ * sharing $TMPDIR that crashed), or, when its owner cannot be told, after 15 minutes.
+ */
+function lockIsStale(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(lock, 'pid'), 'utf-8'));
+    process.kill(pid, 0);
+    return false;
+  } catch (e: any) {
+    if (e.code === 'ESRCH') return true;
+    if (!existsSync(lock)) return false;
+    return Date.now() - statSync(lock).mtimeMs > 15 * 60_000;
+  }
+}
+
+/**
  * Runs `make` once across jest workers: the first caller creates `dir` with it, the others wait for
  * it. Keyed by a hash of this package's sources, so a change of src/ makes new fixtures.
  */
@@ -79,11 +95,12 @@ function once(dir: string, make: (dir: string) => void): string {
       mkdirSync(lock, { recursive: false });
     } catch (e: any) {
       if (e.code !== 'EEXIST') throw e;
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (lockIsStale(lock)) rmSync(lock, { recursive: true, force: true });
       sleep(500);
       continue;
     }
     try {
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       make(dir);
