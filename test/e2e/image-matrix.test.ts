@@ -185,5 +185,8 @@ const withDocker = dockerReady();
     expect(out).toContain(`${c.name} ${version} (commit `);
   });
 
-  test.skip('alpine runtimes build and run (skipped: no alpine image can be had offline; they are rendered and linted in test/dockerfile.test.ts)', () => {});
+  // jest names a skipped test only with --verbose: the report says it in every run
+  const ALPINE_SKIP = 'alpine runtimes build and run (skipped: no alpine image can be had offline; they are rendered and linted in test/dockerfile.test.ts)';
+  test.skip(ALPINE_SKIP, () => {});
+  beforeAll(() => { report.push(`SKIPPED: ${ALPINE_SKIP}`); });
 });
