@@ -2,6 +2,7 @@
  * `npm run bench`: figures, never assertions. Uses the real Docker engine (../shared/docker/engine-up)
  * and writes benchmarks/results.json and BENCHMARKS.md. Not part of the test suite.
  *
+ * `npx tsx benchmarks/render.ts` renders BENCHMARKS.md again from results.json without measuring.
  * BENCH_RUNS sets the number of alternating rebuild runs (default 5) and synthesis samples (twice that).
  */
 import { writeFileSync } from 'fs';
