@@ -28,7 +28,7 @@ export const adopt: Command = {
     'first EXPOSE of the Dockerfile, and writes .projenrc.ts: the project is named --name, else after the',
     'last element of the module path (a /vN suffix skipped), else after the directory. Its default service',
     'is cmd/<name> when there is one, else the first cmd/ directory (mainPackage); it listens on --port,',
-    'else the EXPOSEd port, else 8080. Every other cmd/<dir> becomes new GoService(project, \'<dir>\', ...)',
+    `else the EXPOSEd port, else ${DEFAULT_PORT}. Every other cmd/<dir> becomes new GoService(project, '<dir>', ...)`,
     'on the next free port.',
     'Every file of yours that a generated file replaces (Dockerfile, Makefile, docker-compose.yml,',
     `.dockerignore, .gitignore, ...) is moved aside to <file>${ASIDE_SUFFIX}, and said so; the patterns of`,
