@@ -3,6 +3,9 @@ import { cdk, javascript } from 'projen';
 /** The projen minor line we build against and pin in generated repos. */
 const PROJEN_VERSION = '0.103.25';
 
+/** The lowest constructs 10.x that projen 0.103 accepts (its own peer range): our devDependency and the floor of our peer range. */
+const CONSTRUCTS_VERSION = '10.5.0';
+
 const project = new cdk.JsiiProject({
   name: 'projen-go-service',
   description:
@@ -19,10 +22,11 @@ const project = new cdk.JsiiProject({
 
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
-  peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.0.0'],
+  // projen 0.103 itself needs constructs ^10.5.0: a lower pin here makes npm nest a second constructs
+  // under projen, and jsii-pacmak then refuses two versions of it in one type system
+  peerDeps: [`projen@^${PROJEN_VERSION}`, `constructs@^${CONSTRUCTS_VERSION}`],
   devDeps: [
     `projen@${PROJEN_VERSION}`,
-    'constructs@^10.0.0',
     'ajv@^8',
     'ajv-formats@^3',
     'dockerfile-ast@^0.7',
@@ -55,7 +59,7 @@ const project = new cdk.JsiiProject({
   },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'benchmarks', 'scripts'] },
   gitignore: ['/benchmarks/work/', '/.tmp/'],
-  npmIgnoreOptions: { ignorePatterns: ['/benchmarks/', '/examples/', '/.ci/', '/scripts/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/benchmarks/', '/BENCHMARKS.md', '/examples/', '/.ci/', '/scripts/', '/.tmp/'] },
 });
 
 // The npm registry this project installs from lacks unrs-resolver 1.13.0's platform packages, so

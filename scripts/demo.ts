@@ -1,5 +1,5 @@
 /**
- * The README's first command (`npm run demo`): packs this package, scaffolds a sample service from
+ * The README's first command (`npm run demo`): packs this package the way a release does, scaffolds a sample service from
  * the tarball with `projen new --from`, builds and tests it, and builds its image when a Docker
  * engine answers, printing the image size next to the binary's.
  *
@@ -13,10 +13,10 @@ const repo = resolve(__dirname, '..');
 const work = join(repo, '.tmp', 'demo');
 const docker = process.env.DOCKER ?? '/usr/bin/docker';
 
-function step(title: string, cmd: string, args: string[], cwd: string): string {
+function step(title: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   process.stdout.write(`\n==> ${title}\n$ ${cmd} ${args.join(' ')}\n`);
   const start = Date.now();
-  const out = execFileSync(cmd, args, { cwd, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(cmd, args, { cwd, env, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(out.split('\n').slice(-12).join('\n'));
   process.stdout.write(`(${((Date.now() - start) / 1000).toFixed(1)} s)\n`);
   return out;
@@ -34,9 +34,12 @@ function engineAnswers(): boolean {
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'hello'), { recursive: true });
 
-step('compile with jsii', 'npx', ['jsii', '--silence-warnings=reserved-word'], repo);
-step('pack', 'npm', ['pack', '--pack-destination', work], repo);
-const tgz = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+// the route a release takes: jsii, then jsii-pacmak writes dist/js/projen-go-service@<version>.jsii.tgz
+const env = { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+step('compile with jsii', 'npx', ['projen', 'compile'], repo, env);
+step('package', 'npx', ['projen', 'package:js'], repo, env);
+const dist = join(repo, 'dist', 'js');
+const tgz = join(dist, readdirSync(dist).find((f) => f.endsWith('.tgz'))!);
 const sample = join(work, 'hello');
 step('projen new --from the tarball', join(repo, 'node_modules', '.bin', 'projen'), ['new', '--from', tgz, 'go-service'], sample);
 step('go vet', 'go', ['vet', './...'], sample);

@@ -20,9 +20,11 @@ const project = new cdk.JsiiProject({
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
 
-  // the template builds on projen-go-service; service repos get all three through this package
-  peerDeps: ['projen-go-service@^0.0.0', 'projen@^0.103.25', 'constructs@^10.0.0'],
-  devDeps: ['projen-go-service@^0.0.0', 'projen@0.103.25', 'constructs@^10.0.0', 'tsx@4.23.15'],
+  // the template builds on projen-go-service; service repos get all three through this package.
+  // constructs: at least what projen 0.103 needs (^10.5.0), else npm nests a second copy under
+  // projen and jsii-pacmak refuses to package two constructs versions in one type system
+  peerDeps: ['projen-go-service@^0.0.0', 'projen@^0.103.25', 'constructs@^10.5.0'],
+  devDeps: ['projen-go-service@^0.0.0', 'projen@0.103.25', 'tsx@4.23.15'],
 
   // kept small: a template is a few files of defaults
   jest: false,

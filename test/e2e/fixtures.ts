@@ -112,32 +112,88 @@ function once(dir: string, make: (dir: string) => void): string {
   }
 }
 
+/** What the fixtures are made from: the sources and everything the release build reads. */
+const FIXTURE_INPUTS = ['src', 'package.json', 'package-lock.json', '.projenrc.ts', '.npmignore', 'tsconfig.json'];
+
 function sourceHash(): string {
   const h = createHash('sha256');
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else h.update(relative(REPO, p)).update(readFileSync(p));
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) walk(join(p, name));
+    } else {
+      h.update(relative(REPO, p)).update(readFileSync(p));
     }
   };
-  walk(join(REPO, 'src'));
-  h.update(readFileSync(join(REPO, 'package.json')));
+  for (const input of FIXTURE_INPUTS) walk(join(REPO, input));
   return h.digest('hex').slice(0, 16);
 }
 
 const HASH = sourceHash();
 const FIXTURES = join(ROOT, HASH);
 
-/** This package, compiled with jsii and packed, as `npm pack` makes it. */
-export function packedTarball(): string {
-  const dir = once(join(FIXTURES, 'pack'), (d) => {
-    run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: REPO, env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' } });
-    run('npm', ['pack', '--pack-destination', d], { cwd: REPO });
+/**
+ * The files a clean clone of this repository has, as they are in the working tree: the tracked ones
+ * and the new ones git does not ignore.
+ */
+export function cloneFiles(root = REPO): string[] {
+  const out = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root }).stdout;
+  return [...new Set(out.split('\0'))].filter((f) => f !== '' && existsSync(join(root, f))).sort();
+}
+
+/** Copies what a clean clone of `root` holds into `dest`. */
+export function cleanCopy(dest: string, root = REPO): void {
+  for (const f of cloneFiles(root)) {
+    mkdirSync(dirname(join(dest, f)), { recursive: true });
+    cpSync(join(root, f), join(dest, f), { verbatimSymlinks: true });
+  }
+}
+
+/** The environment of jsii and jsii-pacmak: no banner about Node's end of life in every log. */
+export const JSII_ENV = { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+
+/** How long each step of the release build took, in ms, when the tarball was made. */
+export interface ReleaseBuild {
+  /** The tarball jsii-pacmak wrote, as a release publishes it. */
+  readonly tarball: string;
+  /** step → ms */
+  readonly steps: { [step: string]: number };
+  /** What `git status --porcelain` says in the clean copy after the build (nothing when the route leaves no diff). */
+  readonly gitStatus: string;
+}
+
+/**
+ * This package built the way a release builds it, on a clean copy (a git repository of the files a
+ * clone has): `npm ci`, then projen's own route, `npx projen default`, `compile`, `post-compile`
+ * (API.md) and `package`, which writes `dist/js/projen-go-service@<version>.jsii.tgz`. The end-to-end
+ * tests install exactly that tarball. Made once per source hash.
+ */
+export function releaseBuild(): ReleaseBuild {
+  const dir = once(join(FIXTURES, 'release'), (d) => {
+    const clone = join(d, 'clone');
+    cleanCopy(clone);
+    run('git', ['init', '-q', '-b', 'main'], { cwd: clone });
+    run('git', ['add', '-A'], { cwd: clone });
+    run('git', ['commit', '-q', '-m', 'clean copy'], { cwd: clone });
+    const steps: { [step: string]: number } = {};
+    steps['npm ci'] = run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: clone }).ms;
+    for (const task of ['default', 'compile', 'post-compile', 'package']) {
+      steps[`npx projen ${task}`] = run('npx', ['projen', task], { cwd: clone, env: JSII_ENV }).ms;
+    }
+    const gitStatus = run('git', ['status', '--porcelain'], { cwd: clone }).stdout;
+    const tgz = readdirSync(join(clone, 'dist', 'js')).filter((f) => f.endsWith('.tgz'));
+    if (tgz.length !== 1) throw new Error(`npx projen package wrote ${tgz.length} tarballs to dist/js: ${tgz.join(', ')}`);
+    cpSync(join(clone, 'dist', 'js', tgz[0]), join(d, tgz[0]));
+    writeFileSync(join(d, 'release.json'), JSON.stringify({ tarball: tgz[0], steps, gitStatus }, undefined, 2));
+    rmSync(clone, { recursive: true, force: true });
   });
-  const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-  if (!tgz) throw new Error(`no tarball in ${dir}`);
-  return join(dir, tgz);
+  const r = JSON.parse(readFileSync(join(dir, 'release.json'), 'utf-8'));
+  return { tarball: join(dir, r.tarball), steps: r.steps, gitStatus: r.gitStatus };
+}
+
+/** The tarball a release of this package publishes (see releaseBuild). */
+export function packedTarball(): string {
+  return releaseBuild().tarball;
 }
 
 /** The local projen CLI (our pinned devDependency: the version the README's quick start pins). */

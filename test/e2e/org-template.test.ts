@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { DOCKER, dockerReady, freePort, packedTarball, REPO, run, runFailing, waitForHttp } from './fixtures';
+import { DOCKER, dockerReady, freePort, JSII_ENV, packedTarball, REPO, run, runFailing, waitForHttp } from './fixtures';
 import { pushImage, Running, startImageRegistry, startNpmRegistry } from './local-registries';
 
 /**
@@ -34,14 +34,13 @@ function edit(file: string, from: string | RegExp, to: string): void {
 
   const npmEnv = () => ({ NPM_CONFIG_USERCONFIG: npm.npmrc });
 
-  /** Builds the template at `version` and publishes it to the internal registry. */
+  /** Builds the template at `version` the way its release does (projen compile + package) and publishes it. */
   function publishTemplate(version: string): void {
-    run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: acme, env: { ...npmEnv(), JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' } });
     run('npm', ['version', version, '--no-git-tag-version', '--allow-same-version'], { cwd: acme, env: npmEnv() });
-    rmSync(join(acme, 'dist'), { recursive: true, force: true });
-    mkdirSync(join(acme, 'dist'));
-    run('npm', ['pack', '--pack-destination', 'dist'], { cwd: acme, env: npmEnv() });
-    run('npm', ['publish', `./dist/acme-go-service-${version}.tgz`], { cwd: acme, env: npmEnv() });
+    for (const task of ['compile', 'package']) {
+      run('npx', ['projen', task], { cwd: acme, env: { ...npmEnv(), ...JSII_ENV } });
+    }
+    run('npm', ['publish', `./dist/js/go-service@${version}.jsii.tgz`], { cwd: acme, env: npmEnv() });
   }
 
   function diffOf(paths: string[]): string {
