@@ -35,7 +35,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'hello'), { recursive: true });
 
 // the route a release takes: jsii, then jsii-pacmak writes dist/js/projen-go-service@<version>.jsii.tgz
-const env = { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+const env = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
 step('compile with jsii', 'npx', ['projen', 'compile'], repo, env);
 step('package', 'npx', ['projen', 'package:js'], repo, env);
 const dist = join(repo, 'dist', 'js');

@@ -1,22 +1,22 @@
 import { Project, ProjectOptions } from 'projen';
 import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/typescript';
-import type { Addon } from './addons/addon';
-import { Instruction } from './dockerfile/instruction';
+import { Addon, addonsOf } from './addons/addon';
 import { ComposeFile } from './files/compose';
 import { Dockerfile } from './files/dockerfile';
 import { DockerIgnore } from './files/dockerignore';
 import { RepoDocs } from './files/docs';
 import { GoMod } from './files/go-mod';
-import { GoMakefile } from './files/makefile';
-import { NewRepoSetup } from './files/new-repo-setup';
+import { GoMakefile, makeTargetCollision } from './files/makefile';
+import { fromProjenNew, NewRepoSetup } from './files/new-repo-setup';
 import { RenovateConfig } from './files/renovate';
+import { ServiceSamples } from './files/samples';
 import { SynthesisReport } from './files/synthesis-report';
 import { GoModuleSettings } from './go-modules';
-import { GoService, GoServiceOptions } from './go-service';
-import { IPolicyRule } from './policy';
+import { GoService, GoServiceOptions, servicesOf } from './go-service';
 import { SECRETS_DIR } from './private/constants';
-import { markAsHost } from './private/host';
+import { toolchainFor } from './private/go-build';
 import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './private/image-ref';
+import { attachModel } from './private/model';
 import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { problem, throwIfProblems } from './private/problems';
 
@@ -27,6 +27,34 @@ const DEFAULT_GO_VERSION = '1.26';
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
 const MODULE_PATH = /^[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?(\/[A-Za-z0-9_.~+-]+)*$|^[a-z][a-z0-9_.-]*(\/[A-Za-z0-9_.~+-]+)*$/;
+
+/**
+ * A breach of a policy rule, named by the service (if any) and the option it concerns.
+ */
+export interface PolicyViolation {
+  /**
+   * The service, if the violation is one service's.
+   * @default - a project-level option
+   */
+  readonly service?: string;
+  /** The option that breaks the rule. */
+  readonly option: string;
+  /** What is wrong. */
+  readonly what: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * A rule an organisation's template imposes on every configuration. Checked before anything is
+ * written; a breach fails the synthesis with an error naming the rule and the option.
+ */
+export interface IPolicyRule {
+  /** The rule's name, shown in errors. */
+  readonly name: string;
+  /** The breaches of this rule in the project (empty when it complies). */
+  check(project: GoServiceProject): PolicyViolation[];
+}
 
 /**
  * Options for GoServiceProject. The service options configure the default service, which is named
@@ -163,17 +191,16 @@ export class GoServiceProject extends Project {
   /** The service named after the project. */
   public readonly defaultService: GoService;
 
-  private readonly _services: GoService[] = [];
-  private readonly _addons: Addon[] = [];
   private readonly digests: { [image: string]: string };
   private readonly labels: { [key: string]: string };
   private readonly rules: IPolicyRule[];
 
   constructor(options: GoServiceProjectOptions) {
-    options = fromCommandLine(options);
+    options = fromProjenNew(options);
     throwIfProblems(projectProblems(options));
     super({ ...options, projenrcJson: false });
-    markAsHost(this);
+    // the project is the model its services, add-ons and files read (through ProjectModel only)
+    attachModel(this, this);
 
     this.modulePath = options.modulePath ?? `example.com/${options.name}`;
     this.goVersion = options.goVersion ?? DEFAULT_GO_VERSION;
@@ -207,40 +234,25 @@ export class GoServiceProject extends Project {
     }
     new NewRepoSetup(this);
     new SynthesisReport(this);
+    new ServiceSamples(this);
 
-    this.defaultService = new GoService(this, options.name, {
-      port: options.port,
-      runtime: options.runtime,
-      certs: options.certs,
-      tz: options.tz,
-      cgo: options.cgo,
-      mainPackage: options.mainPackage,
-      buildTags: options.buildTags,
-      ldflags: options.ldflags,
-      writableTmp: options.writableTmp,
-      userName: options.userName,
-      configFiles: options.configFiles,
-      environment: options.environment,
-      healthCheck: options.healthCheck,
-      imageName: options.imageName,
-      imageSizeBudgetMiB: options.imageSizeBudgetMiB,
-      platforms: options.platforms,
-    });
+    // every GoServiceOptions field reaches the default service: it reads its own from the project's options
+    this.defaultService = new GoService(this, options.name, options);
   }
 
   /** Every service, the default one first. */
   public get services(): GoService[] {
-    return [...this._services];
+    return servicesOf(this);
   }
 
   /** Every add-on (databases, caches). */
   public get addons(): Addon[] {
-    return [...this._addons];
+    return addonsOf(this);
   }
 
   /** Finds a service by name. */
   public tryFindService(name: string): GoService | undefined {
-    return this._services.find((s) => s.name === name);
+    return this.services.find((s) => s.name === name);
   }
 
   /**
@@ -250,16 +262,6 @@ export class GoServiceProject extends Project {
     this.labels[key] = value;
   }
 
-  /** @internal */
-  public _registerService(service: GoService): void {
-    this._services.push(service);
-  }
-
-  /** @internal */
-  public _registerAddon(addon: Addon): void {
-    this._addons.push(addon);
-  }
-
   /** The builder image reference (mirror and pin applied) for the pure-Go or the cgo flavour. */
   public builderImage(cgo: boolean): string {
     return this.imageRef(this.builderTag(cgo));
@@ -267,7 +269,7 @@ export class GoServiceProject extends Project {
 
   /** The builder image as the model names it, before mirror and pin: `golang:<goVersion>-alpine|bookworm`. */
   public builderTag(cgo: boolean): string {
-    return `golang:${this.goVersion}-${cgo ? 'bookworm' : 'alpine'}`;
+    return `golang:${this.goVersion}-${toolchainFor(cgo).imageFlavour}`;
   }
 
   /**
@@ -320,23 +322,16 @@ export class GoServiceProject extends Project {
     return { ...labels, ...this.labels };
   }
 
-  /** @internal */
-  public _stageAdditions(stage: string): { start: Instruction[]; end: Instruction[] } {
-    return this.dockerfile._additionsFor(stage);
-  }
-
   /**
    * Validates the whole model before anything is written: cross-service and add-on checks.
    */
   public preSynthesize(): void {
-    const problems: string[] = [];
-    const stages = this.dockerfile.stageNames;
-    for (const stage of this.dockerfile._addedStages) {
-      if (!stages.includes(stage)) {
-        problems.push(problem(undefined, 'dockerfile', `instructions were added to a stage named "${stage}", and there is none`, `Use one of: ${stages.join(', ')}`));
-      }
+    const problems: string[] = [...this.dockerfile._problems()];
+    for (const s of this.services) {
+      const collision = makeTargetCollision(s.name);
+      if (collision) problems.push(problem(s.name, 'name', collision, 'Choose another name'));
     }
-    for (const addon of this._addons) {
+    for (const addon of this.addons) {
       problems.push(...addon._problems());
     }
     for (const rule of this.rules) {
@@ -377,29 +372,10 @@ function goModuleProblems(m: GoModuleSettings): string[] {
   return problems;
 }
 
-/**
- * `projen new` hands flags over as yargs parsed them: `--go-version 1.25` arrives as the number 1.25.
- */
-function fromCommandLine(options: GoServiceProjectOptions): GoServiceProjectOptions {
-  const goVersion: unknown = options?.goVersion;
-  if (typeof goVersion !== 'number') return options;
-  // the number has lost what the user typed ("1.30" became 1.3): take it from the command line
-  return { ...options, goVersion: rawFlag('--go-version') ?? String(goVersion) };
-}
-
-function rawFlag(flag: string): string | undefined {
-  const argv = process.argv;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === flag) return argv[i + 1];
-    if (argv[i].startsWith(`${flag}=`)) return argv[i].slice(flag.length + 1);
-  }
-  return undefined;
-}
-
 function projectProblems(options: GoServiceProjectOptions): string[] {
   const problems: string[] = [];
   const o = options ?? ({} as GoServiceProjectOptions);
-  if (typeof o.name !== 'string' || !SERVICE_NAME.test(o.name) || RESERVED_SERVICE_NAMES.some((r) => r.test(o.name))) {
+  if (typeof o.name !== 'string' || !SERVICE_NAME.test(o.name) || RESERVED_SERVICE_NAMES.some((r) => r.test(o.name)) || makeTargetCollision(o.name)) {
     problems.push(problem(undefined, 'name', `${JSON.stringify(o.name)} cannot name the project: it names the default service (cmd/<name>, its Dockerfile target and compose service) and the image`, 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters, and not a Makefile or builder-stage name (for example "hello")'));
   }
   if (o.modulePath !== undefined && (typeof o.modulePath !== 'string' || !MODULE_PATH.test(o.modulePath) || o.modulePath.split('/').some((p) => p === '.' || p === '..'))) {

@@ -1,9 +1,11 @@
 import { Component, Project } from 'projen';
 import { CertsLayer, CertsSource } from './certs-layer';
-import { addServiceSamples } from './files/samples';
-import { binaryPath, configDir, DEFAULT_PORT } from './private/constants';
-import { isGoServiceProject, ServiceHost } from './private/host';
-import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
+import { ServiceHardening } from './hardening';
+import { HealthProbe } from './health-check';
+import { binaryPath, configDir, DEFAULT_PORT, HEALTH_CHECK_TIMING } from './private/constants';
+import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './private/go-build';
+import { modelOf, ProjectModel } from './private/model';
+import { imageVariable, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { OptionProblem, problem, throwIfProblems } from './private/problems';
 import { RuntimeStage, Libc } from './runtime-stage';
 import { TzLayer, TzSource } from './tz-layer';
@@ -170,7 +172,7 @@ export class GoService extends Component {
   private readonly extraBuildTags: string[];
   private readonly extraLdflags: string[];
   private readonly env: { [name: string]: string };
-  private readonly host: ServiceHost;
+  private readonly model: ProjectModel;
 
   /**
    * @param project the GoServiceProject this service belongs to
@@ -178,15 +180,14 @@ export class GoService extends Component {
    * @param options what the service needs
    */
   constructor(project: Project, name: string, options: GoServiceOptions = {}) {
-    if (!isGoServiceProject(project)) {
-      throw new Error(`${name}: a GoService belongs to a GoServiceProject. Create it with new GoService(project, '${name}', {...}) where project is a GoServiceProject.`);
-    }
-    const host = project as unknown as ServiceHost;
-    throwIfProblems(nameProblems(host, name));
+    const model = modelOf(project, () => `${name}: a GoService belongs to a GoServiceProject. Create it with new GoService(project, '${name}', {...}) where project is a GoServiceProject.`);
+    // the services so far: this one is added by super()
+    const siblings = model.services;
+    throwIfProblems(nameProblems(model, name));
     super(project, `GoService.${name}`);
     Object.defineProperty(this, GO_SERVICE, { value: true });
 
-    this.host = host;
+    this.model = model;
     this.name = name;
     this.port = options.port ?? DEFAULT_PORT;
     this.runtime = options.runtime ?? RuntimeStage.scratch();
@@ -194,31 +195,29 @@ export class GoService extends Component {
     this.tz = options.tz ?? TzLayer.auto();
     this.cgo = options.cgo ?? false;
     this.mainPackage = options.mainPackage ?? `./cmd/${name}`;
-    this.imageName = options.imageName ?? (host.services.length === 0 ? project.name : `${project.name}-${name}`);
+    this.imageName = options.imageName ?? (siblings.length === 0 ? project.name : `${project.name}-${name}`);
     this.writableTmp = options.writableTmp ?? false;
     this.userName = options.userName;
     this.configFiles = [...(options.configFiles ?? [])];
     this.healthCheck = options.healthCheck ?? true;
     this.imageSizeBudgetMiB = options.imageSizeBudgetMiB;
     this.explicitPlatforms = options.platforms;
-    this.platforms = options.platforms ? [...options.platforms] : this.cgo ? undefined : [...host.platforms];
+    this.platforms = options.platforms ? [...options.platforms] : this.cgo ? undefined : [...model.platforms];
     this.extraBuildTags = [...(options.buildTags ?? [])];
     this.extraLdflags = [...(options.ldflags ?? [])];
     this.env = { ...(options.environment ?? {}) };
 
     const problems = this.optionProblems();
-    const clash = host.services.find((s) => s.port === this.port);
+    const clash = siblings.find((s) => s.port === this.port);
     if (clash) {
       problems.push({ option: 'port', what: `port ${this.port} is already used by service ${clash.name}`, fix: 'Give each service its own port' });
     }
     throwIfProblems(problems.map((p) => problem(this.name, p.option, p.what, p.fix)));
-    host._registerService(this);
-    addServiceSamples(this);
   }
 
   /** Whether this is the project's default service (named after the project). */
   public get isDefault(): boolean {
-    return this.host.services[0] === this;
+    return this.model.services[0] === this;
   }
 
   /** The Dockerfile target of the service's image. */
@@ -228,7 +227,38 @@ export class GoService extends Component {
 
   /** The Dockerfile target of the image with a shell, for debugging. */
   public get debugTarget(): string {
-    return `${this.name}-debug`;
+    return `${this.name}${DEBUG_TARGET_SUFFIX}`;
+  }
+
+  /** The Dockerfile stage that builds the binary and assembles the image root. */
+  public get buildStage(): string {
+    return `${BUILD_STAGE_PREFIX}${this.name}`;
+  }
+
+  /** The make and compose variable that holds the image name with its registry prefix (`HELLO_IMAGE`). */
+  public get imageVariable(): string {
+    return imageVariable(this);
+  }
+
+  /** The build args the image build takes (the stamp, the commit time, the Go module settings). */
+  public get buildArgs(): string[] {
+    return [...BUILD_ARGS];
+  }
+
+  /** How the container is locked down at run time (compose, `make docker-run`, SECURITY.md). */
+  public get hardening(): ServiceHardening {
+    return {
+      readOnlyRootFilesystem: true,
+      dropCapabilities: ['ALL'],
+      noNewPrivileges: true,
+      tmpfs: this.writableTmp ? ['/tmp'] : [],
+    };
+  }
+
+  /** How the container's health is probed (the image's HEALTHCHECK and compose's), if it is. */
+  public get healthProbe(): HealthProbe | undefined {
+    if (!this.healthCheck) return undefined;
+    return { command: [this.binaryPath, 'healthcheck'], ...HEALTH_CHECK_TIMING };
   }
 
   /** Where the binary lives in the image. */
@@ -376,6 +406,11 @@ export class GoService extends Component {
 
 const GO_SERVICE = Symbol.for('projen-go-service.GoService');
 
+/** The services of a project, in the order they were created (the default one first). */
+export function servicesOf(project: Project): GoService[] {
+  return project.components.filter(GoService.isGoService);
+}
+
 function envProblems(env: { [name: string]: string }): OptionProblem[] {
   const problems: OptionProblem[] = [];
   for (const [k, v] of Object.entries(env)) {
@@ -392,7 +427,7 @@ function envProblems(env: { [name: string]: string }): OptionProblem[] {
   return problems;
 }
 
-function nameProblems(host: ServiceHost, name: string): string[] {
+function nameProblems(model: ProjectModel, name: string): string[] {
   if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
     return [problem(typeof name === 'string' && name ? name : '(unnamed)', 'name', `${JSON.stringify(name)} is not a valid service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets`, 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters (for example "worker")')];
   }
@@ -400,10 +435,10 @@ function nameProblems(host: ServiceHost, name: string): string[] {
   if (reserved) {
     return [problem(name, 'name', reserved.why(name), 'Choose another name')];
   }
-  if (host.services.some((s) => s.name === name)) {
+  if (model.services.some((s) => s.name === name)) {
     return [problem(name, 'name', 'a service with this name already exists in this project', 'Choose another name')];
   }
-  if (host.addons.some((a) => a.name === name)) {
+  if (model.addons.some((a) => a.name === name)) {
     return [problem(name, 'name', `an add-on named "${name}" already exists, and compose service names must be unique`, 'Choose another name')];
   }
   return [];

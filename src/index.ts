@@ -1,5 +1,7 @@
-export { GoServiceProject, GoServiceProjectOptions } from './go-service-project';
+export { GoServiceProject, GoServiceProjectOptions, IPolicyRule, PolicyViolation } from './go-service-project';
 export { GoService, GoServiceOptions } from './go-service';
+export { ServiceHardening } from './hardening';
+export { HealthProbe } from './health-check';
 export {
   RuntimeStage, DistrolessVariant, Libc,
   ScratchRuntimeOptions, DistrolessRuntimeOptions, AlpineRuntimeOptions, CustomRuntimeOptions,
@@ -20,4 +22,4 @@ export { AddonOptions, AddonDefaults } from './addons/addon';
 export { PostgresDatabase, PostgresDatabaseOptions } from './addons/postgres';
 export { RedisCache, RedisCacheOptions } from './addons/redis';
 export { GoModuleSettings } from './go-modules';
-export { IPolicyRule, PolicyRule, PolicyViolation } from './policy';
+export { PolicyRule } from './policy';

@@ -1,33 +1,5 @@
-import type { GoServiceProject } from './go-service-project';
+import type { IPolicyRule, PolicyViolation } from './go-service-project';
 import { NONROOT_UID } from './private/constants';
-
-/**
- * A breach of a policy rule, named by the service (if any) and the option it concerns.
- */
-export interface PolicyViolation {
-  /**
-   * The service, if the violation is one service's.
-   * @default - a project-level option
-   */
-  readonly service?: string;
-  /** The option that breaks the rule. */
-  readonly option: string;
-  /** What is wrong. */
-  readonly what: string;
-  /** How to fix it. */
-  readonly fix: string;
-}
-
-/**
- * A rule an organisation's template imposes on every configuration. Checked before anything is
- * written; a breach fails the synthesis with an error naming the rule and the option.
- */
-export interface IPolicyRule {
-  /** The rule's name, shown in errors. */
-  readonly name: string;
-  /** The breaches of this rule in the project (empty when it complies). */
-  check(project: GoServiceProject): PolicyViolation[];
-}
 
 /**
  * Ready-made policy rules.

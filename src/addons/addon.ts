@@ -1,9 +1,8 @@
-import { Component } from 'projen';
-import type { GoService } from '../go-service';
-import type { GoServiceProject } from '../go-service-project';
+import { Component, Project } from 'projen';
+import { GoService, servicesOf } from '../go-service';
 import { SECRETS_DIR } from '../private/constants';
-import { isGoServiceProject } from '../private/host';
 import { DIGEST, parseImageRef } from '../private/image-ref';
+import { modelOf, ProjectModel } from '../private/model';
 import { SERVICE_NAME } from '../private/names';
 import { problem, throwIfProblems } from '../private/problems';
 
@@ -89,23 +88,22 @@ export abstract class Addon extends Component {
   /** The connection variable services get (as `<VARIABLE>_FILE`). */
   public readonly urlVariable: string;
 
-  protected readonly model: GoServiceProject;
+  private readonly model: ProjectModel;
   private readonly serviceNames?: string[];
   private readonly imageRef: string;
   private readonly digest?: string;
 
-  protected constructor(project: GoServiceProject, defaults: AddonDefaults, options: AddonOptions = {}) {
+  protected constructor(project: Project, defaults: AddonDefaults, options: AddonOptions = {}) {
     const name = options.name ?? defaults.kind;
-    if (!isGoServiceProject(project)) {
-      throw new Error(`${name}: an add-on belongs to a GoServiceProject. Create it with the GoServiceProject as its first argument.`);
-    }
-    const clash = project.addons.find((a) => a.name === name);
-    if (clash || project.tryFindService(name)) {
+    const model = modelOf(project, () => `${name}: an add-on belongs to a GoServiceProject. Create it with the GoServiceProject as its first argument.`);
+    const clash = model.addons.find((a) => a.name === name);
+    if (clash || model.services.some((s) => s.name === name)) {
       const what = `${clash ? 'an add-on' : 'a service'} named "${name}" already exists, and compose service names must be unique`;
       throw new Error(problem(name, 'name', what, `Give this ${defaults.kind} its own name: new ${new.target.name}(project, { name: '${name}-2' })`));
     }
     super(project, `Addon.${name}`);
-    this.model = project;
+    Object.defineProperty(this, ADDON, { value: true });
+    this.model = model;
     this.name = name;
     this.port = defaults.port;
     this.hostPort = options.hostPort;
@@ -114,12 +112,16 @@ export abstract class Addon extends Component {
     this.imageRef = options.image ?? defaults.image;
     this.digest = options.digest;
     throwIfProblems(this.ownProblems());
-    project._registerAddon(this);
+  }
+
+  /** Whether `x` is an add-on. */
+  public static isAddon(x: any): x is Addon {
+    return x !== null && typeof x === 'object' && ADDON in x;
   }
 
   /** The Go services wired to this add-on. */
   public get connectedServices(): GoService[] {
-    const all = this.model.services;
+    const all = servicesOf(this.project);
     return this.serviceNames ? all.filter((s) => this.serviceNames!.includes(s.name)) : all;
   }
 
@@ -172,7 +174,7 @@ export abstract class Addon extends Component {
    * Environment variables a connected service gets.
    * @internal
    */
-  public _environmentFor(_service: GoService): { [name: string]: string } {
+  public _environmentFor(_service: { readonly name: string }): { [name: string]: string } {
     return { [`${this.urlVariable}_FILE`]: `/run/secrets/${this.urlSecret}` };
   }
 
@@ -180,7 +182,7 @@ export abstract class Addon extends Component {
    * Secrets a connected service gets.
    * @internal
    */
-  public _secretsFor(_service: GoService): string[] {
+  public _secretsFor(_service: { readonly name: string }): string[] {
     return [this.urlSecret];
   }
 
@@ -204,7 +206,7 @@ export abstract class Addon extends Component {
       }
     }
     for (const s of this.connectedServices) {
-      const other = this.model.addons.find((a) => a !== this && a.urlVariable === this.urlVariable && a.connectedServices.includes(s));
+      const other = this.model.addons.find((a) => a !== this && a.urlVariable === this.urlVariable && a.connectedServices.some((c) => c.name === s.name));
       if (other && this.model.addons.indexOf(other) < this.model.addons.indexOf(this)) {
         problems.push(problem(this.name, 'urlVariable', `${s.name} already gets ${this.urlVariable}_FILE from ${other.name}`,
           `Give one of them its own variable, such as urlVariable: '${this.urlVariable.replace(/_URL$/, '')}_${this.name.toUpperCase().replace(/-/g, '_')}_URL'`));
@@ -275,4 +277,11 @@ export abstract class Addon extends Component {
       },
     ];
   }
+}
+
+const ADDON = Symbol.for('projen-go-service.Addon');
+
+/** The add-ons of a project, in the order they were created. */
+export function addonsOf(project: Project): Addon[] {
+  return project.components.filter(Addon.isAddon);
 }

@@ -1,5 +1,5 @@
+import { Project } from 'projen';
 import { Addon, AddonOptions, AddonSecret } from './addon';
-import type { GoServiceProject } from '../go-service-project';
 import { problem, throwIfProblems } from '../private/problems';
 
 /** The Postgres release compose runs unless told otherwise. */
@@ -37,7 +37,7 @@ export class PostgresDatabase extends Addon {
   /** The database user. */
   public readonly user: string;
 
-  constructor(project: GoServiceProject, options: PostgresDatabaseOptions = {}) {
+  constructor(project: Project, options: PostgresDatabaseOptions = {}) {
     const database = options.database ?? project.name.replace(/-/g, '_');
     const user = options.user ?? 'app';
     throwIfProblems(Object.entries({ database, user })

@@ -1,5 +1,5 @@
+import { Project } from 'projen';
 import { Addon, AddonOptions, AddonSecret } from './addon';
-import type { GoServiceProject } from '../go-service-project';
 
 /** The Redis release compose runs unless told otherwise. */
 const REDIS_IMAGE = 'redis:8.2-alpine';
@@ -19,7 +19,7 @@ export interface RedisCacheOptions extends AddonOptions {}
  * ```
  */
 export class RedisCache extends Addon {
-  constructor(project: GoServiceProject, options: RedisCacheOptions = {}) {
+  constructor(project: Project, options: RedisCacheOptions = {}) {
     super(project, { kind: 'redis', image: REDIS_IMAGE, port: 6379, urlVariable: 'REDIS_URL' }, options);
   }
 

@@ -1,3 +1,5 @@
+import { HEALTH_CHECK_TIMING } from '../private/constants';
+
 /**
  * Options for a `RUN --mount=type=cache`.
  */
@@ -188,10 +190,10 @@ export class Instruction {
   /** `HEALTHCHECK ... CMD [...]` in exec form: works in images without a shell. */
   public static healthcheck(argv: string[], options: HealthCheckInstructionOptions = {}): Instruction {
     const flags = [
-      `--interval=${options.interval ?? '30s'}`,
-      `--timeout=${options.timeout ?? '3s'}`,
-      `--start-period=${options.startPeriod ?? '5s'}`,
-      `--retries=${options.retries ?? 3}`,
+      `--interval=${options.interval ?? HEALTH_CHECK_TIMING.interval}`,
+      `--timeout=${options.timeout ?? HEALTH_CHECK_TIMING.timeout}`,
+      `--start-period=${options.startPeriod ?? HEALTH_CHECK_TIMING.startPeriod}`,
+      `--retries=${options.retries ?? HEALTH_CHECK_TIMING.retries}`,
     ];
     return new Instruction('HEALTHCHECK', `${flags.join(' ')}\nCMD ${execForm(argv)}`);
   }

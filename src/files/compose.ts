@@ -1,101 +1,29 @@
-import { FileBase, IResolver } from 'projen';
+import { IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
-import type { GoService } from '../go-service';
-import type { GoServiceProject } from '../go-service-project';
-import { GO_ENV_ARGS } from './dockerfile-plan';
-import { HEALTH_CHECK_TIMING } from '../private/constants';
-import { imageVariable } from '../private/names';
-
-/** The build args compose passes through from the environment (the Makefile exports them). */
-const BUILD_ARGS = ['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS];
+import { securityOpts } from '../private/docker-run';
+import { modelOf, ProjectModel, ServiceModel } from '../private/model';
 
 /**
  * The generated docker-compose.yml: one hardened service per GoService, built from our Dockerfile,
  * plus the add-ons (databases, caches) with their volumes and secrets. Valid for Compose v2 and for
  * docker-compose 1.29.
  *
- * projen's DockerCompose cannot express health checks, restart policies, secrets, depends_on
- * conditions, build targets or the hardening keys, so this file renders the compose model itself
- * with the `yaml` package, and keeps the same escape hatch (`addOverride`).
+ * A projen `YamlFile` whose object is rendered from the model at synthesis, so `addOverride`,
+ * `addDeletionOverride`, `addToArray` and `patch` work as on any projen object file. projen's
+ * DockerCompose cannot express health checks, restart policies, secrets, depends_on conditions,
+ * build targets or the hardening keys, hence a renderer of our own.
  */
-export class ComposeFile extends FileBase {
-  private readonly overrides: Array<{ path: string[]; value: any; remove: boolean }> = [];
-  private readonly model: GoServiceProject;
-
-  constructor(project: GoServiceProject) {
-    super(project, 'docker-compose.yml', { readonly: true, marker: true });
-    this.model = project;
-  }
-
-  /**
-   * Sets a value at a dotted path (`services.hello.mem_limit`), after the model is rendered.
-   * Use `\.` for a dot inside a key.
-   */
-  public addOverride(path: string, value: any): void {
-    this.overrides.push({ path: splitPath(path), value, remove: false });
-  }
-
-  /** Removes the value at a dotted path after the model is rendered. */
-  public addDeletionOverride(path: string): void {
-    this.overrides.push({ path: splitPath(path), value: undefined, remove: true });
-  }
-
-  /** The compose document as an object, overrides applied. */
-  public toObject(): { [key: string]: any } {
-    const doc: { [key: string]: any } = { services: {} };
-    for (const s of this.model.services) {
-      doc.services[s.name] = this.serviceFor(s);
-    }
-    const volumes: { [key: string]: any } = {};
-    const secrets: { [key: string]: any } = {};
-    for (const addon of this.model.addons) {
-      doc.services[addon.name] = addon._composeService();
-      for (const v of addon._volumes()) volumes[v] = {};
-      for (const sec of addon._secrets()) secrets[sec.name] = { file: `./${sec.file}` };
-    }
-    if (Object.keys(volumes).length) doc.volumes = volumes;
-    if (Object.keys(secrets).length) doc.secrets = secrets;
-    for (const o of this.overrides) {
-      applyOverride(doc, o.path, o.value, o.remove);
-    }
-    return doc;
-  }
-
-  private serviceFor(s: GoService): { [key: string]: any } {
-    const addons = this.model.addons.filter((a) => a.connectedServices.includes(s));
-    const environment: { [key: string]: string } = { ...s.environment };
-    for (const a of addons) Object.assign(environment, a._environmentFor(s));
-    const svc: { [key: string]: any } = {
-      image: `\${${imageVariable(s)}:-${s.imageName}}:\${VERSION:-latest}`,
-      build: { context: '.', dockerfile: 'Dockerfile', target: s.target, args: BUILD_ARGS },
-      ports: [`${s.port}:${s.port}`],
-      environment,
-    };
-    const secrets = addons.flatMap((a) => a._secretsFor(s));
-    if (secrets.length) svc.secrets = secrets;
-    if (addons.length) {
-      svc.depends_on = Object.fromEntries(addons.map((a) => [a.name, { condition: 'service_healthy' }]));
-    }
-    if (s.healthCheck) {
-      svc.healthcheck = {
-        test: ['CMD', s.binaryPath, 'healthcheck'],
-        interval: HEALTH_CHECK_TIMING.interval,
-        timeout: HEALTH_CHECK_TIMING.timeout,
-        retries: HEALTH_CHECK_TIMING.retries,
-        start_period: HEALTH_CHECK_TIMING.startPeriod,
-      };
-    }
-    svc.restart = 'unless-stopped';
-    svc.read_only = true;
-    if (s.writableTmp) svc.tmpfs = ['/tmp'];
-    svc.cap_drop = ['ALL'];
-    svc.security_opt = ['no-new-privileges:true'];
-    svc.user = s.user;
-    return svc;
+export class ComposeFile extends YamlFile {
+  constructor(project: Project) {
+    const model = modelOf(project, () => 'docker-compose.yml: the generated compose file belongs to a GoServiceProject.');
+    super(project, 'docker-compose.yml', { readonly: true, marker: true, obj: () => renderCompose(model) });
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
-    const doc = new YAML.Document(resolver.resolve(this.toObject()));
+    // projen's YamlFile applies the overrides and patches; we write the result our way
+    const text = super.synthesizeContent(resolver);
+    if (text === undefined) return undefined;
+    const doc = new YAML.Document(YAML.parse(text));
     // YAML 1.1 readers (docker-compose 1.x) read some unquoted scalars with colons as numbers
     YAML.visit(doc, {
       Scalar(key, node) {
@@ -109,23 +37,56 @@ export class ComposeFile extends FileBase {
   }
 }
 
-function splitPath(path: string): string[] {
-  return path.split(/(?<!\\)\./).map((p) => p.replace(/\\\./g, '.'));
+/** The compose document of the model (before overrides). */
+export function renderCompose(model: ProjectModel): { [key: string]: any } {
+  const doc: { [key: string]: any } = { services: {} };
+  for (const s of model.services) {
+    doc.services[s.name] = serviceFor(model, s);
+  }
+  const volumes: { [key: string]: any } = {};
+  const secrets: { [key: string]: any } = {};
+  for (const addon of model.addons) {
+    doc.services[addon.name] = addon._composeService();
+    for (const v of addon._volumes()) volumes[v] = {};
+    for (const sec of addon._secrets()) secrets[sec.name] = { file: `./${sec.file}` };
+  }
+  if (Object.keys(volumes).length) doc.volumes = volumes;
+  if (Object.keys(secrets).length) doc.secrets = secrets;
+  return doc;
 }
 
-function applyOverride(doc: { [key: string]: any }, path: string[], value: any, remove: boolean): void {
-  let node = doc;
-  for (const key of path.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) {
-      if (remove) return;
-      node[key] = {};
-    }
-    node = node[key];
+function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any } {
+  const addons = model.addons.filter((a) => a.connectedServices.some((c) => c.name === s.name));
+  const environment: { [key: string]: string } = { ...s.environment };
+  for (const a of addons) Object.assign(environment, a._environmentFor(s));
+  const svc: { [key: string]: any } = {
+    image: `\${${s.imageVariable}:-${s.imageName}}:\${VERSION:-latest}`,
+    build: { context: '.', dockerfile: 'Dockerfile', target: s.target, args: [...s.buildArgs] },
+    ports: [`${s.port}:${s.port}`],
+    environment,
+  };
+  const secrets = addons.flatMap((a) => a._secretsFor(s));
+  if (secrets.length) svc.secrets = secrets;
+  if (addons.length) {
+    svc.depends_on = Object.fromEntries(addons.map((a) => [a.name, { condition: 'service_healthy' }]));
   }
-  const last = path[path.length - 1];
-  if (remove) {
-    delete node[last];
-  } else {
-    node[last] = value;
+  const probe = s.healthProbe;
+  if (probe) {
+    svc.healthcheck = {
+      test: ['CMD', ...probe.command],
+      interval: probe.interval,
+      timeout: probe.timeout,
+      retries: probe.retries,
+      start_period: probe.startPeriod,
+    };
   }
+  svc.restart = 'unless-stopped';
+  const h = s.hardening;
+  if (h.readOnlyRootFilesystem) svc.read_only = true;
+  if (h.tmpfs.length) svc.tmpfs = [...h.tmpfs];
+  if (h.dropCapabilities.length) svc.cap_drop = [...h.dropCapabilities];
+  const opts = securityOpts(h);
+  if (opts.length) svc.security_opt = opts;
+  svc.user = s.user;
+  return svc;
 }

@@ -1,21 +1,15 @@
 import { CertsSource } from '../certs-layer';
 import { Instruction, RunMount } from '../dockerfile/instruction';
 import { Stage } from '../dockerfile/stage';
-import type { GoModuleSettings } from '../go-modules';
-import type { GoService } from '../go-service';
-import { HEALTH_CHECK_TIMING, ZONEINFO_PATH } from '../private/constants';
-import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
-import type { BuildModel } from '../private/model';
+import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
+import { ZONEINFO_PATH } from '../private/constants';
+import { cgoEnv, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, Toolchain, TOOLCHAINS } from '../private/go-build';
+import type { ProjectModel, ServiceModel } from '../private/model';
 import { RuntimeStage } from '../runtime-stage';
 import { TzSource } from '../tz-layer';
 
-/** The build args that carry the Go module settings into the builder. */
-export const GO_ENV_ARGS = ['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS'] as const;
-
-/** The value the model gives a Go module build arg, if any (else the machine's go env decides). */
-export function goEnvDefault(settings: GoModuleSettings, arg: typeof GO_ENV_ARGS[number]): string | undefined {
-  return settings[arg.toLowerCase() as keyof Omit<GoModuleSettings, 'netrc'>];
-}
+/** Instructions added to stages through the escape hatch, by stage name. */
+export type StageAdditions = (stage: string) => { start: Instruction[]; end: Instruction[] };
 
 /** The BuildKit secret that carries a .netrc into module downloads, when asked for. */
 const NETRC = RunMount.secret('netrc', { target: '/root/.netrc' });
@@ -24,27 +18,24 @@ const MOD_CACHE = RunMount.cache('/go/pkg/mod');
 const BUILD_CACHE = RunMount.cache('/root/.cache/go-build');
 const ROOTFS = '/rootfs';
 
-/** A toolchain flavour: pure Go (cross-compiles from the build platform) or cgo (gcc, target platform). */
+/** A toolchain flavour as the Dockerfile renders it: its stages, its image and where it runs. */
 interface Flavour {
-  readonly deps: string;
-  readonly builder: string;
+  readonly toolchain: Toolchain;
   readonly image: string;
   readonly platform?: string;
   readonly comment: string;
 }
 
-function flavours(model: BuildModel): { pure: Flavour; cgo: Flavour } {
+function flavours(model: ProjectModel): { pure: Flavour; cgo: Flavour } {
   return {
     pure: {
-      deps: 'deps',
-      builder: 'builder',
+      toolchain: TOOLCHAINS.pure,
       image: model.builderImage(false),
       platform: '$BUILDPLATFORM',
       comment: 'Pure Go: runs on the build platform and cross-compiles for the target.',
     },
     cgo: {
-      deps: 'deps-cgo',
-      builder: 'builder-cgo',
+      toolchain: TOOLCHAINS.cgo,
       image: model.builderImage(true),
       comment: 'cgo: gcc and glibc (Debian); runs on the target platform.',
     },
@@ -52,7 +43,7 @@ function flavours(model: BuildModel): { pure: Flavour; cgo: Flavour } {
 }
 
 /** Every stage of the Dockerfile, in order. The default service's image is the last stage. */
-export function dockerfileStages(model: BuildModel): Stage[] {
+export function dockerfileStages(model: ProjectModel, additions: StageAdditions = () => ({ start: [], end: [] })): Stage[] {
   const services = model.services;
   const { pure, cgo } = flavours(model);
   const stages: Stage[] = [];
@@ -64,28 +55,28 @@ export function dockerfileStages(model: BuildModel): Stage[] {
     stages.push(buildStage(model, s, s.cgo ? cgo : pure));
   }
   // the default service last, so a plain `docker build .` builds it
-  const ordered = [...services.slice(1), ...services.slice(0, 1)];
+  const ordered = [...services.filter((s) => !s.isDefault), ...services.filter((s) => s.isDefault)];
   for (const s of ordered) {
     stages.push(debugStage(model, s), runtimeStage(model, s));
   }
-  return stages.map((st) => withAdditions(model, st));
+  return stages.map((st) => withAdditions(additions, st));
 }
 
-function withAdditions(model: BuildModel, stage: Stage): Stage {
-  const add = model._stageAdditions(stage.name);
+function withAdditions(additions: StageAdditions, stage: Stage): Stage {
+  const add = additions(stage.name);
   if (add.start.length === 0 && add.end.length === 0) {
     return stage;
   }
   return { ...stage, instructions: [...add.start, ...stage.instructions, ...add.end] };
 }
 
-function downloadMounts(model: BuildModel, ...mounts: RunMount[]): RunMount[] {
+function downloadMounts(model: ProjectModel, ...mounts: RunMount[]): RunMount[] {
   return model.goModules.netrc ? [...mounts, NETRC] : mounts;
 }
 
-function depsStage(model: BuildModel, f: Flavour): Stage {
+function depsStage(model: ProjectModel, f: Flavour): Stage {
   return {
-    name: f.deps,
+    name: f.toolchain.depsStage,
     from: f.image,
     platform: f.platform,
     comment: `${f.comment}\nModules first, in their own layer: it is rebuilt only when go.mod or go.sum change.`,
@@ -100,14 +91,14 @@ function depsStage(model: BuildModel, f: Flavour): Stage {
 
 function builderStage(f: Flavour): Stage {
   return {
-    name: f.builder,
-    from: f.deps,
+    name: f.toolchain.builderStage,
+    from: f.toolchain.depsStage,
     comment: 'The source, as far as .dockerignore lets it in.',
     instructions: [Instruction.copy(['.'], '.')],
   };
 }
 
-function buildStage(model: BuildModel, s: GoService, f: Flavour): Stage {
+function buildStage(model: ProjectModel, s: ServiceModel, f: Flavour): Stage {
   const ref = (name: string) => `\${${name}}`;
   const env = [cgoEnv(s), 'GOOS="$TARGETOS"', 'GOARCH="$TARGETARCH"'];
   if (!s.cgo) {
@@ -116,16 +107,14 @@ function buildStage(model: BuildModel, s: GoService, f: Flavour): Stage {
   const output = `${ROOTFS}${s.binaryPath}`;
   const build = goBuildCommand(s, ref, output);
   return {
-    name: `build-${s.name}`,
-    from: f.builder,
+    name: s.buildStage,
+    from: f.toolchain.builderStage,
     comment: `Service ${s.name}: the binary and everything its image adds, assembled under ${ROOTFS}.`,
     instructions: [
       Instruction.arg('TARGETOS'),
       Instruction.arg('TARGETARCH'),
       ...(s.cgo ? [] : [Instruction.arg('TARGETVARIANT')]),
-      Instruction.arg('VERSION', STAMP_DEFAULTS.VERSION),
-      Instruction.arg('COMMIT', STAMP_DEFAULTS.COMMIT),
-      Instruction.arg('DATE', STAMP_DEFAULTS.DATE),
+      ...stampArgs(),
       Instruction.run([env.join(' '), ...build].join('\n'), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
       Instruction.arg('SOURCE_DATE_EPOCH', STAMP_DEFAULTS.SOURCE_DATE_EPOCH),
       Instruction.run(rootfsCommands(s).join('\n&& '), {}),
@@ -133,8 +122,13 @@ function buildStage(model: BuildModel, s: GoService, f: Flavour): Stage {
   };
 }
 
+/** `ARG VERSION=dev` and the other stamp variables, with their fallbacks. */
+function stampArgs(): Instruction[] {
+  return STAMP_VARIABLES.map((v) => Instruction.arg(v, STAMP_DEFAULTS[v]));
+}
+
 /** Shell commands that assemble the rest of the image root, then give every path the commit time. */
-function rootfsCommands(s: GoService): string[] {
+function rootfsCommands(s: ServiceModel): string[] {
   const dirs: string[] = [];
   const steps: string[] = [];
   if (s.certsSource === CertsSource.BUILDER) {
@@ -170,7 +164,7 @@ function rootfsCommands(s: GoService): string[] {
 }
 
 /** Packages the runtime's package manager installs for this service (Alpine). */
-function packagesFor(s: GoService): string[] {
+function packagesFor(s: ServiceModel): string[] {
   const pkgs: string[] = [];
   if (s.certsSource === CertsSource.PACKAGE) pkgs.push('ca-certificates');
   if (s.tzSource === TzSource.PACKAGE) pkgs.push('tzdata');
@@ -178,14 +172,14 @@ function packagesFor(s: GoService): string[] {
 }
 
 /** The instructions of the service's final image after its FROM line. */
-function imageInstructions(model: BuildModel, s: GoService): Instruction[] {
+function imageInstructions(model: ProjectModel, s: ServiceModel): Instruction[] {
   const out: Instruction[] = [];
   const pkgs = packagesFor(s);
   const install = s.runtime._installCommand;
   if (pkgs.length > 0 && install) {
     out.push(Instruction.run(`${install} ${pkgs.join(' ')}`));
   }
-  out.push(Instruction.copy([`${ROOTFS}/`], '/', { from: `build-${s.name}` }));
+  out.push(Instruction.copy([`${ROOTFS}/`], '/', { from: s.buildStage }));
   out.push(Instruction.env('PORT', String(s.port)));
   if (s.tz.defaultZone) {
     out.push(Instruction.env('TZ', s.tz.defaultZone));
@@ -194,21 +188,20 @@ function imageInstructions(model: BuildModel, s: GoService): Instruction[] {
     out.push(Instruction.env('ZONEINFO', ZONEINFO_PATH));
   }
   out.push(
-    Instruction.arg('VERSION', STAMP_DEFAULTS.VERSION),
-    Instruction.arg('COMMIT', STAMP_DEFAULTS.COMMIT),
-    Instruction.arg('DATE', STAMP_DEFAULTS.DATE),
+    ...stampArgs(),
     Instruction.label(model.imageLabels(s)),
     Instruction.user(s.userName ? `${s.userName}:${s.userName}` : s.user),
     Instruction.expose(s.port),
   );
-  if (s.healthCheck) {
-    out.push(Instruction.healthcheck([s.binaryPath, 'healthcheck'], HEALTH_CHECK_TIMING));
+  const probe = s.healthProbe;
+  if (probe) {
+    out.push(Instruction.healthcheck(probe.command, probe));
   }
   out.push(Instruction.entrypoint([s.binaryPath]));
   return out;
 }
 
-function runtimeStage(model: BuildModel, s: GoService): Stage {
+function runtimeStage(model: ProjectModel, s: ServiceModel): Stage {
   const rt = s.runtime;
   return {
     name: s.target,
@@ -219,7 +212,7 @@ function runtimeStage(model: BuildModel, s: GoService): Stage {
 }
 
 /** The same image with a shell: the runtime's debug variant, or a static busybox under /busybox. */
-function debugStage(model: BuildModel, s: GoService): Stage {
+function debugStage(model: ProjectModel, s: ServiceModel): Stage {
   const rt = s.runtime;
   const debugImage = rt.debugImage ?? rt.image;
   const needsBusybox = !rt.debugImage && !rt.shell;
@@ -238,7 +231,7 @@ function debugStage(model: BuildModel, s: GoService): Stage {
   };
 }
 
-function describe(s: GoService): string {
+function describe(s: ServiceModel): string {
   const parts = [s.runtime.displayName];
   parts.push(s.runtime.nonroot ? `user ${s.user.split(':')[0]}` : 'root');
   parts.push(`CA certificates: ${s.certsSource}`);

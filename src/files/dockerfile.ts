@@ -1,8 +1,9 @@
-import { FileBase, IResolver } from 'projen';
+import { FileBase, IResolver, Project } from 'projen';
 import { dockerfileStages } from './dockerfile-plan';
 import { Instruction } from '../dockerfile/instruction';
 import { renderDockerfile } from '../dockerfile/stage';
-import type { GoServiceProject } from '../go-service-project';
+import { modelOf, ProjectModel } from '../private/model';
+import { problem } from '../private/problems';
 
 /** Where added instructions go in a stage. */
 export enum StagePosition {
@@ -19,11 +20,11 @@ export enum StagePosition {
  */
 export class Dockerfile extends FileBase {
   private readonly additions = new Map<string, { start: Instruction[]; end: Instruction[] }>();
-  private readonly model: GoServiceProject;
+  private readonly model: ProjectModel;
 
-  constructor(project: GoServiceProject) {
+  constructor(project: Project) {
     super(project, 'Dockerfile', { readonly: true, marker: true });
-    this.model = project;
+    this.model = modelOf(project, () => 'Dockerfile: the generated Dockerfile belongs to a GoServiceProject.');
   }
 
   /**
@@ -40,28 +41,29 @@ export class Dockerfile extends FileBase {
     this.additions.set(stage, entry);
   }
 
-  /**
-   * Stages that instructions were added to.
-   * @internal
-   */
-  public _additionsFor(stage: string): { start: Instruction[]; end: Instruction[] } {
-    return this.additions.get(stage) ?? { start: [], end: [] };
-  }
-
-  /** @internal */
-  public get _addedStages(): string[] {
-    return [...this.additions.keys()];
-  }
-
   /** The names of all stages, in order. */
   public get stageNames(): string[] {
-    return dockerfileStages(this.model).map((s) => s.name);
+    return this.stages().map((s) => s.name);
+  }
+
+  /**
+   * What is wrong with the instructions added through the escape hatch: a stage that does not exist.
+   * @internal
+   */
+  public _problems(): string[] {
+    const stages = this.stageNames;
+    return [...this.additions.keys()].filter((stage) => !stages.includes(stage)).map((stage) =>
+      problem(undefined, 'dockerfile', `instructions were added to a stage named "${stage}", and there is none`, `Use one of: ${stages.join(', ')}`));
+  }
+
+  private stages() {
+    return dockerfileStages(this.model, (stage) => this.additions.get(stage) ?? { start: [], end: [] });
   }
 
   protected synthesizeContent(_resolver: IResolver): string | undefined {
-    const stages = dockerfileStages(this.model);
+    const stages = this.stages();
     const services = this.model.services;
-    const def = services[0];
+    const def = services.find((s) => s.isDefault)!;
     const header: string[] = [];
     if (this.marker) header.push(this.marker, '');
     header.push(

@@ -1,6 +1,6 @@
-import { IgnoreFile, IResolver } from 'projen';
-import type { GoServiceProject } from '../go-service-project';
+import { FileBase, IResolver, Project } from 'projen';
 import { SECRETS_DIR } from '../private/constants';
+import { modelOf, ProjectModel } from '../private/model';
 
 /** What every Go build reads, besides the services' own files. */
 const BUILD_INPUTS = ['go.mod', 'go.sum', 'cmd/', 'internal/', 'pkg/', 'vendor/'];
@@ -13,34 +13,42 @@ const NEVER = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${
  * is let back in (go.mod, go.sum, cmd/, internal/, pkg/, vendor/, the services' config files and any
  * path added with `include()`); secrets, .git, build output and node_modules never get in.
  */
-export class DockerIgnore extends IgnoreFile {
-  private readonly included: string[] = [];
-  private readonly excluded: string[] = [];
-  private readonly model: GoServiceProject;
+export class DockerIgnore extends FileBase {
+  private readonly model: ProjectModel;
+  /** The patterns added, in order: `!path` lets a path in, any other keeps one out. */
+  private readonly patterns: string[] = [];
 
-  constructor(project: GoServiceProject) {
-    super(project, '.dockerignore', { filterCommentLines: false, filterEmptyLines: true });
-    this.model = project;
+  constructor(project: Project) {
+    super(project, '.dockerignore', { readonly: true, marker: true });
+    this.model = modelOf(project, () => '.dockerignore: the generated .dockerignore belongs to a GoServiceProject.');
   }
 
   /**
    * Adds patterns: a pattern that starts with `!` lets a path into the build context, any other keeps
-   * it out. Secrets and .git stay out whatever is added.
+   * it out. Secrets and .git stay out whatever is added. Comments and empty lines are dropped.
    */
   public addPatterns(...patterns: string[]): void {
-    super.addPatterns(...patterns);
     for (const p of patterns) {
-      if (p.startsWith('#') || p.trim() === '') continue;
-      const list = p.startsWith('!') ? this.included : this.excluded;
-      const value = p.startsWith('!') ? p.slice(1) : p;
-      if (!list.includes(value)) list.push(value);
+      if (p.startsWith('#') || p.trim() === '' || this.patterns.includes(p)) continue;
+      this.patterns.push(p);
     }
+  }
+
+  /** Lets paths into the build context (`!` is added). */
+  public include(...paths: string[]): void {
+    this.addPatterns(...paths.map((p) => (p.startsWith('!') ? p : `!${p}`)));
+  }
+
+  /** Keeps paths out of the build context. */
+  public exclude(...patterns: string[]): void {
+    this.addPatterns(...patterns);
   }
 
   /** The paths let into the build context, in order. */
   public get contextPaths(): string[] {
     const configFiles = this.model.services.flatMap((s) => s.configFiles);
-    return unique([...BUILD_INPUTS, ...configFiles, ...this.included]);
+    const included = this.patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    return unique([...BUILD_INPUTS, ...configFiles, ...included]);
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
@@ -50,7 +58,7 @@ export class DockerIgnore extends IgnoreFile {
       '*',
       ...this.contextPaths.map((p) => `!${p}`),
       '# Never in the build context, even inside the paths above.',
-      ...unique([...NEVER, ...this.excluded]),
+      ...unique([...NEVER, ...this.patterns.filter((p) => !p.startsWith('!'))]),
     ];
     return `${resolver.resolve(lines).join('\n')}\n`;
   }

@@ -1,6 +1,9 @@
-import { Component, FileBase, IResolver, SampleFile } from 'projen';
+import { Component, FileBase, IResolver, Project, SampleFile } from 'projen';
 import { CertsSource } from '../certs-layer';
-import type { GoServiceProject } from '../go-service-project';
+import { ServiceHardening } from '../hardening';
+import { SECRETS_DIR } from '../private/constants';
+import { cgoEnv, GO_BUILD_FLAGS, STRIP_FLAGS } from '../private/go-build';
+import { modelOf, ProjectModel } from '../private/model';
 import { TzSource } from '../tz-layer';
 
 /**
@@ -8,11 +11,11 @@ import { TzSource } from '../tz-layer';
  * hardened).
  */
 export class RepoDocs extends Component {
-  private readonly model: GoServiceProject;
+  private readonly model: ProjectModel;
 
-  constructor(project: GoServiceProject) {
+  constructor(project: Project) {
     super(project);
-    this.model = project;
+    this.model = modelOf(project, () => 'README.md: the generated docs belong to a GoServiceProject.');
     new SampleFile(project, 'README.md', { contents: this.readme() });
     new SecurityMd(project, (marker) => this.security(marker));
   }
@@ -53,16 +56,16 @@ Write here: nothing generated touches this file.
       lines.push(`- Base: ${rt.displayName}${rt.digest ? `, pinned to ${rt.digest}` : ''}.`);
       lines.push(`- User: ${rt.nonroot ? `the unprivileged uid ${s.user}` : '**root**, as configured (nonroot: false)'}.`);
       lines.push(`- Shell: ${rt.shell ? 'yes (the base has one)' : `none; debug with the \`${s.debugTarget}\` target`}. Package manager: ${rt._installCommand ? 'yes (the base has one)' : 'none'}.`);
-      lines.push(`- Binary: ${s.cgo ? 'cgo, dynamically linked against glibc' : 'static (CGO_ENABLED=0)'}, built with -trimpath and -buildvcs=false, stripped (-s -w).`);
+      lines.push(`- Binary: ${s.cgo ? 'cgo, dynamically linked against glibc' : `static (${cgoEnv(s)})`}, built with ${GO_BUILD_FLAGS.join(' and ')}, stripped (${STRIP_FLAGS.join(' ')}).`);
       lines.push(`- CA certificates: ${certsText(s.certsSource)}. Time zones: ${tzText(s.tzSource)}.`);
-      lines.push('- Compose runs it with a read-only root file system, all capabilities dropped and no-new-privileges.');
+      lines.push(`- Compose runs it with ${hardeningText(s.hardening)}.`);
       lines.push('');
     }
     lines.push(
       '## Secrets',
       '',
       'Secrets never enter an image, a build arg or the build context: .dockerignore keeps out `.env*`,',
-      '`*.pem`, `*.key` and `.secrets/`; compose hands secret files to containers at run time, and the',
+      `\`*.pem\`, \`*.key\` and \`${SECRETS_DIR}/\`; compose hands secret files to containers at run time, and the`,
       'services read them through `<NAME>_FILE` variables.',
       '',
       '## Reproducible builds',
@@ -79,6 +82,16 @@ Write here: nothing generated touches this file.
     );
     return lines.join('\n');
   }
+}
+
+/** `a read-only root file system, all capabilities dropped and no-new-privileges` */
+function hardeningText(h: ServiceHardening): string {
+  const parts = [
+    ...(h.readOnlyRootFilesystem ? ['a read-only root file system'] : []),
+    ...(h.dropCapabilities.includes('ALL') ? ['all capabilities dropped'] : h.dropCapabilities.length ? [`${h.dropCapabilities.join(', ')} dropped`] : []),
+    ...(h.noNewPrivileges ? ['no-new-privileges'] : []),
+  ];
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts.join('');
 }
 
 function certsText(c: CertsSource): string {
@@ -102,7 +115,7 @@ function tzText(t: TzSource): string {
 
 /** SECURITY.md, rendered at synthesis so that services added later are described too. */
 class SecurityMd extends FileBase {
-  constructor(project: GoServiceProject, private readonly render: (marker: string | undefined) => string) {
+  constructor(project: Project, private readonly render: (marker: string | undefined) => string) {
     super(project, 'SECURITY.md', { readonly: true, marker: true });
   }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Component } from 'projen';
-import type { GoServiceProject } from '../go-service-project';
+import { Component, Project } from 'projen';
+import { modelOf, ProjectModel } from '../private/model';
 
 /**
  * The model's two facts in the user's go.mod: the module path and the `go` line. Everything else in
@@ -9,11 +9,11 @@ import type { GoServiceProject } from '../go-service-project';
  * touched. The `go` line is never lowered below what is there (dependencies may have raised it).
  */
 export class GoMod extends Component {
-  private readonly model: GoServiceProject;
+  private readonly model: ProjectModel;
 
-  constructor(project: GoServiceProject) {
+  constructor(project: Project) {
     super(project);
-    this.model = project;
+    this.model = modelOf(project, () => 'go.mod: the model of go.mod belongs to a GoServiceProject.');
   }
 
   /** The go.mod text for a new module. */

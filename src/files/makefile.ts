@@ -1,9 +1,9 @@
-import { IResolver, Makefile, Rule } from 'projen';
-import type { GoService } from '../go-service';
-import type { GoServiceProject } from '../go-service-project';
-import { GO_ENV_ARGS, goEnvDefault } from './dockerfile-plan';
+import { FileBase, IResolver, Project, Rule } from 'projen';
+import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
+import { ServiceHardening } from '../hardening';
+import { securityOpts } from '../private/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
-import { imageVariable } from '../private/names';
+import { modelOf, ProjectModel, ServiceModel } from '../private/model';
 
 /**
  * A Makefile target with the line `make help` shows for it.
@@ -15,24 +15,174 @@ export interface MakeTarget extends Rule {
   readonly description: string;
 }
 
-/** The make variable that holds a service's size budget in MiB. */
-function budgetVariable(s: GoService): string {
-  return `${s.name.toUpperCase().replace(/-/g, '_')}_MAX_MIB`;
+/** What one generated target does (its name is given by its family). */
+interface TargetBody {
+  readonly description: string;
+  readonly recipe?: string[];
+  readonly prerequisites?: string[];
 }
+
+/**
+ * A family of generated targets: an aggregate target (`docker-build`) and, optionally, one target per
+ * service (`docker-build-<service>`), rendered right after it.
+ */
+interface TargetFamily {
+  /** The aggregate target's name. */
+  readonly name: string;
+  /** Whether the model needs the family. @default always */
+  when?(model: ProjectModel): boolean;
+  /** The aggregate target (its prerequisites default to every per-service target). */
+  aggregate(model: ProjectModel): TargetBody;
+  /** The per-service target, `<name>-<service>`. */
+  each?(model: ProjectModel, service: ServiceModel): TargetBody;
+}
+
+const img = (s: ServiceModel) => `$(${s.imageVariable})`;
+
+/** The target of a family for one service: `docker-build-<service>`. */
+const forService = (family: string, s: ServiceModel) => `${family}-${s.name}`;
+
+/** The targets the Makefile generates, in order. */
+const FAMILIES: TargetFamily[] = [
+  // the recipe lists every target: filled in once the others are known
+  { name: 'help', aggregate: () => ({ description: 'List the targets' }) },
+  {
+    name: 'build',
+    aggregate: () => ({ description: 'Build every service into bin/' }),
+    each: (_m, s) => ({
+      description: `Build bin/${s.name}`,
+      recipe: [`${cgoEnv(s)} ${goBuildCommand(s, (name) => `$(${name})`, `bin/${s.name}`, '$(GO)').join(' ')}`],
+    }),
+  },
+  { name: 'test', aggregate: () => ({ description: 'Run the Go tests', recipe: ['$(GO) test ./...'] }) },
+  { name: 'vet', aggregate: () => ({ description: 'Run go vet', recipe: ['$(GO) vet ./...'] }) },
+  { name: 'fmt', aggregate: () => ({ description: 'Format the Go code', recipe: ['$(GO) fmt ./...'] }) },
+  {
+    name: 'lint',
+    aggregate: () => ({
+      description: 'Run golangci-lint',
+      recipe: [
+        '@command -v golangci-lint >/dev/null 2>&1 || { echo "lint: golangci-lint is not installed; see https://golangci-lint.run/welcome/install/"; exit 1; }',
+        'golangci-lint run ./...',
+      ],
+    }),
+  },
+  { name: 'tidy', aggregate: () => ({ description: 'Tidy go.mod and go.sum', recipe: ['$(GO) mod tidy'] }) },
+  {
+    name: 'vuln',
+    aggregate: () => ({
+      description: 'Check dependencies for known vulnerabilities',
+      recipe: [
+        '@command -v govulncheck >/dev/null 2>&1 || { echo "vuln: govulncheck is not installed; run: go install golang.org/x/vuln/cmd/govulncheck@latest"; exit 1; }',
+        'govulncheck ./...',
+      ],
+    }),
+  },
+  {
+    name: 'run',
+    aggregate: (m) => ({ description: `Run ${defaultService(m).name} locally`, prerequisites: [forService('run', defaultService(m))] }),
+    each: (_m, s) => ({
+      description: `Run ${s.name} locally on port ${s.port}`,
+      recipe: [`${Object.entries(s.environment).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ')} ./bin/${s.name}`],
+      prerequisites: [forService('build', s)],
+    }),
+  },
+  {
+    name: 'docker-build',
+    aggregate: () => ({ description: 'Build every image' }),
+    each: (_m, s) => ({
+      description: `Build the ${s.name} image, tagged ${s.imageName}:$(VERSION) and :latest`,
+      recipe: [`$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${s.target} -t ${img(s)}:$(VERSION) -t ${img(s)}:latest .`],
+    }),
+  },
+  {
+    name: 'docker-buildx',
+    aggregate: () => ({ description: 'Build every image for $(PLATFORMS) with buildx (add BUILDX_FLAGS=--push)' }),
+    each: (m, s) => {
+      // cgo services build on the target platform with its own gcc: native only
+      const list = s.platforms?.join(',');
+      const platforms = list === undefined ? undefined : list === m.platforms.join(',') ? '$(PLATFORMS)' : list;
+      const platform = platforms ? ` --platform ${platforms}` : '';
+      return {
+        description: `Build the ${s.name} image with buildx ${platforms ? `for ${platforms}` : '(cgo: the native platform only)'}`,
+        recipe: [`$(DOCKER) buildx build${platform} $(DOCKER_BUILD_ARGS) $(BUILDX_FLAGS) --target ${s.target} -t ${img(s)}:$(VERSION) -t ${img(s)}:latest .`],
+      };
+    },
+  },
+  {
+    name: 'docker-run',
+    aggregate: (m) => ({ description: `Run the ${defaultService(m).name} image`, prerequisites: [forService('docker-run', defaultService(m))] }),
+    each: (_m, s) => {
+      const env = Object.entries(s.environment).map(([k, v]) => `-e ${k}=${shellQuote(v)}`).join(' ');
+      return {
+        description: `Run the ${s.name} image, hardened as in compose, on port ${s.port}`,
+        recipe: [`$(DOCKER) run --rm -p ${s.port}:${s.port} ${dockerRunFlags(s.hardening)} ${env} ${img(s)}:$(VERSION)`],
+        prerequisites: [forService('docker-build', s)],
+      };
+    },
+  },
+  {
+    name: 'docker-push',
+    aggregate: () => ({ description: 'Push every image to $(REGISTRY)' }),
+    each: (_m, s) => ({
+      description: `Push the ${s.name} image to $(REGISTRY)`,
+      recipe: [
+        '@test -n "$(REGISTRY)" || { echo "docker-push: set REGISTRY, e.g. make docker-push REGISTRY=ghcr.io/acme"; exit 1; }',
+        `$(DOCKER) push ${img(s)}:$(VERSION)`,
+        `$(DOCKER) push ${img(s)}:latest`,
+      ],
+      prerequisites: [forService('docker-build', s)],
+    }),
+  },
+  {
+    name: 'image-size',
+    aggregate: (m) => ({ description: 'Print each image\'s size; fail when one exceeds its budget', recipe: m.services.map(sizeCheck) }),
+  },
+  {
+    name: 'secrets',
+    when: (m) => secretFiles(m).length > 0,
+    aggregate: (m) => ({ description: 'Create the compose secret files that do not exist yet (never committed)', prerequisites: secretFiles(m).map((s) => s.file) }),
+  },
+  {
+    name: 'compose-up',
+    aggregate: (m) => ({
+      description: 'Build and start everything with compose',
+      recipe: ['$(COMPOSE_ENV) $(COMPOSE) up -d --build'],
+      prerequisites: secretFiles(m).length ? ['secrets'] : [],
+    }),
+  },
+  { name: 'compose-down', aggregate: () => ({ description: 'Stop everything started with compose', recipe: ['$(COMPOSE_ENV) $(COMPOSE) down'] }) },
+  { name: 'compose-logs', aggregate: () => ({ description: 'Follow the compose logs', recipe: ['$(COMPOSE_ENV) $(COMPOSE) logs -f'] }) },
+  { name: 'clean', aggregate: () => ({ description: 'Remove build output', recipe: ['rm -rf bin/'] }) },
+];
+
+/**
+ * The Makefile's own targets that do not belong to one service (`build`, `test`, `compose-up`, ...),
+ * whether or not the current model needs them: no service may take one of these names.
+ */
+export const AGGREGATE_TARGETS: readonly string[] = FAMILIES.map((f) => f.name);
+
+/** Why a service cannot take a name the Makefile gives its own targets, if it cannot. */
+export function makeTargetCollision(name: string): string | undefined {
+  return AGGREGATE_TARGETS.includes(name) ? `"${name}" is a Makefile target of its own, and make ${name} would not mean this service` : undefined;
+}
+
+/** The width of the target column in `make help`. */
+const HELP_WIDTH = 28;
 
 /**
  * The generated Makefile: self-documenting (`make help` is the default goal), variables defined
  * once, per-service targets and aggregate ones, the same Go build flags as the Dockerfile.
- * Extends projen's Makefile, which renders the rules.
+ * Rendered from the model at synthesis; `addTarget`, `addRule` and `addVariable` add to it.
  */
-export class GoMakefile extends Makefile {
-  private readonly model: GoServiceProject;
-  private readonly descriptions = new Map<string, string>();
+export class GoMakefile extends FileBase {
+  private readonly model: ProjectModel;
+  private readonly added: Array<{ readonly rule: Rule; readonly description?: string }> = [];
   private readonly variables: Array<[string, string]> = [];
 
-  constructor(project: GoServiceProject) {
+  constructor(project: Project) {
     super(project, 'Makefile', { readonly: true, marker: true });
-    this.model = project;
+    this.model = modelOf(project, () => 'Makefile: the generated Makefile belongs to a GoServiceProject.');
   }
 
   /**
@@ -40,8 +190,15 @@ export class GoMakefile extends Makefile {
    */
   public addTarget(target: MakeTarget): GoMakefile {
     const { description, ...rule } = target;
-    this.addRule(rule);
-    for (const t of rule.targets) this.descriptions.set(t, description);
+    this.added.push({ rule, description });
+    return this;
+  }
+
+  /**
+   * Adds a rule that `make help` does not list (a file rule, say).
+   */
+  public addRule(rule: Rule): GoMakefile {
+    this.added.push({ rule });
     return this;
   }
 
@@ -56,127 +213,34 @@ export class GoMakefile extends Makefile {
     return this;
   }
 
-  /** The targets the model defines, with their descriptions, in order. */
-  public modelTargets(): MakeTarget[] {
-    const services = this.model.services;
-    const def = services[0];
-    const each = (prefix: string) => services.map((s) => `${prefix}-${s.name}`);
-    const t: MakeTarget[] = [];
-    const add = (targets: string, description: string, recipe: string[] = [], prerequisites: string[] = []) =>
-      t.push({ targets: [targets], description, recipe, prerequisites, phony: true });
-
-    add('help', 'List the targets', this.helpRecipe());
-    add('build', 'Build every service into bin/', [], each('build'));
-    for (const s of services) {
-      const ref = (name: string) => `$(${name})`;
-      const cmd = goBuildCommand(s, ref, `bin/${s.name}`, '$(GO)');
-      add(`build-${s.name}`, `Build bin/${s.name}`, [`${cgoEnv(s)} ${cmd.join(' ')}`]);
+  /** The targets the model generates, with their descriptions, in order. */
+  public generatedTargets(): MakeTarget[] {
+    const m = this.model;
+    const targets: MakeTarget[] = [];
+    for (const family of FAMILIES.filter((f) => f.when?.(m) ?? true)) {
+      const each = family.each;
+      const perService = each ? m.services.map((s) => ({ name: forService(family.name, s), body: each(m, s) })) : [];
+      const aggregate = family.aggregate(m);
+      targets.push(target(family.name, { ...aggregate, prerequisites: aggregate.prerequisites ?? perService.map((t) => t.name) }));
+      targets.push(...perService.map((t) => target(t.name, t.body)));
     }
-    add('test', 'Run the Go tests', ['$(GO) test ./...']);
-    add('vet', 'Run go vet', ['$(GO) vet ./...']);
-    add('fmt', 'Format the Go code', ['$(GO) fmt ./...']);
-    add('lint', 'Run golangci-lint', [
-      '@command -v golangci-lint >/dev/null 2>&1 || { echo "lint: golangci-lint is not installed; see https://golangci-lint.run/welcome/install/"; exit 1; }',
-      'golangci-lint run ./...',
-    ]);
-    add('tidy', 'Tidy go.mod and go.sum', ['$(GO) mod tidy']);
-    add('vuln', 'Check dependencies for known vulnerabilities', [
-      '@command -v govulncheck >/dev/null 2>&1 || { echo "vuln: govulncheck is not installed; run: go install golang.org/x/vuln/cmd/govulncheck@latest"; exit 1; }',
-      'govulncheck ./...',
-    ]);
-    add('run', `Run ${def.name} locally`, [], [`run-${def.name}`]);
-    for (const s of services) {
-      const env = Object.entries(s.environment).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-      add(`run-${s.name}`, `Run ${s.name} locally on port ${s.port}`, [`${env} ./bin/${s.name}`], [`build-${s.name}`]);
-    }
-    add('docker-build', 'Build every image', [], each('docker-build'));
-    for (const s of services) {
-      const img = `$(${imageVariable(s)})`;
-      add(`docker-build-${s.name}`, `Build the ${s.name} image, tagged ${s.imageName}:$(VERSION) and :latest`, [
-        `$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${s.target} -t ${img}:$(VERSION) -t ${img}:latest .`,
-      ]);
-    }
-    add('docker-buildx', 'Build every image for $(PLATFORMS) with buildx (add BUILDX_FLAGS=--push)', [], each('docker-buildx'));
-    for (const s of services) {
-      const img = `$(${imageVariable(s)})`;
-      // cgo services build on the target platform with its own gcc: native only
-      const list = s.platforms?.join(',');
-      const platforms = list === undefined ? undefined : list === this.model.platforms.join(',') ? '$(PLATFORMS)' : list;
-      const platform = platforms ? ` --platform ${platforms}` : '';
-      add(`docker-buildx-${s.name}`, `Build the ${s.name} image with buildx ${platforms ? `for ${platforms}` : '(cgo: the native platform only)'}`, [
-        `$(DOCKER) buildx build${platform} $(DOCKER_BUILD_ARGS) $(BUILDX_FLAGS) --target ${s.target} -t ${img}:$(VERSION) -t ${img}:latest .`,
-      ]);
-    }
-    add('docker-run', `Run the ${def.name} image`, [], [`docker-run-${def.name}`]);
-    for (const s of services) {
-      const img = `$(${imageVariable(s)})`;
-      const env = Object.entries(s.environment).map(([k, v]) => `-e ${k}=${shellQuote(v)}`).join(' ');
-      const tmp = s.writableTmp ? ' --tmpfs /tmp' : '';
-      add(`docker-run-${s.name}`, `Run the ${s.name} image, hardened as in compose, on port ${s.port}`, [
-        `$(DOCKER) run --rm -p ${s.port}:${s.port} --read-only${tmp} --cap-drop ALL --security-opt no-new-privileges:true ${env} ${img}:$(VERSION)`,
-      ], [`docker-build-${s.name}`]);
-    }
-    add('docker-push', 'Push every image to $(REGISTRY)', [], each('docker-push'));
-    for (const s of services) {
-      const img = `$(${imageVariable(s)})`;
-      add(`docker-push-${s.name}`, `Push the ${s.name} image to $(REGISTRY)`, [
-        '@test -n "$(REGISTRY)" || { echo "docker-push: set REGISTRY, e.g. make docker-push REGISTRY=ghcr.io/acme"; exit 1; }',
-        `$(DOCKER) push ${img}:$(VERSION)`,
-        `$(DOCKER) push ${img}:latest`,
-      ], [`docker-build-${s.name}`]);
-    }
-    add('image-size', 'Print each image\'s size; fail when one exceeds its budget', services.map((s) => this.sizeCheck(s)));
-    const secrets = this.model.addons.flatMap((a) => a._secrets());
-    if (secrets.length) {
-      add('secrets', 'Create the compose secret files that do not exist yet (never committed)', [], secrets.map((s) => s.file));
-    }
-    const composeEnv = '$(COMPOSE_ENV)';
-    const needsSecrets = secrets.length ? ['secrets'] : [];
-    add('compose-up', 'Build and start everything with compose', [`${composeEnv} $(COMPOSE) up -d --build`], needsSecrets);
-    add('compose-down', 'Stop everything started with compose', [`${composeEnv} $(COMPOSE) down`]);
-    add('compose-logs', 'Follow the compose logs', [`${composeEnv} $(COMPOSE) logs -f`]);
-    add('clean', 'Remove build output', ['rm -rf bin/']);
-    return t;
-  }
-
-  /** File rules that create the add-ons' secret files on first use. */
-  private secretRules(): Rule[] {
-    return this.model.addons.flatMap((a) => a._secrets()).map((s) => ({
-      targets: [s.file],
-      prerequisites: s.prerequisites,
-      recipe: s.recipe,
-    }));
-  }
-
-  private sizeCheck(s: GoService): string {
-    const img = `$(${imageVariable(s)}):$(VERSION)`;
-    const budget = `$(${budgetVariable(s)})`;
-    return `@size=$$($(DOCKER) image inspect -f '{{.Size}}' ${img}) || exit 1; ` +
-      `printf '%-32s %10s bytes (%s MiB)\\n' '${img}' "$$size" "$$(awk -v b=$$size 'BEGIN{printf "%.2f", b/1048576}')"; ` +
-      `if [ -n "${budget}" ] && [ "$$size" -gt "$$(awk -v m=${budget} 'BEGIN{printf "%d", m*1048576}')" ]; then ` +
-      `echo "image-size: ${img} is over its budget of ${budget} MiB"; exit 1; fi`;
-  }
-
-  private composeEnv(): string[] {
-    const vars = ['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS, ...this.model.services.map(imageVariable)];
-    return vars.map((v) => `${v}="$(${v})"`);
-  }
-
-  private helpRecipe(): string[] {
-    const lines = ['@echo "Usage: make <target> [VARIABLE=value ...]"', '@echo ""', '@echo "Targets:"'];
-    // descriptions are known at synthesis; filled in by synthesizeContent
-    lines.push('$(HELP_LINES)');
-    return lines;
+    // help lists every target that has a description: the generated ones, then the added ones
+    const described: Array<[string, string]> = [
+      ...targets.map((t) => [t.targets[0], t.description] as [string, string]),
+      ...this.added.filter((a) => a.description !== undefined).flatMap((a) => a.rule.targets.map((t) => [t, a.description!] as [string, string])),
+    ];
+    return targets.map((t) => (t.targets[0] === 'help' ? { ...t, recipe: helpRecipe(described) } : t));
   }
 
   private header(): string[] {
-    const services = this.model.services;
+    const m = this.model;
+    const services = m.services;
     const vars: Array<[string, string, string?]> = [
       ['GO', 'go'],
       ['DOCKER', 'docker'],
       ['COMPOSE', 'docker compose', 'docker-compose for Compose v1'],
       ['REGISTRY', '', 'prefixes image names, e.g. ghcr.io/acme'],
-      ['PLATFORMS', this.model.platforms.join(',')],
+      ['PLATFORMS', m.platforms.join(',')],
       ['BUILDX_FLAGS', '', 'e.g. --push'],
       ['VERSION', `$(shell git describe --tags --always --dirty 2>/dev/null || echo ${STAMP_DEFAULTS.VERSION})`],
       ['COMMIT', `$(shell git rev-parse --short HEAD 2>/dev/null || echo ${STAMP_DEFAULTS.COMMIT})`],
@@ -184,20 +248,21 @@ export class GoMakefile extends Makefile {
       ['DATE', `$(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo ${STAMP_DEFAULTS.DATE})`],
     ];
     for (const a of GO_ENV_ARGS) {
-      const fixed = goEnvDefault(this.model.goModules, a);
+      const fixed = goEnvDefault(m.goModules, a);
       vars.push([a, fixed ?? `$(shell $(GO) env ${a} 2>/dev/null)`, a === GO_ENV_ARGS[0] ? 'the Go module settings the Docker build uses' : undefined]);
     }
-    if (this.model.goModules.netrc) {
+    if (m.goModules.netrc) {
       vars.push(['NETRC', '$(HOME)/.netrc', 'credentials for private modules, mounted as the BuildKit secret netrc (never a build arg)']);
     }
     for (const s of services) {
-      vars.push([imageVariable(s), `$(IMAGE_PREFIX)${s.imageName}`]);
+      vars.push([s.imageVariable, `$(IMAGE_PREFIX)${s.imageName}`]);
     }
     for (const s of services) {
       vars.push([budgetVariable(s), s.imageSizeBudgetMiB === undefined ? '' : String(s.imageSizeBudgetMiB), s === services[0] ? 'image size budgets in MiB (empty: none)' : undefined]);
     }
     for (const [n, v] of this.variables) vars.push([n, v]);
 
+    const buildArgs = [...new Set(services.flatMap((s) => s.buildArgs))];
     const lines: string[] = [];
     if (this.marker) lines.push(`# ${this.marker}`, '');
     lines.push('.DEFAULT_GOAL := help', 'SHELL := /bin/sh', '');
@@ -208,14 +273,14 @@ export class GoMakefile extends Makefile {
     lines.push(
       '',
       'IMAGE_PREFIX = $(if $(REGISTRY),$(REGISTRY)/,)',
-      ...(this.model.goModules.netrc ? ['comma := ,'] : []),
+      ...(m.goModules.netrc ? ['comma := ,'] : []),
       '# BuildKit: older engines need it for the cache mounts',
       'export DOCKER_BUILDKIT := 1',
       '# compose reads the image names and build args from the environment',
-      ...continued('COMPOSE_ENV', this.composeEnv()),
+      ...continued('COMPOSE_ENV', [...buildArgs, ...services.map((s) => s.imageVariable)].map((v) => `${v}="$(${v})"`)),
       ...continued('DOCKER_BUILD_ARGS', [
-        ...['VERSION', 'COMMIT', 'DATE', 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS].map((v) => `--build-arg "${v}=$(${v})"`),
-        ...(this.model.goModules.netrc ? ['$(if $(wildcard $(NETRC)),--secret id=netrc$(comma)src=$(NETRC))'] : []),
+        ...buildArgs.map((v) => `--build-arg "${v}=$(${v})"`),
+        ...(m.goModules.netrc ? ['$(if $(wildcard $(NETRC)),--secret id=netrc$(comma)src=$(NETRC))'] : []),
       ]),
       '',
     );
@@ -223,35 +288,73 @@ export class GoMakefile extends Makefile {
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
-    const own = this.modelTargets();
-    const userRules = this.rules.filter((r) => !(r.targets.length === 1 && r.targets[0] === 'all'));
-    const descriptions = new Map<string, string>([
-      ...own.map((t) => [t.targets[0], t.description] as [string, string]),
-      ...this.descriptions,
-    ]);
-    // a fixed width unless a name needs more: adding a service does not re-align every line
-    const width = Math.max(HELP_WIDTH, ...[...descriptions.keys()].map((k) => k.length + 2));
-    const helpLines = [...descriptions].map(([target, desc]) =>
-      `@printf '  %-${width}s %s\\n' '${target}' '${desc.replace(/'/g, "'\\''")}'`);
-    const rules: Rule[] = own.map(({ description: _d, ...rule }) => ({
-      ...rule,
-      recipe: (rule.recipe ?? []).flatMap((r) => (r === '$(HELP_LINES)' ? helpLines : [r])),
-      prerequisites: rule.prerequisites,
-    }));
-    // projen's Makefile renders the rules: ours, the secret files', then the ones added with addRule
-    const saved = this.rules.splice(0, this.rules.length);
-    try {
-      this.rules.push(...rules, ...this.secretRules(), ...userRules);
-      const body = super.synthesizeContent(resolver) ?? '';
-      return `${this.header().join('\n')}\n${body}`;
-    } finally {
-      this.rules.splice(0, this.rules.length, ...saved);
-    }
+    // the generated targets, the add-ons' secret files, then what was added
+    const rules: Rule[] = [
+      ...this.generatedTargets().map(({ description: _d, ...rule }) => rule),
+      ...secretFiles(this.model).map((s) => ({ targets: [s.file], prerequisites: s.prerequisites, recipe: s.recipe })),
+      ...this.added.map((a) => a.rule),
+    ];
+    const body = (resolver.resolve(rules) as Rule[]).map(renderRule).join('\n\n');
+    return `${this.header().join('\n')}\n${body}\n`;
   }
 }
 
-/** The width of the target column in `make help`. */
-const HELP_WIDTH = 28;
+function target(name: string, body: TargetBody): MakeTarget {
+  return { targets: [name], description: body.description, recipe: body.recipe ?? [], prerequisites: body.prerequisites ?? [], phony: true };
+}
+
+/** A rule as make reads it: `.PHONY`, `targets: prerequisites`, the recipe indented by a tab. */
+function renderRule(rule: Rule): string {
+  const targets = rule.targets.join(' ');
+  return [
+    ...(rule.phony ? [`.PHONY: ${targets}`] : []),
+    `${targets}: ${(rule.prerequisites ?? []).join(' ')}`.trim(),
+    ...(rule.recipe ?? []).map((step) => `\t${step}`),
+  ].join('\n');
+}
+
+/** `make help`: a fixed column width unless a name needs more, so adding a service does not re-align every line. */
+function helpRecipe(described: Array<[string, string]>): string[] {
+  const width = Math.max(HELP_WIDTH, ...described.map(([t]) => t.length + 2));
+  return [
+    '@echo "Usage: make <target> [VARIABLE=value ...]"',
+    '@echo ""',
+    '@echo "Targets:"',
+    ...[...new Map(described)].map(([t, desc]) => `@printf '  %-${width}s %s\\n' '${t}' '${desc.replace(/'/g, "'\\''")}'`),
+  ];
+}
+
+function defaultService(m: ProjectModel): ServiceModel {
+  return m.services.find((s) => s.isDefault)!;
+}
+
+function secretFiles(m: ProjectModel) {
+  return m.addons.flatMap((a) => a._secrets());
+}
+
+/** The make variable that holds a service's size budget in MiB. */
+function budgetVariable(s: ServiceModel): string {
+  return `${s.name.toUpperCase().replace(/-/g, '_')}_MAX_MIB`;
+}
+
+function sizeCheck(s: ServiceModel): string {
+  const image = `${img(s)}:$(VERSION)`;
+  const budget = `$(${budgetVariable(s)})`;
+  return `@size=$$($(DOCKER) image inspect -f '{{.Size}}' ${image}) || exit 1; ` +
+    `printf '%-32s %10s bytes (%s MiB)\\n' '${image}' "$$size" "$$(awk -v b=$$size 'BEGIN{printf "%.2f", b/1048576}')"; ` +
+    `if [ -n "${budget}" ] && [ "$$size" -gt "$$(awk -v m=${budget} 'BEGIN{printf "%d", m*1048576}')" ]; then ` +
+    `echo "image-size: ${image} is over its budget of ${budget} MiB"; exit 1; fi`;
+}
+
+/** `docker run` flags for the hardening: the same lock-down compose applies. */
+function dockerRunFlags(h: ServiceHardening): string {
+  return [
+    ...(h.readOnlyRootFilesystem ? ['--read-only'] : []),
+    ...h.tmpfs.map((t) => `--tmpfs ${t}`),
+    ...h.dropCapabilities.map((c) => `--cap-drop ${c}`),
+    ...securityOpts(h).map((o) => `--security-opt ${o}`),
+  ].join(' ');
+}
 
 /** `NAME = \` and one value per line: adding a value adds a line. */
 function continued(name: string, values: string[]): string[] {

@@ -1,7 +1,8 @@
 import { execSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Component, InitProject } from 'projen';
+import { Component, InitProject, Project } from 'projen';
+import { modelOf, ProjectModel } from '../private/model';
 
 /** The tsx that runs .projenrc.ts in generated repos: pinned, so `npx projen` fetches nothing. */
 export const TSX_VERSION = '4.23.15';
@@ -15,6 +16,13 @@ const PROJEN_RANGE = '^0.103.25';
  * re-synthesizes without fetching anything else.
  */
 export class NewRepoSetup extends Component {
+  private readonly model: ProjectModel;
+
+  constructor(project: Project) {
+    super(project);
+    this.model = modelOf(project, () => 'the setup of a new repository belongs to a GoServiceProject.');
+  }
+
   /**
    * After ProjenrcTs wrote the new .projenrc.ts: `projen new --go-version 1.25` renders the number
    * yargs parsed (goVersion: 1.25, and 1.30 as 1.3); write the string the option takes.
@@ -30,7 +38,7 @@ export class NewRepoSetup extends Component {
       .filter((p) => p.getName() === 'goVersion' && p.getInitializer()?.getKind() === SyntaxKind.NumericLiteral);
     if (numeric.length === 0) return;
     for (const p of numeric) {
-      p.setInitializer(JSON.stringify((this.project as any).goVersion));
+      p.setInitializer(JSON.stringify(this.model.goVersion));
     }
     writeFileSync(file, source.getFullText());
   }
@@ -46,6 +54,26 @@ export class NewRepoSetup extends Component {
     this.project.logger.info(`${INSTALLING}...`);
     installRepoPackages(dir);
   }
+}
+
+/**
+ * The options as `projen new` hands them over: yargs parsed `--go-version 1.25` as the number 1.25,
+ * and 1.30 as 1.3, which has lost what the user typed. The one place that knows: it takes the raw
+ * flag from the command line (the string the option means), and leaves every other caller's options
+ * as they are.
+ */
+export function fromProjenNew<T extends { readonly goVersion?: string }>(options: T): T {
+  const goVersion: unknown = options?.goVersion;
+  if (typeof goVersion !== 'number') return options;
+  return { ...options, goVersion: rawFlag(process.argv, '--go-version') ?? String(goVersion) };
+}
+
+function rawFlag(argv: string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) return argv[i + 1];
+    if (argv[i].startsWith(`${flag}=`)) return argv[i].slice(flag.length + 1);
+  }
+  return undefined;
 }
 
 /** What the install of a generated repo's packages installs. */

@@ -1,5 +1,4 @@
-import { JsonFile } from 'projen';
-import type { GoServiceProject } from '../go-service-project';
+import { JsonFile, Project } from 'projen';
 
 /** Where the regex managers look: the repository's own source of truth. */
 const PROJENRC = '/^\\.projenrc\\.ts$/';
@@ -77,7 +76,7 @@ export class RenovateConfig extends JsonFile {
   }
 
 
-  constructor(project: GoServiceProject) {
+  constructor(project: Project) {
     super(project, 'renovate.json5', {
       readonly: true,
       marker: true,

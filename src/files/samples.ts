@@ -1,25 +1,49 @@
-import { SampleDir } from 'projen';
-import type { GoService } from '../go-service';
+import { existsSync, mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { Component, Project } from 'projen';
 import { HEALTH_PATH } from '../private/constants';
+import { modelOf, ProjectModel, ServiceModel } from '../private/model';
 
 /**
- * Sample code for a new service, written once into its main package directory (only when the
- * directory does not exist yet) and owned by the user afterwards.
+ * Sample code for each new service, written once into its main package directory (only when the
+ * directory does not exist yet, as projen's SampleDir does) and owned by the user afterwards. A
+ * component of the project: services are model, and never write files themselves.
  */
-export function addServiceSamples(service: GoService): void {
-  const dir = service.mainPackage.replace(/^\.\//, '');
-  const files: { [name: string]: string } = {
-    'main.go': mainGo(service),
-    'main_test.go': mainTestGo(),
-  };
-  if (service.cgo) {
-    files['cgo.go'] = CGO_GO;
-    files['nocgo.go'] = NOCGO_GO;
+export class ServiceSamples extends Component {
+  private readonly model: ProjectModel;
+
+  constructor(project: Project) {
+    super(project);
+    this.model = modelOf(project, () => 'the service samples belong to a GoServiceProject.');
   }
-  new SampleDir(service.project, dir, { files });
+
+  /** The sample files of a service, by path relative to the repository. */
+  public static filesFor(service: ServiceModel): { [path: string]: string } {
+    const dir = service.mainPackage.replace(/^\.\//, '');
+    const files: { [name: string]: string } = {
+      'main.go': mainGo(service),
+      'main_test.go': mainTestGo(),
+    };
+    if (service.cgo) {
+      files['cgo.go'] = CGO_GO;
+      files['nocgo.go'] = NOCGO_GO;
+    }
+    return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${dir}/${name}`, text]));
+  }
+
+  public synthesize(): void {
+    for (const service of this.model.services) {
+      const dir = join(this.project.outdir, service.mainPackage);
+      if (existsSync(dir)) continue;
+      mkdirSync(dir, { recursive: true });
+      for (const [path, text] of Object.entries(ServiceSamples.filesFor(service))) {
+        writeFileSync(join(this.project.outdir, path), text);
+      }
+    }
+  }
 }
 
-function mainGo(s: GoService): string {
+function mainGo(s: ServiceModel): string {
   return `// Command ${s.name} is an HTTP service. It listens on $PORT (default ${s.port}), answers
 // GET ${HEALTH_PATH}, and shuts down gracefully on SIGTERM and SIGINT.
 //

@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { Component, FileBase } from 'projen';
-import type { GoServiceProject } from '../go-service-project';
+import { Component, FileBase, Project } from 'projen';
+import { modelOf, ProjectModel } from '../private/model';
 
 /** Where the last synthesis is remembered: ignored by git, so it never shows up in a diff. */
 export const STATE_FILE = '.projen/go-service.state.json';
@@ -23,12 +23,12 @@ function sha(text: string | Buffer): string {
  * edits were overwritten, and services that were removed (whose code stays, because it is theirs).
  */
 export class SynthesisReport extends Component {
-  private readonly model: GoServiceProject;
+  private readonly model: ProjectModel;
   private editedBefore: string[] = [];
 
-  constructor(project: GoServiceProject) {
+  constructor(project: Project) {
     super(project);
-    this.model = project;
+    this.model = modelOf(project, () => 'the synthesis report belongs to a GoServiceProject.');
     project.gitignore.exclude(`/${STATE_FILE}`);
   }
 

@@ -1,4 +1,4 @@
-import type { GoService } from '../go-service';
+import { GO_ENV_ARGS } from '../go-modules';
 
 /**
  * The one definition of how a service's binary is built. The Dockerfile and the Makefile both render
@@ -17,16 +17,34 @@ export const STAMP_DEFAULTS: Record<StampVariable | 'SOURCE_DATE_EPOCH', string>
   SOURCE_DATE_EPOCH: '0',
 };
 
+/**
+ * Every build arg an image build takes, in order: the stamp, the commit time (reproducible files)
+ * and the Go module settings. The Dockerfile declares them, compose passes them through, the
+ * Makefile sets them.
+ */
+export const BUILD_ARGS: readonly string[] = [...STAMP_VARIABLES, 'SOURCE_DATE_EPOCH', ...GO_ENV_ARGS];
+
 /** Flags every build gets: reproducible paths, no VCS stamping (the ldflags carry version and commit). */
 export const GO_BUILD_FLAGS = ['-trimpath', '-buildvcs=false'];
+
+/** Linker flags every build gets: no symbol table, no DWARF (a smaller binary). */
+export const STRIP_FLAGS = ['-s', '-w'];
 
 /** How a renderer spells a reference to a variable: `${VERSION}` in a Dockerfile, `$(VERSION)` in make. */
 export type VariableRef = (name: StampVariable) => string;
 
+/** What `ldflags` and `goBuildCommand` read of a service. */
+export interface BuildFacts {
+  readonly cgo: boolean;
+  readonly mainPackage: string;
+  readonly buildTags: string[];
+  readonly extraLinkerFlags: string[];
+}
+
 /** `-s -w -X main.version=... -X main.commit=... -X main.date=...` plus the service's own flags. */
-export function ldflags(service: GoService, ref: VariableRef): string {
+export function ldflags(service: BuildFacts, ref: VariableRef): string {
   return [
-    '-s', '-w',
+    ...STRIP_FLAGS,
     `-X main.version=${ref('VERSION')}`,
     `-X main.commit=${ref('COMMIT')}`,
     `-X main.date=${ref('DATE')}`,
@@ -35,14 +53,14 @@ export function ldflags(service: GoService, ref: VariableRef): string {
 }
 
 /** `CGO_ENABLED=0|1`. */
-export function cgoEnv(service: GoService): string {
+export function cgoEnv(service: BuildFacts): string {
   return `CGO_ENABLED=${service.cgo ? 1 : 0}`;
 }
 
 /**
  * The `go build` command line (without environment) writing the binary to `output`.
  */
-export function goBuildCommand(service: GoService, ref: VariableRef, output: string, goCommand = 'go'): string[] {
+export function goBuildCommand(service: BuildFacts, ref: VariableRef, output: string, goCommand = 'go'): string[] {
   const tags = service.buildTags;
   return [
     `${goCommand} build ${GO_BUILD_FLAGS.join(' ')}${tags.length ? ` -tags ${tags.join(',')}` : ''}`,
@@ -50,3 +68,36 @@ export function goBuildCommand(service: GoService, ref: VariableRef, output: str
     `-o ${output} ${service.mainPackage}`,
   ];
 }
+
+/**
+ * A toolchain flavour of the Dockerfile: pure Go (cross-compiles from the build platform) or cgo
+ * (gcc and glibc, on the target platform). Each has a dependency stage and a builder stage.
+ */
+export interface Toolchain {
+  /** The stage that downloads modules. */
+  readonly depsStage: string;
+  /** The stage with the source, which the services' build stages start from. */
+  readonly builderStage: string;
+  /** The suffix of the builder image tag: `golang:<goVersion>-<suffix>`. */
+  readonly imageFlavour: string;
+}
+
+/** The two toolchains, by whether they build with cgo. */
+export const TOOLCHAINS: { readonly pure: Toolchain; readonly cgo: Toolchain } = {
+  pure: { depsStage: 'deps', builderStage: 'builder', imageFlavour: 'alpine' },
+  cgo: { depsStage: 'deps-cgo', builderStage: 'builder-cgo', imageFlavour: 'bookworm' },
+};
+
+/** The toolchain a service builds with. */
+export function toolchainFor(cgo: boolean): Toolchain {
+  return cgo ? TOOLCHAINS.cgo : TOOLCHAINS.pure;
+}
+
+/** The Dockerfile stages the toolchains name. */
+export const TOOLCHAIN_STAGES: readonly string[] = [TOOLCHAINS.pure, TOOLCHAINS.cgo].flatMap((t) => [t.depsStage, t.builderStage]);
+
+/** The prefix of the stage that builds a service: `build-<service>`. */
+export const BUILD_STAGE_PREFIX = 'build-';
+
+/** The suffix of a service's image target with a shell: `<service>-debug`. */
+export const DEBUG_TARGET_SUFFIX = '-debug';

@@ -1,25 +1,122 @@
-import type { Instruction } from '../dockerfile/instruction';
+import type { IConstruct } from 'constructs';
+import type { CertsLayer, CertsSource } from '../certs-layer';
 import type { GoModuleSettings } from '../go-modules';
-import type { GoService } from '../go-service';
+import type { ServiceHardening } from '../hardening';
+import type { HealthProbe } from '../health-check';
+import type { RuntimeStage } from '../runtime-stage';
+import type { TzLayer, TzSource } from '../tz-layer';
+import { BuildFacts } from './go-build';
 
 /**
- * What the file renderers read from the project. GoServiceProject implements it; renderers never
- * read another file's output, only this.
+ * The model every renderer reads, and nothing else: the facts of the project, its services and its
+ * add-ons, read-only. Data flows one way: options → model (GoServiceProject, GoService, add-ons) →
+ * renderers (src/files) → files. A renderer never imports the project class or another renderer.
  */
-export interface BuildModel {
+export interface ProjectModel {
+  /** The project name: the default service's name. */
   readonly name: string;
   readonly modulePath: string;
+  /** The Go release, `major.minor`. */
   readonly goVersion: string;
+  /** The platforms multi-platform builds target, unless a service says otherwise. */
   readonly platforms: string[];
   readonly registryMirror?: string;
-  readonly services: GoService[];
+  readonly dockerfileSyntax?: string;
   readonly goModules: GoModuleSettings;
+  /** Every service, the default one first. */
+  readonly services: ServiceModel[];
+  /** Every add-on, in the order they were added. */
+  readonly addons: AddonModel[];
   /** The reference for an image: mirror prefix and digest pin applied. */
   imageRef(image: string, digest?: string): string;
-  /** The builder image reference (mirror and digest applied) for the pure-Go or the cgo flavour. */
+  /** The digest an image is pinned to (the one given, else the project's pin), if any. */
+  digestOf(image: string, digest?: string): string | undefined;
+  /** The builder image reference (mirror and digest applied) for the pure-Go or the cgo toolchain. */
   builderImage(cgo: boolean): string;
   /** The OCI labels of a service's image (values may reference build args). */
-  imageLabels(service: GoService): { [key: string]: string };
-  /** Instructions added to a stage through the escape hatch. */
-  _stageAdditions(stage: string): { start: Instruction[]; end: Instruction[] };
+  imageLabels(service: ServiceModel): { [key: string]: string };
+}
+
+/** What the renderers read of a service: each fact defined once, in GoService. */
+export interface ServiceModel extends BuildFacts {
+  readonly name: string;
+  /** The default service: the last Dockerfile stage, `make run`, `make docker-run`. */
+  readonly isDefault: boolean;
+  readonly port: number;
+  readonly runtime: RuntimeStage;
+  readonly certs: CertsLayer;
+  readonly tz: TzLayer;
+  readonly certsSource: CertsSource;
+  readonly tzSource: TzSource;
+  readonly writableTmp: boolean;
+  readonly userName?: string;
+  /** The user the image runs as, `uid:gid`. */
+  readonly user: string;
+  readonly configFiles: string[];
+  readonly configDir: string;
+  readonly binaryPath: string;
+  /** The image name, without registry or tag. */
+  readonly imageName: string;
+  /** The make and compose variable that holds the full image name (registry prefix applied). */
+  readonly imageVariable: string;
+  readonly imageSizeBudgetMiB?: number;
+  /** The platforms of multi-platform builds; undefined for the native platform only (cgo). */
+  readonly platforms?: string[];
+  /** The Dockerfile stage that builds the binary and the image root. */
+  readonly buildStage: string;
+  /** The Dockerfile target of the image. */
+  readonly target: string;
+  /** The Dockerfile target of the image with a shell. */
+  readonly debugTarget: string;
+  /** The build args the image build takes. */
+  readonly buildArgs: readonly string[];
+  /** The run-time environment, `PORT` first. */
+  readonly environment: { [name: string]: string };
+  readonly hardening: ServiceHardening;
+  /** How the container's health is probed; undefined when it is not. */
+  readonly healthProbe?: HealthProbe;
+}
+
+/** A secret file an add-on needs, with the Makefile recipe that creates it. */
+export interface SecretFileModel {
+  readonly name: string;
+  readonly file: string;
+  readonly recipe: string[];
+  readonly prerequisites?: string[];
+}
+
+/** What the renderers read of an add-on. */
+export interface AddonModel {
+  readonly name: string;
+  readonly port: number;
+  readonly hostPort?: number;
+  readonly urlVariable: string;
+  readonly connectedServices: ServiceModel[];
+  _composeService(): { [key: string]: any };
+  _secrets(): SecretFileModel[];
+  _volumes(): string[];
+  _environmentFor(service: ServiceModel): { [name: string]: string };
+  _secretsFor(service: ServiceModel): string[];
+  _problems(): string[];
+}
+
+const MODELS = new WeakMap<IConstruct, ProjectModel>();
+
+/** Makes `model` the model of `project`: what its services, add-ons and files find with `modelOf`. */
+export function attachModel(project: IConstruct, model: ProjectModel): void {
+  MODELS.set(project, model);
+}
+
+/**
+ * The model of the project a construct is created in.
+ *
+ * @param project the project passed to the construct
+ * @param refusal the house error when the project is not a GoServiceProject
+ */
+export function modelOf(project: IConstruct, refusal: () => string): ProjectModel {
+  const model = project ? MODELS.get(project) : undefined;
+  if (!model) {
+    throw new Error(refusal());
+  }
+  return model;
 }

@@ -1,39 +1,28 @@
+import { BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX, TOOLCHAIN_STAGES } from './go-build';
 import { OptionProblem } from './problems';
 
 /** A service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets. */
 export const SERVICE_NAME = /^(?=.{1,40}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
-/** The Dockerfile stages the model names itself. */
-export const BUILDER_STAGES = ['deps', 'builder', 'deps-cgo', 'builder-cgo'];
-
-/** The Makefile's own targets (not per service). */
-export const AGGREGATE_TARGETS = [
-  'help', 'all', 'build', 'test', 'vet', 'fmt', 'lint', 'tidy', 'vuln', 'run', 'clean',
-  'docker-build', 'docker-buildx', 'docker-run', 'docker-push', 'image-size',
-  'compose-up', 'compose-down', 'compose-logs', 'compose-config', 'secrets',
-];
-
-interface Reserved {
+/** Why a name cannot name a service, by what it would collide with. */
+export interface Reserved {
   test(name: string): boolean;
   why(name: string): string;
 }
 
+/** The names the Dockerfile gives its own stages (the Makefile's are checked by the project). */
 export const RESERVED_SERVICE_NAMES: Reserved[] = [
   {
-    test: (n) => BUILDER_STAGES.includes(n),
+    test: (n) => TOOLCHAIN_STAGES.includes(n),
     why: (n) => `"${n}" is the name of a builder stage in the Dockerfile`,
   },
   {
-    test: (n) => n.startsWith('build-'),
-    why: (n) => `"${n}" would collide with the Dockerfile stage that builds service "${n.slice('build-'.length)}"`,
+    test: (n) => n.startsWith(BUILD_STAGE_PREFIX),
+    why: (n) => `"${n}" would collide with the Dockerfile stage that builds service "${n.slice(BUILD_STAGE_PREFIX.length)}"`,
   },
   {
-    test: (n) => n.endsWith('-debug'),
-    why: (n) => `"${n}" would collide with the debug target of service "${n.slice(0, -'-debug'.length)}"`,
-  },
-  {
-    test: (n) => AGGREGATE_TARGETS.includes(n),
-    why: (n) => `"${n}" is a Makefile target of its own, and make ${n} would not mean this service`,
+    test: (n) => n.endsWith(DEBUG_TARGET_SUFFIX),
+    why: (n) => `"${n}" would collide with the debug target of service "${n.slice(0, -DEBUG_TARGET_SUFFIX.length)}"`,
   },
 ];
 

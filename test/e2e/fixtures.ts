@@ -150,7 +150,7 @@ export function cleanCopy(dest: string, root = REPO): void {
 }
 
 /** The environment of jsii and jsii-pacmak: no banner about Node's end of life in every log. */
-export const JSII_ENV = { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+export const JSII_ENV = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
 
 /** How long each step of the release build took, in ms, when the tarball was made. */
 export interface ReleaseBuild {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, join } from 'path';
+import { makeTargetCollision } from '../../files/makefile';
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../files/new-repo-setup';
 import { DEFAULT_PORT } from '../../private/constants';
 import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../private/names';
@@ -150,7 +151,7 @@ function projectName(dir: string, repo: GoRepo, explicit: string | undefined): s
 /** Why a name cannot name a service, if it cannot. */
 function nameProblem(name: string): string | undefined {
   if (!SERVICE_NAME.test(name)) return 'it is not lowercase letters, digits and single dashes starting with a letter (at most 40)';
-  return RESERVED_SERVICE_NAMES.find((r) => r.test(name))?.why(name);
+  return RESERVED_SERVICE_NAMES.find((r) => r.test(name))?.why(name) ?? makeTargetCollision(name);
 }
 
 /** The .projenrc.ts for the repository, written through the editor (so it is what add and set write). */
