@@ -79,6 +79,11 @@ export interface AddonDefaults {
  * secret (`<VARIABLE>_FILE`), and they start once it is healthy.
  */
 export abstract class Addon extends Component {
+  /** Whether `x` is an add-on. */
+  public static isAddon(x: any): x is Addon {
+    return x !== null && typeof x === 'object' && ADDON in x;
+  }
+
   /** The compose service name. */
   public readonly name: string;
   /** The port the add-on listens on. */
@@ -112,11 +117,6 @@ export abstract class Addon extends Component {
     this.imageRef = options.image ?? defaults.image;
     this.digest = options.digest;
     throwIfProblems(this.ownProblems());
-  }
-
-  /** Whether `x` is an add-on. */
-  public static isAddon(x: any): x is Addon {
-    return x !== null && typeof x === 'object' && ADDON in x;
   }
 
   /** The Go services wired to this add-on. */
@@ -206,7 +206,8 @@ export abstract class Addon extends Component {
       }
     }
     for (const s of this.connectedServices) {
-      const other = this.model.addons.find((a) => a !== this && a.urlVariable === this.urlVariable && a.connectedServices.some((c) => c.name === s.name));
+      const other = this.model.addons.find((a) =>
+        a !== this && a.urlVariable === this.urlVariable && a.connectedServices.some((c) => c.name === s.name));
       if (other && this.model.addons.indexOf(other) < this.model.addons.indexOf(this)) {
         problems.push(problem(this.name, 'urlVariable', `${s.name} already gets ${this.urlVariable}_FILE from ${other.name}`,
           `Give one of them its own variable, such as urlVariable: '${this.urlVariable.replace(/_URL$/, '')}_${this.name.toUpperCase().replace(/-/g, '_')}_URL'`));

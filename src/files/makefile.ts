@@ -188,8 +188,8 @@ export class GoMakefile extends FileBase {
   /**
    * Adds a documented target, listed by `make help`.
    */
-  public addTarget(target: MakeTarget): GoMakefile {
-    const { description, ...rule } = target;
+  public addTarget(makeTarget: MakeTarget): GoMakefile {
+    const { description, ...rule } = makeTarget;
     this.added.push({ rule, description });
     return this;
   }

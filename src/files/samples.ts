@@ -10,13 +10,6 @@ import { modelOf, ProjectModel, ServiceModel } from '../private/model';
  * component of the project: services are model, and never write files themselves.
  */
 export class ServiceSamples extends Component {
-  private readonly model: ProjectModel;
-
-  constructor(project: Project) {
-    super(project);
-    this.model = modelOf(project, () => 'the service samples belong to a GoServiceProject.');
-  }
-
   /** The sample files of a service, by path relative to the repository. */
   public static filesFor(service: ServiceModel): { [path: string]: string } {
     const dir = service.mainPackage.replace(/^\.\//, '');
@@ -29,6 +22,13 @@ export class ServiceSamples extends Component {
       files['nocgo.go'] = NOCGO_GO;
     }
     return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${dir}/${name}`, text]));
+  }
+
+  private readonly model: ProjectModel;
+
+  constructor(project: Project) {
+    super(project);
+    this.model = modelOf(project, () => 'the service samples belong to a GoServiceProject.');
   }
 
   public synthesize(): void {
