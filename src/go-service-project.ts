@@ -15,6 +15,7 @@ import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions, servicesOf } from './go-service';
 import { SECRETS_DIR } from './private/constants';
 import { toolchainFor } from './private/go-build';
+import { GoSources, readGoSources } from './private/go-sources';
 import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './private/image-ref';
 import { attachModel } from './private/model';
 import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
@@ -191,6 +192,7 @@ export class GoServiceProject extends Project {
   /** The service named after the project. */
   public readonly defaultService: GoService;
 
+  private sources?: GoSources;
   private readonly digests: { [image: string]: string };
   private readonly labels: { [key: string]: string };
   private readonly rules: IPolicyRule[];
@@ -323,10 +325,25 @@ export class GoServiceProject extends Project {
   }
 
   /**
-   * Validates the whole model before anything is written: cross-service and add-on checks.
+   * What `go build` of the services reads, as the Go toolchain says: read once per synthesis.
+   * @internal
+   */
+  public _goSources(): GoSources {
+    this.sources ??= readGoSources(this.outdir, this.services);
+    return this.sources;
+  }
+
+  /**
+   * Validates the whole model before anything is written: cross-service and add-on checks, and
+   * what the Go toolchain says of the code.
    */
   public preSynthesize(): void {
-    const problems: string[] = [...this.dockerfile._problems()];
+    this.sources = undefined;
+    const sources = this._goSources();
+    if (!sources.complete) {
+      this.logger.warn(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), so the build context is the whole repository (secrets, .git and node_modules aside): the image builds, but is slower to build. Install Go and run npx projen again.`);
+    }
+    const problems: string[] = [...this.dockerfile._problems(), ...this.cgoProblems(sources)];
     for (const s of this.services) {
       const collision = makeTargetCollision(s.name);
       if (collision) problems.push(problem(s.name, 'name', collision, 'Choose another name'));
@@ -341,6 +358,24 @@ export class GoServiceProject extends Project {
     }
     throwIfProblems(problems);
     super.preSynthesize();
+  }
+
+  /** Services whose code needs cgo and that build without it. */
+  private cgoProblems(sources: GoSources): string[] {
+    const problems: string[] = [];
+    for (const s of this.services.filter((x) => !x.cgo)) {
+      const needs = (sources.packages.get(s.name) ?? []).filter((p) => p.cgoFiles.length > 0);
+      if (needs.length === 0) continue;
+      const cxx = needs.some((p) => p.cxxFiles.length > 0);
+      const what = `${needs.map((p) => p.importPath).join(', ')} ${needs.length === 1 ? 'has' : 'have'} C code (import "C"), and ${s.name} builds with CGO_ENABLED=0, so it would not build, or would fail when it runs`;
+      const fix = `Set cgo: true with a runtime that has glibc, such as runtime: RuntimeStage.distroless({ variant: DistrolessVariant.${cxx ? 'CC' : 'BASE'} })${s.cgoDefaulted ? ', or cgo: false if the package works without cgo' : ''}`;
+      if (s.cgoDefaulted) {
+        problems.push(problem(s.name, 'cgo', what, fix));
+      } else {
+        this.logger.warn(problem(s.name, 'cgo', `${what} (cgo: false was asked for, so this is a warning)`, fix));
+      }
+    }
+    return problems;
   }
 }
 

@@ -1,13 +1,14 @@
 import { Component, Project } from 'projen';
 import { CertsLayer, CertsSource } from './certs-layer';
 import { ServiceHardening } from './hardening';
-import { HealthProbe } from './health-check';
-import { binaryPath, configDir, DEFAULT_PORT, HEALTH_CHECK_TIMING } from './private/constants';
+import { HealthCheck, HealthProbe } from './health-check';
+import { binaryPath, configDir, DEFAULT_PORT } from './private/constants';
 import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './private/go-build';
 import { modelOf, ProjectModel } from './private/model';
 import { imageVariable, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
 import { OptionProblem, problem, throwIfProblems } from './private/problems';
 import { RuntimeStage, Libc } from './runtime-stage';
+import { RuntimeFile, VersionVariables } from './service-files';
 import { TzLayer, TzSource } from './tz-layer';
 
 /**
@@ -16,11 +17,67 @@ import { TzLayer, TzSource } from './tz-layer';
  */
 export interface GoServiceOptions {
   /**
-   * The port the service listens on (`$PORT`), exposed by its image and published by compose.
-   * @default 8080
+   * The port the service listens on, exposed by its image and published by compose. It reaches the
+   * service through `portVariable` (and `portArgument`, if given).
+   * @default 8080 (servers); commands have none
    * @featured
    */
   readonly port?: number;
+
+  /**
+   * Whether the service is a server: it listens on `port`, its image exposes it, compose runs it and
+   * its health is checked. `false` for a command (a CLI tool, a migration job): it gets a binary, an
+   * image and Makefile targets, and no port, health check or compose service.
+   * @default true
+   */
+  readonly server?: boolean;
+
+  /**
+   * The environment variable the service reads its port from.
+   * @default "PORT"
+   */
+  readonly portVariable?: string;
+
+  /**
+   * A command-line argument that tells the service its port, with `{port}` where the port goes:
+   * `-listen=:{port}`, `--port={port}`. The image passes it first, before `args`.
+   * @default - none: the port reaches the service through `portVariable` only
+   */
+  readonly portArgument?: string;
+
+  /**
+   * Arguments of the service's binary: the image's `CMD` (after the ENTRYPOINT, which is the
+   * binary), and `make run-<service>`'s.
+   * @default - none
+   */
+  readonly args?: string[];
+
+  /**
+   * The working directory of the service in its image, an absolute path. Relative destinations of
+   * `files` are under it, so a service that reads `templates/` relative to its working directory
+   * finds them.
+   * @default - the base image's ("/" on scratch)
+   */
+  readonly workdir?: string;
+
+  /**
+   * Files and directories of the repository that the service reads at run time, copied read-only
+   * into its image: repository path → path in the image, absolute or relative to `workdir`.
+   * Directories are copied whole. Secrets never go here: they arrive at run time.
+   *
+   * ```ts
+   * files: { 'templates': 'templates', 'static': 'static', 'config/app.json': '/etc/blog/app.json' }
+   * ```
+   * @default - none
+   */
+  readonly files?: { [path: string]: string };
+
+  /**
+   * The Go string variables the build stamps (`-ldflags -X`) with the version, the commit and the
+   * build date, as `<import path>.<name>`.
+   * @default - main.version, main.commit and main.date
+   */
+  readonly versionVariables?: VersionVariables;
 
   /**
    * The base of the final image.
@@ -61,7 +118,7 @@ export interface GoServiceOptions {
   readonly buildTags?: string[];
 
   /**
-   * Extra linker flags, after `-s -w -X main.version=... -X main.commit=... -X main.date=...`.
+   * Extra linker flags, after `-s -w` and the `-X` flags of `versionVariables`.
    * @default - none
    */
   readonly ldflags?: string[];
@@ -80,25 +137,26 @@ export interface GoServiceOptions {
   readonly userName?: string;
 
   /**
-   * Read-only config files from the repository (such as `config.yaml`) shipped in the image under
-   * `/etc/<service>/`, readable by the service user. Secrets never go here: they arrive at run time.
+   * Read-only config files or directories from the repository (such as `config.yaml`) shipped in the
+   * image under `/etc/<service>/`, readable by the service user. Secrets never go here: they arrive
+   * at run time. (For any other place in the image, use `files`.)
    * @default - none
    */
   readonly configFiles?: string[];
 
   /**
    * Environment variables for the service at run time (compose and `make run-<service>`).
-   * `PORT` is set from `port`.
+   * `portVariable` is set from `port`.
    * @default - none
    */
   readonly environment?: { [name: string]: string };
 
   /**
-   * Probe the service with its own `healthcheck` mode (`HEALTHCHECK` in the image, `healthcheck`
-   * in compose). Works in images without a shell.
-   * @default true
+   * How the service's health is checked (`HEALTHCHECK` in the image, `healthcheck` in compose). Every
+   * kind works in images without a shell.
+   * @default - servers: HealthCheck.command(['healthcheck']) (the sample's mode); commands: none
    */
-  readonly healthCheck?: boolean;
+  readonly healthCheck?: HealthCheck;
 
   /**
    * The image name (without registry or tag).
@@ -141,8 +199,22 @@ export class GoService extends Component {
 
   /** The service name: its `cmd/` directory, Dockerfile target, compose service and Makefile suffix. */
   public readonly name: string;
-  /** The port the service listens on. */
-  public readonly port: number;
+  /** Whether the service is a server (a port, a health check, a compose service), not a command. */
+  public readonly isServer: boolean;
+  /** The port the service listens on; undefined for a command. */
+  public readonly port?: number;
+  /** The environment variable the service reads its port from. */
+  public readonly portVariable: string;
+  /** The argument that passes the port, `{port}` filled in at synthesis, if any. */
+  public readonly portArgument?: string;
+  /** The arguments of the binary, after the port argument. */
+  public readonly args: string[];
+  /** The working directory in the image, if set. */
+  public readonly workdir?: string;
+  /** The files the service reads at run time: repository path → path in the image, as given. */
+  public readonly files: { [path: string]: string };
+  /** The Go variables stamped with the version, the commit and the date. */
+  public readonly versionVariables: VersionVariables;
   /** The base of the final image. */
   public readonly runtime: RuntimeStage;
   /** How CA certificates reach the image. */
@@ -161,8 +233,8 @@ export class GoService extends Component {
   public readonly userName?: string;
   /** Config files shipped in the image. */
   public readonly configFiles: string[];
-  /** Whether the image and compose probe the service's health. */
-  public readonly healthCheck: boolean;
+  /** How the service's health is checked. */
+  public readonly healthCheck: HealthCheck;
   /** The size budget of the image in MiB, if any. */
   public readonly imageSizeBudgetMiB?: number;
   /** The platforms `make docker-buildx` builds for; undefined for the native platform only (cgo). */
@@ -173,6 +245,8 @@ export class GoService extends Component {
   private readonly extraLdflags: string[];
   private readonly env: { [name: string]: string };
   private readonly model: ProjectModel;
+  /** Whether cgo was asked for or against, rather than left to the default. */
+  private readonly cgoExplicit: boolean;
 
   /**
    * @param project the GoServiceProject this service belongs to
@@ -189,7 +263,15 @@ export class GoService extends Component {
 
     this.model = model;
     this.name = name;
-    this.port = options.port ?? DEFAULT_PORT;
+    this.isServer = options.server ?? true;
+    this.port = this.isServer ? options.port ?? DEFAULT_PORT : options.port;
+    this.portVariable = options.portVariable ?? DEFAULT_PORT_VARIABLE;
+    this.portArgument = options.portArgument;
+    this.args = [...(options.args ?? [])];
+    this.workdir = options.workdir;
+    this.files = { ...(options.files ?? {}) };
+    this.versionVariables = { ...DEFAULT_VERSION_VARIABLES, ...(options.versionVariables ?? {}) };
+    this.cgoExplicit = options.cgo !== undefined;
     this.runtime = options.runtime ?? RuntimeStage.scratch();
     this.certs = options.certs ?? CertsLayer.auto();
     this.tz = options.tz ?? TzLayer.auto();
@@ -199,7 +281,7 @@ export class GoService extends Component {
     this.writableTmp = options.writableTmp ?? false;
     this.userName = options.userName;
     this.configFiles = [...(options.configFiles ?? [])];
-    this.healthCheck = options.healthCheck ?? true;
+    this.healthCheck = options.healthCheck ?? (this.isServer ? HealthCheck.command([HEALTHCHECK_MODE]) : HealthCheck.none());
     this.imageSizeBudgetMiB = options.imageSizeBudgetMiB;
     this.explicitPlatforms = options.platforms;
     this.platforms = options.platforms ? [...options.platforms] : this.cgo ? undefined : [...model.platforms];
@@ -208,7 +290,7 @@ export class GoService extends Component {
     this.env = { ...(options.environment ?? {}) };
 
     const problems = this.optionProblems();
-    const clash = siblings.find((s) => s.port === this.port);
+    const clash = this.port === undefined ? undefined : siblings.find((s) => s.port === this.port);
     if (clash) {
       problems.push({ option: 'port', what: `port ${this.port} is already used by service ${clash.name}`, fix: 'Give each service its own port' });
     }
@@ -257,8 +339,30 @@ export class GoService extends Component {
 
   /** How the container's health is probed (the image's HEALTHCHECK and compose's), if it is. */
   public get healthProbe(): HealthProbe | undefined {
-    if (!this.healthCheck) return undefined;
-    return { command: [this.binaryPath, 'healthcheck'], ...HEALTH_CHECK_TIMING };
+    return this.healthCheck._probeFor(this.binaryPath, this.port);
+  }
+
+  /** The arguments the image passes the binary (its CMD): the port argument, then `args`. */
+  public get command(): string[] {
+    const port = this.portArgument !== undefined && this.port !== undefined
+      ? [this.portArgument.split(PORT_PLACEHOLDER).join(String(this.port))]
+      : [];
+    return [...port, ...this.args];
+  }
+
+  /** Where each file the service reads at run time lands in the image: the config files, then `files`. */
+  public get runtimeFiles(): RuntimeFile[] {
+    const config = this.configFiles.map((f) => ({ source: f, destination: `${this.configDir}/${f.split('/').pop()}` }));
+    const files = Object.entries(this.files).map(([source, dest]) => ({
+      source,
+      destination: dest.startsWith('/') ? dest : `${(this.workdir ?? '').replace(/\/$/, '')}/${dest}`,
+    }));
+    return [...config, ...files];
+  }
+
+  /** Whether cgo was left to its default (false), rather than asked for or against. */
+  public get cgoDefaulted(): boolean {
+    return !this.cgoExplicit;
   }
 
   /** Where the binary lives in the image. */
@@ -300,9 +404,9 @@ export class GoService extends Component {
     return [...this.extraLdflags];
   }
 
-  /** The run-time environment, `PORT` first. */
+  /** The run-time environment: the port variable first (servers), then `TZ`, then `environment`. */
   public get environment(): { [name: string]: string } {
-    const env: { [name: string]: string } = { PORT: String(this.port) };
+    const env: { [name: string]: string } = this.port === undefined ? {} : { [this.portVariable]: String(this.port) };
     if (this.tz.defaultZone) {
       env.TZ = this.tz.defaultZone;
     }
@@ -316,23 +420,13 @@ export class GoService extends Component {
    * Adds run-time environment variables (compose and `make run-<service>`).
    */
   public addEnvironment(name: string, value: string): void {
-    const problems = envProblems({ [name]: value });
+    const problems = envProblems({ [name]: value }, this.portVariable);
     throwIfProblems(problems.map((p) => problem(this.name, p.option, p.what, p.fix)));
     this.env[name] = value;
   }
 
   private optionProblems(): OptionProblem[] {
-    const problems: OptionProblem[] = [];
-    const port = this.port;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      problems.push({ option: 'port', what: `${JSON.stringify(port)} is not a TCP port`, fix: 'Use a whole number from 1024 to 65535' });
-    } else if (port < 1024 && this.runtime.nonroot) {
-      problems.push({
-        option: 'port',
-        what: `port ${port} is below 1024, and the service runs as user ${this.user.split(':')[0]}, which may not bind it (it works only where net.ipv4.ip_unprivileged_port_start allows: Docker's own network namespace does, --network=host and most Kubernetes nodes do not)`,
-        fix: `Listen on a port from 1024 up and map it (compose ports "${port}:${DEFAULT_PORT}"), or run as root with nonroot: false`,
-      });
-    }
+    const problems: OptionProblem[] = [...this.portProblems()];
     for (const p of this.runtime._problems()) problems.push(p);
     for (const p of this.certs._problems(this.runtime)) problems.push(p);
     for (const p of this.tz._problems(this.runtime)) problems.push(p);
@@ -351,8 +445,9 @@ export class GoService extends Component {
         });
       }
     }
-    if (typeof this.mainPackage !== 'string' || !/^\.\/[A-Za-z0-9_./-]+$/.test(this.mainPackage) || this.mainPackage.split('/').includes('..')) {
-      problems.push({ option: 'mainPackage', what: `${JSON.stringify(this.mainPackage)} is not a package path inside the module`, fix: `Use a relative path such as "./cmd/${this.name}"` });
+    if (typeof this.mainPackage !== 'string' || !MAIN_PACKAGE.test(this.mainPackage) || this.mainPackage.split('/').slice(1).some((e) => e === '.' || e === '..')) {
+      const fix = this.mainPackage === './.' || this.mainPackage === './' ? 'Use "." for the main package in the module root' : `Use "." for the module root, or a relative path such as "./cmd/${this.name}"`;
+      problems.push({ option: 'mainPackage', what: `${JSON.stringify(this.mainPackage)} is not a package path inside the module`, fix });
     }
     for (const tag of this.extraBuildTags) {
       if (typeof tag !== 'string' || !GO_BUILD_TAG.test(tag)) {
@@ -385,7 +480,14 @@ export class GoService extends Component {
     if (dup) {
       problems.push({ option: 'configFiles', what: `two files are named "${dup}", and both would land in ${this.configDir}/${dup}`, fix: 'Rename one of them' });
     }
-    problems.push(...envProblems(this.env));
+    problems.push(...envProblems(this.env, this.portVariable));
+    problems.push(...this.runProblems());
+    if (this.healthCheck instanceof HealthCheck) {
+      problems.push(...this.healthCheck._problems(this.port));
+    } else {
+      const was = typeof this.healthCheck === 'boolean' ? ` (a boolean was the old form: ${this.healthCheck ? "true is HealthCheck.command(['healthcheck'])" : 'false is HealthCheck.none()'})` : '';
+      problems.push({ option: 'healthCheck', what: `${JSON.stringify(this.healthCheck)} is not a health check${was}`, fix: "Use HealthCheck.command(['healthcheck']), HealthCheck.http({ path: '/healthz' }), HealthCheck.tcp() or HealthCheck.none()" });
+    }
     if (typeof this.imageName !== 'string' || !IMAGE_NAME.test(this.imageName) || this.imageName.length > 128) {
       problems.push({ option: 'imageName', what: `${JSON.stringify(this.imageName)} is not a valid image name`, fix: 'Use lowercase letters, digits, and ".", "_", "-" or "/" between them' });
     }
@@ -402,22 +504,105 @@ export class GoService extends Component {
     }
     return problems;
   }
+
+  private portProblems(): OptionProblem[] {
+    const problems: OptionProblem[] = [];
+    const port = this.port;
+    if (!this.isServer) {
+      if (port !== undefined) {
+        problems.push({ option: 'port', what: 'a command (server: false) listens on no port', fix: 'Remove port, or set server: true' });
+      }
+      if (this.portArgument !== undefined) {
+        problems.push({ option: 'portArgument', what: 'a command (server: false) listens on no port', fix: 'Remove portArgument, or set server: true' });
+      }
+      return problems;
+    }
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      problems.push({ option: 'port', what: `${JSON.stringify(port)} is not a TCP port`, fix: 'Use a whole number from 1024 to 65535' });
+    } else if (port < 1024 && this.runtime.nonroot) {
+      problems.push({
+        option: 'port',
+        what: `port ${port} is below 1024, and the service runs as user ${this.user.split(':')[0]}, which may not bind it (it works only where net.ipv4.ip_unprivileged_port_start allows: Docker's own network namespace does, --network=host and most Kubernetes nodes do not)`,
+        fix: `Listen on a port from 1024 up and map it (compose ports "${port}:${DEFAULT_PORT}"), or run as root with nonroot: false`,
+      });
+    }
+    if (typeof this.portVariable !== 'string' || !ENV_NAME.test(this.portVariable)) {
+      problems.push({ option: 'portVariable', what: `${JSON.stringify(this.portVariable)} is not an environment variable name`, fix: 'Use letters, digits and underscores, not starting with a digit, such as "HTTP_PORT"' });
+    }
+    const arg = this.portArgument;
+    if (arg !== undefined && (typeof arg !== 'string' || arg.split(PORT_PLACEHOLDER).length !== 2 || /[\s"'`$\\]/.test(arg))) {
+      problems.push({ option: 'portArgument', what: `${JSON.stringify(arg)} is not one argument with {port} in it once`, fix: 'Write the argument as the binary takes it, such as "-listen=:{port}" or "--port={port}"' });
+    }
+    return problems;
+  }
+
+  private runProblems(): OptionProblem[] {
+    const problems: OptionProblem[] = [];
+    if (!Array.isArray(this.args) || this.args.some((a) => typeof a !== 'string' || /\n/.test(a))) {
+      problems.push({ option: 'args', what: `${JSON.stringify(this.args)} is not a list of one-line arguments`, fix: "Give each argument as its own string, such as args: ['-config', '/etc/app.yaml']" });
+    }
+    if (this.workdir !== undefined && (typeof this.workdir !== 'string' || !ABSOLUTE_PATH.test(this.workdir))) {
+      problems.push({ option: 'workdir', what: `${JSON.stringify(this.workdir)} is not an absolute path`, fix: 'Use a path such as "/app"' });
+    }
+    for (const [source, dest] of Object.entries(this.files)) {
+      if (!REPO_PATH.test(source) || source.split('/').some((e) => e === '..' || e === '.')) {
+        problems.push({ option: 'files', what: `${JSON.stringify(source)} is not a path inside the repository`, fix: 'Use a relative path such as "templates" or "config/app.json", without "..", globs or a trailing slash' });
+      } else if (typeof dest !== 'string' || !(ABSOLUTE_PATH.test(dest) || REPO_PATH.test(dest)) || dest.split('/').includes('..')) {
+        problems.push({ option: 'files', what: `the destination of ${source}, ${JSON.stringify(dest)}, is not a path in the image`, fix: `Use an absolute path such as "/app/${source}", or a relative one under workdir` });
+      } else if (!dest.startsWith('/') && this.workdir === undefined) {
+        problems.push({ option: 'files', what: `${source} goes to the relative path ${dest}, and the service has no workdir`, fix: `Set workdir (such as "/app"), or give an absolute destination such as "/app/${dest}"` });
+      } else if (dest === '/' || ['/usr/local/bin', this.binaryPath, '/etc/passwd', '/etc/group', '/etc/ssl/certs'].some((p) => dest === p || p.startsWith(`${dest}/`))) {
+        problems.push({ option: 'files', what: `${source} would replace ${dest} in the image, which holds the binary or what the image needs`, fix: 'Choose another destination, such as one under workdir' });
+      }
+    }
+    const destinations = this.runtimeFiles.map((f) => f.destination);
+    const dup = destinations.find((d, i) => destinations.indexOf(d) !== i);
+    if (dup) {
+      problems.push({ option: 'files', what: `two files would land at ${dup}`, fix: 'Give each its own destination' });
+    }
+    for (const [key, variable] of Object.entries(this.versionVariables)) {
+      if (typeof variable !== 'string' || !GO_VARIABLE.test(variable)) {
+        problems.push({ option: `versionVariables.${key}`, what: `${JSON.stringify(variable)} is not a Go variable as -X names it`, fix: 'Use <import path>.<name>, such as "main.version" or "example.com/shop/internal/version.Version"' });
+      }
+    }
+    return problems;
+  }
 }
 
 const GO_SERVICE = Symbol.for('projen-go-service.GoService');
+
+/** The environment variable a server reads its port from, unless told otherwise. */
+const DEFAULT_PORT_VARIABLE = 'PORT';
+
+/** Where the port goes in `portArgument`. */
+const PORT_PLACEHOLDER = '{port}';
+
+/** The mode of the sample's binary that probes its own health. */
+const HEALTHCHECK_MODE = 'healthcheck';
+
+/** The variables the sample declares, and the build stamps unless told otherwise. */
+const DEFAULT_VERSION_VARIABLES: Required<VersionVariables> = { version: 'main.version', commit: 'main.commit', date: 'main.date' };
+
+/** A main package: the module root, or a relative path below it. */
+const MAIN_PACKAGE = /^\.$|^\.\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+const ABSOLUTE_PATH = /^\/([A-Za-z0-9_.-]+\/?)*$/;
+const REPO_PATH = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[A-Za-z0-9_.-]$|^[A-Za-z0-9_]$/;
+/** `main.version`, `example.com/x/internal/version.Version`. */
+const GO_VARIABLE = /^[A-Za-z0-9_.~\/-]*[A-Za-z0-9_~-]\.[A-Za-z_][A-Za-z0-9_]*$/;
+
 
 /** The services of a project, in the order they were created (the default one first). */
 export function servicesOf(project: Project): GoService[] {
   return project.components.filter(GoService.isGoService);
 }
 
-function envProblems(env: { [name: string]: string }): OptionProblem[] {
+function envProblems(env: { [name: string]: string }, portVariable: string): OptionProblem[] {
   const problems: OptionProblem[] = [];
   for (const [k, v] of Object.entries(env)) {
     if (!ENV_NAME.test(k)) {
       problems.push({ option: 'environment', what: `${JSON.stringify(k)} is not an environment variable name`, fix: 'Use letters, digits and underscores, not starting with a digit' });
-    } else if (k === 'PORT') {
-      problems.push({ option: 'environment', what: 'PORT is set from the port option', fix: 'Set port instead' });
+    } else if (k === portVariable) {
+      problems.push({ option: 'environment', what: `${k} is set from the port option`, fix: 'Set port instead' });
     } else if (typeof v !== 'string') {
       problems.push({ option: 'environment', what: `the value of ${k} is not a string`, fix: `Quote it: ${k}: '${String(v)}'` });
     } else if (/\n/.test(v)) {

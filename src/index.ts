@@ -1,7 +1,8 @@
 export { GoServiceProject, GoServiceProjectOptions, IPolicyRule, PolicyViolation } from './go-service-project';
 export { GoService, GoServiceOptions } from './go-service';
 export { ServiceHardening } from './hardening';
-export { HealthProbe } from './health-check';
+export { HealthCheck, HealthCheckKind, HealthCheckOptions, HealthProbe, HttpHealthCheckOptions, TcpHealthCheckOptions } from './health-check';
+export { RuntimeFile, VersionVariables } from './service-files';
 export {
   RuntimeStage, DistrolessVariant, Libc,
   ScratchRuntimeOptions, DistrolessRuntimeOptions, AlpineRuntimeOptions, CustomRuntimeOptions,

@@ -66,7 +66,9 @@ describe('Dockerfile', () => {
     expect(lines).toContain('    CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}" \\');
     expect(lines).toContain('    go build -trimpath -buildvcs=false -tags timetzdata \\');
     expect(lines).toContain('    -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.date=${DATE}" \\');
-    expect(lines).toContain('    -o /rootfs/usr/local/bin/hello ./cmd/hello');
+    expect(lines).toContain('    -o /rootfs/usr/local/bin/hello ./cmd/hello \\');
+    // a failed build says what a missing package most likely means
+    expect(lines).toContain('    || { echo "go build failed. If it says a package is missing: .dockerignore lets in the packages the services import as of the last npx projen; run npx projen after adding one." >&2; exit 1; }');
     expect(lines).toContain('    && cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt \\');
     expect(lines).toContain('    && find /rootfs -exec touch -h -d "@${SOURCE_DATE_EPOCH}" {} +');
     expect(lines).toContain('FROM scratch AS hello');
@@ -121,8 +123,9 @@ describe('Dockerfile', () => {
     expect(lines).toContain('    && chmod 1777 /rootfs/tmp \\');
     expect(lines).toContain("    && printf 'app:x:65532:65532::/nonexistent:/sbin/nologin\\n' > /rootfs/etc/passwd \\");
     expect(lines).toContain("    && printf 'app:x:65532:\\n' > /rootfs/etc/group \\");
-    expect(lines).toContain('    && cp config.yaml /rootfs/etc/hello/config.yaml \\');
-    expect(lines).toContain('    && chmod 0444 /rootfs/etc/hello/config.yaml \\');
+    // a file or a whole directory, read-only for everyone
+    expect(lines).toContain('    && cp -R config.yaml /rootfs/etc/hello/config.yaml \\');
+    expect(lines).toContain('    && chmod -R a-w,a+rX /rootfs/etc/hello/config.yaml \\');
     expect(lines).toContain('USER app:app');
   });
 

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
 import ignore from '@balena/dockerignore';
-import { GoService, PostgresDatabase } from '../src';
+import { DistrolessVariant, GoService, PostgresDatabase, RuntimeStage } from '../src';
 import { newProject, synth } from './util';
 
 /** Whether the engine would send this path in the build context, per the generated .dockerignore. */
@@ -8,38 +11,68 @@ function matcher(dockerignore: string): (path: string) => boolean {
   return (path) => !ig.ignores(path);
 }
 
-describe('.dockerignore', () => {
-  const sent = matcher(synth(newProject())['.dockerignore']);
+/** A directory with these files in it. */
+function repo(files: { [path: string]: string }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgs-ctx-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** A module shaped like real ones: main in the root, packages at the top level, go:embed, cgo, a package nobody imports. */
+const SHOP = {
+  'go.mod': 'module example.com/shop\n\ngo 1.25\n',
+  'main.go': 'package main\n\nimport (\n\t"example.com/shop/api"\n\t_ "example.com/shop/native"\n)\n\nfunc main() { api.Serve() }\n',
+  'api/api.go': 'package api\n\nimport (\n\t_ "embed"\n\n\t"example.com/shop/store"\n)\n\n//go:embed openapi.yaml\nvar spec []byte\n\n//go:embed all:static\nvar _ string\n\nfunc Serve() { _ = spec; store.Open() }\n',
+  'api/openapi.yaml': 'openapi: 3.1.0\n',
+  'api/static/.keep': '',
+  'store/store.go': 'package store\n\nfunc Open() {}\n',
+  'store/store_arm64.go': 'package store\n',
+  'native/native.go': 'package native\n\n// int answer(void) { return 42; }\nimport "C"\n',
+  'native/helper.c': 'int helper(void) { return 1; }\n',
+  'native/helper.h': 'int helper(void);\n',
+  'tools/gen/main.go': 'package main\n\nfunc main() {}\n',
+  'docs/design.md': '# not for the build\n',
+};
+
+describe('.dockerignore: the build context is what go build of the services reads, as Go lists it', () => {
+  // GIVEN the module, a service of its root package (cgo, on a base with glibc)
+  const files = synth(newProject({ outdir: repo(SHOP), mainPackage: '.', cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) }));
+  const sent = matcher(files['.dockerignore']);
 
   test.each([
-    'go.mod', 'go.sum', 'cmd/hello/main.go', 'internal/store/store.go', 'pkg/api/api.go', 'vendor/modules.txt',
-  ])('lets the build input %s in', (path) => {
+    'go.mod', 'go.sum', 'vendor/modules.txt',
+    // the root package, whatever the file is called
+    'main.go',
+    // packages at the top level, their files for every platform, their embedded files
+    'api/api.go', 'api/openapi.yaml', 'api/static/.keep', 'store/store.go', 'store/store_arm64.go',
+    // cgo: the C files and headers go with the Go files
+    'native/native.go', 'native/helper.c', 'native/helper.h',
+  ])('lets %s in', (path) => {
     expect(sent(path)).toBe(true);
   });
 
   test.each([
-    '.git/config', '.git/objects/ab/cdef', '.env', '.env.local', 'cmd/hello/.env', 'internal/tls/server.key', 'certs/ca.pem',
-    'internal/x/client.pem', '.secrets/postgres_password', 'node_modules/projen/package.json', 'bin/hello',
-    'README.md', 'Makefile', 'docker-compose.yml', '.projenrc.ts', 'package.json', 'notes/todo.txt', 'cmd/hello/.git/HEAD',
+    // a command the services do not import, docs, the generated files and projen's
+    'tools/gen/main.go', 'docs/design.md', 'Dockerfile', 'Makefile', 'package.json', '.projenrc.ts', 'node_modules/projen/package.json',
+    // never, even inside a path let in
+    '.git/config', '.env', 'api/.env', 'api/tls.key', 'api/ca.pem', '.secrets/postgres_password', 'bin/shop',
   ])('keeps %s out', (path) => {
     expect(sent(path)).toBe(false);
   });
 
-  test('config files of a service are let in; paths added with include() too; secrets stay out whatever is added', () => {
-    const project = newProject({ configFiles: ['config/app.yaml'] });
-    project.dockerignore.include('web/');
-    project.dockerignore.include('.env');
-    project.dockerignore.exclude('internal/testdata/');
-    const s = matcher(synth(project)['.dockerignore']);
-    expect(s('config/app.yaml')).toBe(true);
-    expect(s('config/other.yaml')).toBe(false);
-    expect(s('web/index.html')).toBe(true);
-    expect(s('.env')).toBe(false);
-    expect(s('internal/testdata/big.bin')).toBe(false);
-    expect(project.dockerignore.contextPaths).toEqual(['go.mod', 'go.sum', 'cmd/', 'internal/', 'pkg/', 'vendor/', 'config/app.yaml', 'web/', '.env']);
+  test('names each package directory, its other source files and its embed patterns', () => {
+    expect(files['.dockerignore'].split('\n').filter((l: string) => l.startsWith('!'))).toEqual([
+      '!go.mod', '!go.sum', '!vendor/',
+      '!*.go', '!api/*.go', '!api/openapi.yaml', '!api/static', '!native/*.c', '!native/*.go', '!native/*.h', '!store/*.go',
+    ]);
   });
+});
 
-  test('is an allow-list: "*" first, then the paths let back in, then what never gets in', () => {
+describe('.dockerignore before there is code, and around it', () => {
+  test('a new repository: the services\' main packages, which the samples fill in the same synthesis', () => {
     const project = newProject();
     new GoService(project, 'worker', { port: 9090 });
     new PostgresDatabase(project);
@@ -47,10 +80,45 @@ describe('.dockerignore', () => {
       '# ~~ Generated by projen. To modify, edit .projenrc.ts and run "npx projen".',
       '# An allow-list: everything is ignored, then only what the build reads is let back in.',
       '*',
-      '!go.mod', '!go.sum', '!cmd/', '!internal/', '!pkg/', '!vendor/',
+      '!go.mod', '!go.sum', '!vendor/', '!cmd/hello/*.go', '!cmd/worker/*.go',
       '# Never in the build context, even inside the paths above.',
       '**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/.secrets', '**/node_modules', 'bin/',
       '',
     ]);
+  });
+
+  test('files the services read at run time and paths added with include() are let in; secrets stay out whatever is added', () => {
+    const project = newProject({ configFiles: ['config/app.yaml'], workdir: '/app', files: { templates: 'templates' } });
+    project.dockerignore.include('web/');
+    project.dockerignore.include('.env');
+    project.dockerignore.exclude('internal/testdata/');
+    const s = matcher(synth(project)['.dockerignore']);
+    expect(s('config/app.yaml')).toBe(true);
+    expect(s('templates/index.html')).toBe(true);
+    expect(s('config/other.yaml')).toBe(false);
+    expect(s('web/index.html')).toBe(true);
+    expect(s('.env')).toBe(false);
+    expect(s('internal/testdata/big.bin')).toBe(false);
+    expect(project.dockerignore.contextPaths).toEqual(['go.mod', 'go.sum', 'vendor/', 'cmd/hello/*.go', 'config/app.yaml', 'templates', 'web/', '.env']);
+  });
+
+  test('with no Go on PATH: the whole repository (secrets, .git and node_modules aside), and a warning that says so', () => {
+    const outdir = repo(SHOP);
+    const project = newProject({ outdir, mainPackage: '.' });
+    const warnings: string[] = [];
+    project.logger.warn = (...args: any[]) => { warnings.push(args.join(' ')); };
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    let text: string;
+    try {
+      text = synth(project)['.dockerignore'];
+    } finally {
+      process.env.PATH = path;
+    }
+    const s = matcher(text);
+    for (const p of ['main.go', 'api/api.go', 'api/openapi.yaml', 'tools/gen/main.go', 'docs/design.md']) expect(s(p)).toBe(true);
+    for (const p of ['.git/config', '.env', 'api/tls.key', 'node_modules/x/package.json', 'bin/shop']) expect(s(p)).toBe(false);
+    expect(text).toContain('# Go could not be asked which packages the build reads (go is not on PATH), so everything is let in');
+    expect(warnings).toEqual([expect.stringContaining('.dockerignore: Go could not be asked which packages the services import (go is not on PATH)')]);
   });
 });

@@ -1,5 +1,6 @@
 import {
-  CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer,
+  CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, HealthCheck, Libc, PostgresDatabase, RedisCache,
+  RuntimeStage, TzLayer,
 } from '../src';
 
 /**
@@ -172,7 +173,47 @@ export const INVALID_CONFIGS: InvalidConfig[] = [
   opts('ldflags: quotes', "ldflags: ['-X \"main.x=y\"']", { ldflags: ['-X "main.x=y"'] },
     'hello.ldflags: "-X \\"main.x=y\\"" cannot be passed inside -ldflags "...". Leave out quotes, $, backslashes and backticks; give each flag as its own string.'),
   opts('mainPackage: absolute', "mainPackage: '/src/cmd/hello'", { mainPackage: '/src/cmd/hello' },
-    'hello.mainPackage: "/src/cmd/hello" is not a package path inside the module. Use a relative path such as "./cmd/hello".'),
+    'hello.mainPackage: "/src/cmd/hello" is not a package path inside the module. Use "." for the module root, or a relative path such as "./cmd/hello".'),
+  opts('mainPackage: ./. (the module root is ".")', "mainPackage: './.'", { mainPackage: './.' },
+    'hello.mainPackage: "./." is not a package path inside the module. Use "." for the main package in the module root.'),
+
+  // how real services are run
+  svc('a command with a port', "new GoService(project, 'migrate', { server: false, port: 9090 });", (p) => new GoService(p, 'migrate', { server: false, port: 9090 }),
+    'migrate.port: a command (server: false) listens on no port. Remove port, or set server: true.'),
+  opts('portVariable: not a variable name', "portVariable: 'http-port'", { portVariable: 'http-port' },
+    'hello.portVariable: "http-port" is not an environment variable name. Use letters, digits and underscores, not starting with a digit, such as "HTTP_PORT".'),
+  opts('portArgument: without {port}', "portArgument: '-listen=:8080'", { portArgument: '-listen=:8080' },
+    'hello.portArgument: "-listen=:8080" is not one argument with {port} in it once. Write the argument as the binary takes it, such as "-listen=:{port}" or "--port={port}".'),
+  opts('environment: sets the port variable', "portVariable: 'HTTP_PORT', environment: { HTTP_PORT: '1' }", { portVariable: 'HTTP_PORT', environment: { HTTP_PORT: '1' } },
+    'hello.environment: HTTP_PORT is set from the port option. Set port instead.'),
+  opts('args: a line break', "args: ['-v\\nx']", { args: ['-v\nx'] },
+    'hello.args: ["-v\\nx"] is not a list of one-line arguments. Give each argument as its own string, such as args: [\'-config\', \'/etc/app.yaml\'].'),
+  opts('workdir: relative', "workdir: 'app'", { workdir: 'app' },
+    'hello.workdir: "app" is not an absolute path. Use a path such as "/app".'),
+  opts('files: outside the repository', "workdir: '/app', files: { '../shared/templates': 'templates' }", { workdir: '/app', files: { '../shared/templates': 'templates' } },
+    'hello.files: "../shared/templates" is not a path inside the repository. Use a relative path such as "templates" or "config/app.json", without "..", globs or a trailing slash.'),
+  opts('files: a relative destination without workdir', "files: { templates: 'templates' }", { files: { templates: 'templates' } },
+    'hello.files: templates goes to the relative path templates, and the service has no workdir. Set workdir (such as "/app"), or give an absolute destination such as "/app/templates".'),
+  opts('files: over the binary', "files: { bin: '/usr/local/bin' }", { files: { bin: '/usr/local/bin' } },
+    'hello.files: bin would replace /usr/local/bin in the image, which holds the binary or what the image needs. Choose another destination, such as one under workdir.'),
+  opts('versionVariables: not a Go variable', "versionVariables: { version: 'Version' }", { versionVariables: { version: 'Version' } },
+    'hello.versionVariables.version: "Version" is not a Go variable as -X names it. Use <import path>.<name>, such as "main.version" or "example.com/shop/internal/version.Version".'),
+
+  // health checks
+  opts('healthCheck: an HTTP path without /', "healthCheck: HealthCheck.http({ path: 'healthz' })", { healthCheck: HealthCheck.http({ path: 'healthz' }) },
+    'hello.healthCheck.path: "healthz" is not an HTTP path. Use a path that starts with /, such as HealthCheck.http({ path: \'/healthz\' }).'),
+  svc('healthCheck: a TCP probe of a command', "new GoService(project, 'migrate', { server: false, healthCheck: HealthCheck.tcp() });",
+    (p) => new GoService(p, 'migrate', { server: false, healthCheck: HealthCheck.tcp() }),
+    'migrate.healthCheck: a tcp check probes the service\'s port, and this service has none (server: false). Give the check a port (HealthCheck.tcp({ port: 8080 })), or use HealthCheck.command([...]) or HealthCheck.none().'),
+  opts('healthCheck: a bad interval', "healthCheck: HealthCheck.tcp({ interval: '30' })", { healthCheck: HealthCheck.tcp({ interval: '30' }) },
+    'hello.healthCheck.interval: "30" is not a duration. Use a Go duration such as "30s", "500ms" or "1m30s".'),
+  opts('healthCheck: no retries', 'healthCheck: HealthCheck.tcp({ retries: 0 })', { healthCheck: HealthCheck.tcp({ retries: 0 }) },
+    'hello.healthCheck.retries: 0 is not a number of retries. Use a whole number from 1.'),
+  opts('healthCheck: an empty command', 'healthCheck: HealthCheck.command([])', { healthCheck: HealthCheck.command([]) },
+    'hello.healthCheck: the command [] is not a list of arguments. Give the command as a list, such as HealthCheck.command([\'healthcheck\']).'),
+  opts('healthCheck: the old boolean', 'healthCheck: false as any', { healthCheck: false as any },
+    'hello.healthCheck: false is not a health check (a boolean was the old form: false is HealthCheck.none()). Use HealthCheck.command([\'healthcheck\']), HealthCheck.http({ path: \'/healthz\' }), HealthCheck.tcp() or HealthCheck.none().'),
+
   // add-ons
   svc('an add-on wired to a service that does not exist', "new PostgresDatabase(project, { services: ['api'] });",
     (p) => new PostgresDatabase(p, { services: ['api'] }),
@@ -200,7 +241,7 @@ export const INVALID_CONFIGS: InvalidConfig[] = [
 
 /** The imports a `.projenrc.ts` for these cases needs. */
 export const PROJENRC_IMPORTS =
-  "import { CertsLayer, DistrolessVariant, GoService, GoServiceProject, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer } from 'projen-go-service';\n";
+  "import { CertsLayer, DistrolessVariant, GoService, GoServiceProject, HealthCheck, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer } from 'projen-go-service';\n";
 
 // keep the imported names used in this module (they appear in the projenrc sources)
-void [CertsLayer, DistrolessVariant, Libc, TzLayer];
+void [CertsLayer, DistrolessVariant, HealthCheck, Libc, TzLayer];

@@ -5,7 +5,8 @@ import { JsonPatch, Project, SampleDir } from 'projen';
 import { Project as TsProject } from 'ts-morph';
 import * as YAML from 'yaml';
 import {
-  CertsLayer, DistrolessVariant, GoService, GoServiceOptions, GoServiceProjectOptions, PostgresDatabase, RedisCache, RuntimeStage, TzLayer,
+  CertsLayer, DistrolessVariant, GoService, GoServiceOptions, GoServiceProjectOptions, HealthCheck, PostgresDatabase, RedisCache,
+  RuntimeStage, TzLayer,
 } from '../src';
 import { newProject, synth } from './util';
 import { AGGREGATE_TARGETS } from '../src/files/makefile';
@@ -28,7 +29,14 @@ const SAMPLES: { [field in keyof Required<GoServiceOptions>]: { value: GoService
   userName: { value: 'app' },
   configFiles: { value: ['config.yaml'] },
   environment: { value: { LOG_LEVEL: 'debug' } },
-  healthCheck: { value: false },
+  healthCheck: { value: HealthCheck.tcp() },
+  server: { value: false, base: { port: undefined } },
+  portVariable: { value: 'HTTP_PORT' },
+  portArgument: { value: '-listen=:{port}' },
+  args: { value: ['-v'] },
+  workdir: { value: '/app' },
+  files: { value: { templates: '/app/templates' } },
+  versionVariables: { value: { version: 'example.com/x/version.Version' } },
   imageName: { value: 'acme/web' },
   platforms: { value: ['linux/arm64'] },
   imageSizeBudgetMiB: { value: 12 },
@@ -65,7 +73,7 @@ describe('the default service', () => {
     // THEN the default service differs exactly because of it
     expect(stateOf(withIt.defaultService)).not.toBe(stateOf(without.defaultService));
     // AND it is the service the option makes when given directly (the default service's own names aside)
-    const direct = new GoService(newProject({ ...sample.base, port: 7070 }), 'other', { ...sample.base, port: 8080, [field]: sample.value });
+    const direct = new GoService(newProject({ ...sample.base, port: 7070 }), 'other', { port: 8080, ...sample.base, [field]: sample.value });
     const names = field === 'imageName' ? ['imageVariable'] : ['imageName', 'imageVariable'];
     expect(stateOf(withIt.defaultService, names)).toBe(stateOf(direct, names));
   });
@@ -86,13 +94,13 @@ describe('facts defined once, read by every renderer', () => {
   test('health probe: the image HEALTHCHECK and compose run the same command with the same timing', () => {
     const project = newProject();
     const probe = project.defaultService.healthProbe!;
-    expect(probe).toEqual({ command: ['/usr/local/bin/hello', 'healthcheck'], interval: '30s', timeout: '3s', startPeriod: '5s', retries: 3 });
+    expect(probe).toEqual({ kind: 'command', command: ['/usr/local/bin/hello', 'healthcheck'], interval: '30s', timeout: '3s', startPeriod: '5s', retries: 3 });
     const files = synth(project);
     expect(files.Dockerfile).toContain('HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \\\n    CMD ["/usr/local/bin/hello", "healthcheck"]');
     expect(YAML.parse(files['docker-compose.yml']).services.hello.healthcheck).toEqual({
       test: ['CMD', '/usr/local/bin/hello', 'healthcheck'], interval: '30s', timeout: '3s', retries: 3, start_period: '5s',
     });
-    expect(newProject({ healthCheck: false }).defaultService.healthProbe).toBeUndefined();
+    expect(newProject({ healthCheck: HealthCheck.none() }).defaultService.healthProbe).toBeUndefined();
   });
 
   test('build args: the Dockerfile declares, compose passes and the Makefile sets the same list', () => {

@@ -6,7 +6,8 @@ import { validate } from 'dockerfile-utils';
 import fc from 'fast-check';
 import * as YAML from 'yaml';
 import {
-  CertsLayer, DistrolessVariant, GoService, GoServiceOptions, GoServiceProject, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer,
+  CertsLayer, DistrolessVariant, GoService, GoServiceOptions, GoServiceProject, HealthCheck, Libc, PostgresDatabase, RedisCache,
+  RuntimeStage, TzLayer,
 } from '../src';
 import { composeValidator } from './compose-schema';
 import { synth } from './util';
@@ -138,7 +139,7 @@ function serviceOptions(s: ServiceSpec, port: number, name: string): GoServiceOp
     buildTags: s.buildTags,
     ldflags: s.ldflags,
     environment: s.env,
-    healthCheck: s.healthCheck,
+    healthCheck: s.healthCheck ? undefined : HealthCheck.none(),
     configFiles: s.configFile ? [`config/${name}.yaml`] : undefined,
   };
 }

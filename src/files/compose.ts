@@ -40,7 +40,8 @@ export class ComposeFile extends YamlFile {
 /** The compose document of the model (before overrides). */
 export function renderCompose(model: ProjectModel): { [key: string]: any } {
   const doc: { [key: string]: any } = { services: {} };
-  for (const s of model.services) {
+  // commands (server: false) run on demand, not as part of the stack
+  for (const s of model.services.filter((x) => x.isServer)) {
     doc.services[s.name] = serviceFor(model, s);
   }
   const volumes: { [key: string]: any } = {};

@@ -2,8 +2,10 @@ import { CertsSource } from '../certs-layer';
 import { Instruction, RunMount } from '../dockerfile/instruction';
 import { Stage } from '../dockerfile/stage';
 import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
-import { ZONEINFO_PATH } from '../private/constants';
-import { cgoEnv, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, Toolchain, TOOLCHAINS } from '../private/go-build';
+import { HealthCheckKind } from '../health-check';
+import { HEALTH_PROBE_PATH, ZONEINFO_PATH } from '../private/constants';
+import { cgoEnv, GO_BUILD_FLAGS, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, STRIP_FLAGS, Toolchain, TOOLCHAINS } from '../private/go-build';
+import { HEALTH_PROBE_SOURCE, HEALTH_PROBE_STAGE } from '../private/health-probe';
 import type { ProjectModel, ServiceModel } from '../private/model';
 import { RuntimeStage } from '../runtime-stage';
 import { TzSource } from '../tz-layer';
@@ -50,6 +52,9 @@ export function dockerfileStages(model: ProjectModel, additions: StageAdditions 
   const used = [pure, cgo].filter((f) => services.some((s) => s.cgo === (f === cgo)));
   for (const f of used) {
     stages.push(depsStage(model, f), builderStage(f));
+  }
+  if (services.some(needsHealthProbe)) {
+    stages.push(healthProbeStage(model));
   }
   for (const s of services) {
     stages.push(buildStage(model, s, s.cgo ? cgo : pure));
@@ -106,6 +111,9 @@ function buildStage(model: ProjectModel, s: ServiceModel, f: Flavour): Stage {
   }
   const output = `${ROOTFS}${s.binaryPath}`;
   const build = goBuildCommand(s, ref, output);
+  const probe = needsHealthProbe(s)
+    ? [Instruction.copy([`/${HEALTH_PROBE_STAGE}/${HEALTH_PROBE_STAGE}`], `${ROOTFS}${HEALTH_PROBE_PATH}`, { from: HEALTH_PROBE_STAGE })]
+    : [];
   return {
     name: s.buildStage,
     from: f.toolchain.builderStage,
@@ -115,9 +123,41 @@ function buildStage(model: ProjectModel, s: ServiceModel, f: Flavour): Stage {
       Instruction.arg('TARGETARCH'),
       ...(s.cgo ? [] : [Instruction.arg('TARGETVARIANT')]),
       ...stampArgs(),
-      Instruction.run([env.join(' '), ...build].join('\n'), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
+      Instruction.run([env.join(' '), ...build, `|| ${BUILD_FAILED}`].join('\n'), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
+      ...probe,
       Instruction.arg('SOURCE_DATE_EPOCH', STAMP_DEFAULTS.SOURCE_DATE_EPOCH),
       Instruction.run(rootfsCommands(s).join('\n&& '), {}),
+    ],
+  };
+}
+
+/**
+ * What a failed `go build` in the image says besides Go's own message: the build context holds only
+ * the packages .dockerignore lets in, and a package imported since the last `npx projen` is not there.
+ */
+const BUILD_FAILED = '{ echo "go build failed. If it says a package is missing: .dockerignore lets in the packages the services import as of the last npx projen; run npx projen after adding one." >&2; exit 1; }';
+
+/** Whether the image carries the health probe (HTTP and TCP checks in images without a shell). */
+function needsHealthProbe(s: ServiceModel): boolean {
+  const kind = s.healthProbe?.kind;
+  return kind === HealthCheckKind.HTTP || kind === HealthCheckKind.TCP;
+}
+
+/** The stage that builds the health probe once, for every target platform: only Go's standard library, static. */
+function healthProbeStage(model: ProjectModel): Stage {
+  const source = HEALTH_PROBE_SOURCE.map((l) => `'${l}'`);
+  return {
+    name: HEALTH_PROBE_STAGE,
+    from: model.builderImage(false),
+    platform: '$BUILDPLATFORM',
+    comment: 'The health probe of HTTP and TCP health checks: images without a shell or curl can run it. Standard library only, static.',
+    instructions: [
+      Instruction.workdir(`/${HEALTH_PROBE_STAGE}`),
+      Instruction.run(["printf '%s\\n'", ...source.slice(0, -1), `${source[source.length - 1]} > main.go`].join('\n')),
+      Instruction.arg('TARGETOS'),
+      Instruction.arg('TARGETARCH'),
+      Instruction.arg('TARGETVARIANT'),
+      Instruction.run(`CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="\${TARGETVARIANT#v}" go build ${GO_BUILD_FLAGS.join(' ')} -ldflags "${STRIP_FLAGS.join(' ')}" -o ${HEALTH_PROBE_STAGE} main.go`),
     ],
   };
 }
@@ -150,12 +190,13 @@ function rootfsCommands(s: ServiceModel): string[] {
     steps.push(`printf '${s.userName}:x:${uid}:${gid}::/nonexistent:/sbin/nologin\\n' > ${ROOTFS}/etc/passwd`);
     steps.push(`printf '${s.userName}:x:${gid}:\\n' > ${ROOTFS}/etc/group`);
   }
-  if (s.configFiles.length > 0) {
-    dirs.push(`${ROOTFS}${s.configDir}`);
-    for (const file of s.configFiles) {
-      const base = file.split('/').pop();
-      steps.push(`cp ${file} ${ROOTFS}${s.configDir}/${base}`, `chmod 0444 ${ROOTFS}${s.configDir}/${base}`);
-    }
+  for (const f of s.runtimeFiles) {
+    // files and whole directories, read-only for everyone (directories stay searchable)
+    dirs.push(`${ROOTFS}${f.destination.slice(0, f.destination.lastIndexOf('/'))}`);
+    steps.push(`cp -R ${f.source} ${ROOTFS}${f.destination}`, `chmod -R a-w,a+rX ${ROOTFS}${f.destination}`);
+  }
+  if (s.workdir) {
+    dirs.push(`${ROOTFS}${s.workdir}`);
   }
   // a directory that another one is inside of needs no mkdir of its own
   const leaves = [...new Set(dirs)].filter((d) => !dirs.some((o) => o !== d && o.startsWith(`${d}/`)));
@@ -180,7 +221,9 @@ function imageInstructions(model: ProjectModel, s: ServiceModel): Instruction[] 
     out.push(Instruction.run(`${install} ${pkgs.join(' ')}`));
   }
   out.push(Instruction.copy([`${ROOTFS}/`], '/', { from: s.buildStage }));
-  out.push(Instruction.env('PORT', String(s.port)));
+  if (s.port !== undefined) {
+    out.push(Instruction.env(s.portVariable, String(s.port)));
+  }
   if (s.tz.defaultZone) {
     out.push(Instruction.env('TZ', s.tz.defaultZone));
   }
@@ -191,13 +234,21 @@ function imageInstructions(model: ProjectModel, s: ServiceModel): Instruction[] 
     ...stampArgs(),
     Instruction.label(model.imageLabels(s)),
     Instruction.user(s.userName ? `${s.userName}:${s.userName}` : s.user),
-    Instruction.expose(s.port),
   );
+  if (s.workdir) {
+    out.push(Instruction.workdir(s.workdir));
+  }
+  if (s.port !== undefined) {
+    out.push(Instruction.expose(s.port));
+  }
   const probe = s.healthProbe;
   if (probe) {
     out.push(Instruction.healthcheck(probe.command, probe));
   }
   out.push(Instruction.entrypoint([s.binaryPath]));
+  if (s.command.length > 0) {
+    out.push(Instruction.cmd(s.command));
+  }
   return out;
 }
 

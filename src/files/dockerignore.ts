@@ -2,16 +2,19 @@ import { FileBase, IResolver, Project } from 'projen';
 import { SECRETS_DIR } from '../private/constants';
 import { modelOf, ProjectModel } from '../private/model';
 
-/** What every Go build reads, besides the services' own files. */
-const BUILD_INPUTS = ['go.mod', 'go.sum', 'cmd/', 'internal/', 'pkg/', 'vendor/'];
+/** What every Go build reads, besides the packages of the services. */
+const BUILD_INPUTS = ['go.mod', 'go.sum', 'vendor/'];
 
 /** What never enters the build context, even inside the paths let back in. */
 const NEVER = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/'];
 
 /**
  * The generated .dockerignore: an allow-list. Everything is ignored, then only what the build reads
- * is let back in (go.mod, go.sum, cmd/, internal/, pkg/, vendor/, the services' config files and any
- * path added with `include()`); secrets, .git, build output and node_modules never get in.
+ * is let back in: go.mod, go.sum, vendor/, the packages the services import as the Go toolchain
+ * lists them (their Go files, other source files and `//go:embed` files), the files the services
+ * read at run time, and any path added with `include()`. Secrets, .git, build output and
+ * node_modules never get in. When Go cannot be asked, it lets everything else in (the image still
+ * builds) and says so.
  */
 export class DockerIgnore extends FileBase {
   private readonly model: ProjectModel;
@@ -44,20 +47,24 @@ export class DockerIgnore extends FileBase {
     this.addPatterns(...patterns);
   }
 
-  /** The paths let into the build context, in order. */
+  /** The paths let into the build context, in order (empty when Go could not be asked: then everything is). */
   public get contextPaths(): string[] {
-    const configFiles = this.model.services.flatMap((s) => s.configFiles);
+    const sources = this.model._goSources();
+    if (!sources.complete) return [];
+    const files = this.model.services.flatMap((s) => s.runtimeFiles.map((f) => f.source));
     const included = this.patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-    return unique([...BUILD_INPUTS, ...configFiles, ...included]);
+    return unique([...BUILD_INPUTS, ...sources.paths, ...files, ...included]);
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
+    const sources = this.model._goSources();
+    const allow = sources.complete
+      ? ['# An allow-list: everything is ignored, then only what the build reads is let back in.', '*', ...this.contextPaths.map((p) => `!${p}`)]
+      : [`# Go could not be asked which packages the build reads (${sources.note}), so everything is let in; run npx projen where Go is installed for the smallest context.`];
     const lines = [
       ...(this.marker ? [`# ${this.marker}`] : []),
-      '# An allow-list: everything is ignored, then only what the build reads is let back in.',
-      '*',
-      ...this.contextPaths.map((p) => `!${p}`),
-      '# Never in the build context, even inside the paths above.',
+      ...allow,
+      `# Never in the build context${sources.complete ? ', even inside the paths above' : ''}.`,
       ...unique([...NEVER, ...this.patterns.filter((p) => !p.startsWith('!'))]),
     ];
     return `${resolver.resolve(lines).join('\n')}\n`;

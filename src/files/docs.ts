@@ -58,7 +58,7 @@ Write here: nothing generated touches this file.
       lines.push(`- Shell: ${rt.shell ? 'yes (the base has one)' : `none; debug with the \`${s.debugTarget}\` target`}. Package manager: ${rt._installCommand ? 'yes (the base has one)' : 'none'}.`);
       lines.push(`- Binary: ${s.cgo ? 'cgo, dynamically linked against glibc' : `static (${cgoEnv(s)})`}, built with ${GO_BUILD_FLAGS.join(' and ')}, stripped (${STRIP_FLAGS.join(' ')}).`);
       lines.push(`- CA certificates: ${certsText(s.certsSource)}. Time zones: ${tzText(s.tzSource)}.`);
-      lines.push(`- Compose runs it with ${hardeningText(s.hardening)}.`);
+      lines.push(`- ${s.isServer ? 'Compose runs it' : `\`make docker-run-${s.name}\` runs it`} with ${hardeningText(s.hardening)}.`);
       lines.push('');
     }
     lines.push(

@@ -82,8 +82,12 @@ const FAMILIES: TargetFamily[] = [
     name: 'run',
     aggregate: (m) => ({ description: `Run ${defaultService(m).name} locally`, prerequisites: [forService('run', defaultService(m))] }),
     each: (_m, s) => ({
-      description: `Run ${s.name} locally on port ${s.port}`,
-      recipe: [`${Object.entries(s.environment).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ')} ./bin/${s.name}`],
+      description: `Run ${s.name} locally${s.port === undefined ? '' : ` on port ${s.port}`}`,
+      recipe: [[
+        ...Object.entries(s.environment).map(([k, v]) => `${k}=${shellQuote(v)}`),
+        `./bin/${s.name}`,
+        ...s.command.map(shellQuote),
+      ].join(' ')],
       prerequisites: [forService('build', s)],
     }),
   },
@@ -114,9 +118,10 @@ const FAMILIES: TargetFamily[] = [
     aggregate: (m) => ({ description: `Run the ${defaultService(m).name} image`, prerequisites: [forService('docker-run', defaultService(m))] }),
     each: (_m, s) => {
       const env = Object.entries(s.environment).map(([k, v]) => `-e ${k}=${shellQuote(v)}`).join(' ');
+      const publish = s.port === undefined ? '' : ` -p ${s.port}:${s.port}`;
       return {
-        description: `Run the ${s.name} image, hardened as in compose, on port ${s.port}`,
-        recipe: [`$(DOCKER) run --rm -p ${s.port}:${s.port} ${dockerRunFlags(s.hardening)} ${env} ${img(s)}:$(VERSION)`],
+        description: `Run the ${s.name} image, hardened as in compose${s.port === undefined ? '' : `, on port ${s.port}`}`,
+        recipe: [`$(DOCKER) run --rm${publish} ${dockerRunFlags(s.hardening)} ${env} ${img(s)}:$(VERSION)`],
         prerequisites: [forService('docker-build', s)],
       };
     },

@@ -25,3 +25,6 @@ export const SECRETS_DIR = '.secrets';
 
 /** The health-check timing shared by the image's HEALTHCHECK and compose's healthcheck. */
 export const HEALTH_CHECK_TIMING = { interval: '30s', timeout: '3s', startPeriod: '5s', retries: 3 };
+
+/** Where the health probe of images without a shell lives (HealthCheck.http and HealthCheck.tcp). */
+export const HEALTH_PROBE_PATH = '/usr/local/bin/healthprobe';

@@ -1,4 +1,5 @@
 import { GO_ENV_ARGS } from '../go-modules';
+import type { VersionVariables } from '../service-files';
 
 /**
  * The one definition of how a service's binary is built. The Dockerfile and the Makefile both render
@@ -39,15 +40,18 @@ export interface BuildFacts {
   readonly mainPackage: string;
   readonly buildTags: string[];
   readonly extraLinkerFlags: string[];
+  /** The variables stamped with VERSION, COMMIT and DATE. */
+  readonly versionVariables: VersionVariables;
 }
 
 /** `-s -w -X main.version=... -X main.commit=... -X main.date=...` plus the service's own flags. */
 export function ldflags(service: BuildFacts, ref: VariableRef): string {
+  const v = service.versionVariables;
   return [
     ...STRIP_FLAGS,
-    `-X main.version=${ref('VERSION')}`,
-    `-X main.commit=${ref('COMMIT')}`,
-    `-X main.date=${ref('DATE')}`,
+    `-X ${v.version}=${ref('VERSION')}`,
+    `-X ${v.commit}=${ref('COMMIT')}`,
+    `-X ${v.date}=${ref('DATE')}`,
     ...service.extraLinkerFlags,
   ].join(' ');
 }

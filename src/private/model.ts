@@ -4,8 +4,10 @@ import type { GoModuleSettings } from '../go-modules';
 import type { ServiceHardening } from '../hardening';
 import type { HealthProbe } from '../health-check';
 import type { RuntimeStage } from '../runtime-stage';
+import type { RuntimeFile } from '../service-files';
 import type { TzLayer, TzSource } from '../tz-layer';
 import { BuildFacts } from './go-build';
+import type { GoSources } from './go-sources';
 
 /**
  * The model every renderer reads, and nothing else: the facts of the project, its services and its
@@ -35,6 +37,8 @@ export interface ProjectModel {
   builderImage(cgo: boolean): string;
   /** The OCI labels of a service's image (values may reference build args). */
   imageLabels(service: ServiceModel): { [key: string]: string };
+  /** What `go build` of the services reads, as the Go toolchain says (read once per synthesis). */
+  _goSources(): GoSources;
 }
 
 /** What the renderers read of a service: each fact defined once, in GoService. */
@@ -42,7 +46,18 @@ export interface ServiceModel extends BuildFacts {
   readonly name: string;
   /** The default service: the last Dockerfile stage, `make run`, `make docker-run`. */
   readonly isDefault: boolean;
-  readonly port: number;
+  /** A server (a port, a health check, a compose service), or a command. */
+  readonly isServer: boolean;
+  /** The port it listens on; undefined for a command. */
+  readonly port?: number;
+  /** The environment variable that carries the port. */
+  readonly portVariable: string;
+  /** The arguments the image passes the binary (its CMD). */
+  readonly command: string[];
+  /** The working directory in the image, if set. */
+  readonly workdir?: string;
+  /** The files it reads at run time and where they land in the image. */
+  readonly runtimeFiles: RuntimeFile[];
   readonly runtime: RuntimeStage;
   readonly certs: CertsLayer;
   readonly tz: TzLayer;

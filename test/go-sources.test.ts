@@ -1,0 +1,89 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { DistrolessVariant, GoServiceProject, RuntimeStage } from '../src';
+import { synth } from './util';
+import { listGoPackages } from '../src/private/go-graph';
+import { readGoSources } from '../src/private/go-sources';
+
+/**
+ * Issue 14: the model asks the Go toolchain (go list), offline, never guessing from file names.
+ */
+const FIXTURES = join(__dirname, 'fixtures', 'repos');
+
+/** A copy of a fixture repository. */
+function copyOf(fixture: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'pgs-src-')), fixture);
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}
+
+describe('reading the Go graph', () => {
+  test('packages at the top level and a root package, with their embed files, as the service imports them', () => {
+    const dir = copyOf('toplevel-packages');
+    const sources = readGoSources(dir, [{ name: 'shop', mainPackage: './cmd/shop', buildTags: [] }]);
+    expect(sources.complete).toBe(true);
+    expect(sources.paths).toEqual(['*.go', 'api/*.go', 'api/openapi.yaml', 'cmd/shop/*.go', 'store/*.go']);
+    expect(sources.packages.get('shop')!.map((p) => p.importPath).sort()).toEqual([
+      'github.com/acme/shop', 'github.com/acme/shop/api', 'github.com/acme/shop/cmd/shop', 'github.com/acme/shop/store',
+    ]);
+  });
+
+  test('main in the module root with go:embed directories and globs', () => {
+    const sources = readGoSources(copyOf('root-main-embed'), [{ name: 'webapp', mainPackage: '.', buildTags: [] }]);
+    expect(sources.paths).toEqual(['*.go', 'static', 'templates/*.html']);
+  });
+
+  test('a cgo package and its C files', () => {
+    const sources = readGoSources(copyOf('cgo-libc'), [{ name: 'hasher', mainPackage: './cmd/hasher', buildTags: [] }]);
+    expect(sources.paths).toEqual(['cmd/hasher/*.go', 'native/*.c', 'native/*.go', 'native/*.h']);
+    const native = sources.packages.get('hasher')!.find((p) => p.importPath === 'example.com/hasher/native')!;
+    expect(native.cgoFiles).toEqual(['native.go']);
+  });
+
+  test('with no Go on PATH: says why, and lists nothing', () => {
+    const listing = listGoPackages(copyOf('toplevel-packages'), ['./...'], { go: 'go-that-is-not-there' });
+    expect(listing).toEqual({ ok: false, reason: 'go-that-is-not-there is not on PATH', packages: [] });
+    const sources = readGoSources(copyOf('toplevel-packages'), [{ name: 'shop', mainPackage: './cmd/shop', buildTags: [] }], { go: 'go-that-is-not-there' });
+    expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map() });
+  });
+
+  test('a go.mod Go cannot read: says why', () => {
+    const dir = copyOf('toplevel-packages');
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/x\n\ngo 9.99\n');
+    const listing = listGoPackages(dir, ['./...']);
+    expect(listing.ok).toBe(false);
+    expect(listing.reason).toMatch(/^go list failed: .*go\.mod requires go >= 9\.99/);
+  });
+
+  test('the listing never writes go.mod or go.sum (go list -mod=mod would add a missing go line)', () => {
+    const dir = copyOf('old-go-line');
+    const noGoLine = 'module example.com/legacy\n';
+    writeFileSync(join(dir, 'go.mod'), noGoLine);
+    expect(listGoPackages(dir, ['./...']).ok).toBe(true);
+    expect(readFileSync(join(dir, 'go.mod'), 'utf-8')).toBe(noGoLine);
+  });
+});
+
+describe('cgo, as the graph says', () => {
+  test('code that needs cgo, built without it by default: refused, naming the package and the fix', () => {
+    const outdir = copyOf('cgo-libc');
+    const project = new GoServiceProject({ name: 'hasher', outdir });
+    expect(() => project.synth()).toThrow('hasher.cgo: example.com/hasher/native has C code (import "C"), and hasher builds with CGO_ENABLED=0, so it would not build, or would fail when it runs. Set cgo: true with a runtime that has glibc, such as runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }), or cgo: false if the package works without cgo.');
+  });
+
+  test('cgo: false asked for: a warning, not a refusal', () => {
+    const outdir = copyOf('cgo-libc');
+    const project = new GoServiceProject({ name: 'hasher', outdir, cgo: false });
+    const warnings: string[] = [];
+    project.logger.warn = (...args: any[]) => { warnings.push(args.join(' ')); };
+    synth(project);
+    expect(warnings).toEqual([expect.stringContaining('hasher.cgo: example.com/hasher/native has C code (import "C")')]);
+  });
+
+  test('cgo: true on a glibc base: accepted', () => {
+    const outdir = copyOf('cgo-libc');
+    const project = new GoServiceProject({ name: 'hasher', outdir, cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) });
+    expect(synth(project)['.dockerignore']).toContain('!native/*.c');
+  });
+});
