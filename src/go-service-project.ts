@@ -15,6 +15,7 @@ import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions, servicesOf } from './go-service';
 import { SECRETS_DIR } from './private/constants';
 import { toolchainFor } from './private/go-build';
+import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './private/go-releases';
 import { GoSources, readGoSources } from './private/go-sources';
 import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './private/image-ref';
 import { attachModel } from './private/model';
@@ -75,6 +76,14 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
    * @featured
    */
   readonly goVersion?: string;
+
+  /**
+   * go.mod's `go` line, the language version of the code, when it is not `goVersion`: an older
+   * module built by a newer Go keeps its semantics (a `go 1.16` module built with Go 1.26). Never
+   * newer than `goVersion`.
+   * @default - the go line follows goVersion
+   */
+  readonly goDirective?: string;
 
   /**
    * A registry mirror that prefixes every base image, builder and runtime alike
@@ -166,8 +175,10 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
 export class GoServiceProject extends Project {
   /** The Go module path. */
   public readonly modulePath: string;
-  /** The Go release, `major.minor`. */
+  /** The Go release, `major.minor`: the builder image. */
   public readonly goVersion: string;
+  /** go.mod's go line when it is not goVersion, if set. */
+  public readonly goDirective?: string;
   /** The platforms multi-platform builds target (`PLATFORMS` in the Makefile), unless a service says otherwise. */
   public readonly platforms: string[];
   /** The registry mirror prefix, if any. */
@@ -206,6 +217,7 @@ export class GoServiceProject extends Project {
 
     this.modulePath = options.modulePath ?? `example.com/${options.name}`;
     this.goVersion = options.goVersion ?? DEFAULT_GO_VERSION;
+    this.goDirective = options.goDirective;
     this.platforms = [...(options.platforms ?? DEFAULT_PLATFORMS)];
     this.registryMirror = options.registryMirror?.replace(/\/+$/, '');
     this.goModules = { ...(options.goModules ?? {}) };
@@ -343,7 +355,7 @@ export class GoServiceProject extends Project {
     if (!sources.complete) {
       this.logger.warn(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), so the build context is the whole repository (secrets, .git and node_modules aside): the image builds, but is slower to build. Install Go and run npx projen again.`);
     }
-    const problems: string[] = [...this.dockerfile._problems(), ...this.cgoProblems(sources)];
+    const problems: string[] = [...this.goMod._problems(), ...this.dockerfile._problems(), ...this.cgoProblems(sources)];
     for (const s of this.services) {
       const collision = makeTargetCollision(s.name);
       if (collision) problems.push(problem(s.name, 'name', collision, 'Choose another name'));
@@ -416,14 +428,26 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
   if (o.modulePath !== undefined && (typeof o.modulePath !== 'string' || !MODULE_PATH.test(o.modulePath) || o.modulePath.split('/').some((p) => p === '.' || p === '..'))) {
     problems.push(problem(undefined, 'modulePath', `${JSON.stringify(o.modulePath)} is not a Go module path`, 'Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello"'));
   }
+  if (o.goDirective !== undefined) {
+    const minor = typeof o.goDirective === 'string' ? goMinor(o.goDirective) : undefined;
+    const builder = typeof o.goVersion === 'string' ? goMinor(o.goVersion) : goMinor(DEFAULT_GO_VERSION);
+    if (minor === undefined) {
+      problems.push(problem(undefined, 'goDirective', `${JSON.stringify(o.goDirective)} is not a Go version`, 'Use the go line as go.mod takes it, such as "1.16" or "1.24.3"'));
+    } else if (builder !== undefined && minor > builder) {
+      problems.push(problem(undefined, 'goDirective', `go ${o.goDirective} is newer than the builder, Go 1.${builder} (goVersion), which could not build it`, `Raise goVersion to 1.${minor}, or lower goDirective`));
+    }
+  }
   if (o.goVersion !== undefined) {
     if (typeof o.goVersion !== 'string' || !/^1\.\d+$/.test(o.goVersion)) {
       const fix = typeof o.goVersion === 'string' && /^1\.\d+\.\d+$/.test(o.goVersion)
         ? `Use the major.minor form "${o.goVersion.split('.').slice(0, 2).join('.')}": it names the builder image (golang:${o.goVersion.split('.').slice(0, 2).join('.')}-alpine) and the go line; go.mod may still say a patch release, which we keep`
         : `Use a Go release in the major.minor form, such as "${DEFAULT_GO_VERSION}"`;
       problems.push(problem(undefined, 'goVersion', `${JSON.stringify(o.goVersion)} is not a Go release we can build with`, fix));
-    } else if (Number(o.goVersion.split('.')[1]) < 21) {
-      problems.push(problem(undefined, 'goVersion', `Go ${o.goVersion} is older than 1.21, which is the oldest release with the toolchain rules this project relies on`, 'Use 1.21 or later'));
+    } else if (Number(o.goVersion.split('.')[1]) < OLDEST_BUILDER_MINOR) {
+      problems.push(problem(undefined, 'goVersion', `Go ${o.goVersion} is older than 1.${OLDEST_BUILDER_MINOR}, which is the oldest release with the toolchain rules this project relies on`,
+        `Use 1.${OLDEST_BUILDER_MINOR} or later: it builds older code too (set goDirective to keep go.mod's go line, the language version, as it is)`));
+    } else if (Number(o.goVersion.split('.')[1]) > newestGoMinor()) {
+      problems.push(problem(undefined, 'goVersion', `Go ${o.goVersion} does not exist yet: the newest release is 1.${newestGoMinor()}`, `Use 1.${newestGoMinor()} or older`));
     }
   }
   for (const p of platformProblems(o.platforms)) {

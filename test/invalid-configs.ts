@@ -105,13 +105,20 @@ export const INVALID_CONFIGS: InvalidConfig[] = [
 
   // Go versions
   opts('goVersion: 1.2', "goVersion: '1.2'", { goVersion: '1.2' },
-    'goVersion: Go 1.2 is older than 1.21, which is the oldest release with the toolchain rules this project relies on. Use 1.21 or later.'),
+    'goVersion: Go 1.2 is older than 1.21, which is the oldest release with the toolchain rules this project relies on. Use 1.21 or later: it builds older code too (set goDirective to keep go.mod\'s go line, the language version, as it is).'),
   opts('goVersion: 2', "goVersion: '2'", { goVersion: '2' },
     'goVersion: "2" is not a Go release we can build with. Use a Go release in the major.minor form, such as "1.26".'),
   opts('goVersion: latest', "goVersion: 'latest'", { goVersion: 'latest' },
     'goVersion: "latest" is not a Go release we can build with. Use a Go release in the major.minor form, such as "1.26".'),
   opts('goVersion: 1.26.0 (three parts)', "goVersion: '1.26.0'", { goVersion: '1.26.0' },
     'goVersion: "1.26.0" is not a Go release we can build with. Use the major.minor form "1.26": it names the builder image (golang:1.26-alpine) and the go line; go.mod may still say a patch release, which we keep.'),
+
+  opts('goVersion: a release that does not exist yet', "goVersion: '1.30'", { goVersion: '1.30' },
+    'goVersion: Go 1.30 does not exist yet: the newest release is 1.27. Use 1.27 or older.'),
+  opts('goDirective: newer than the builder', "goVersion: '1.25', goDirective: '1.26'", { goVersion: '1.25', goDirective: '1.26' },
+    'goDirective: go 1.26 is newer than the builder, Go 1.25 (goVersion), which could not build it. Raise goVersion to 1.26, or lower goDirective.'),
+  opts('goDirective: not a version', "goDirective: 'latest'", { goDirective: 'latest' },
+    'goDirective: "latest" is not a Go version. Use the go line as go.mod takes it, such as "1.16" or "1.24.3".'),
 
   // cgo
   opts('cgo on scratch', 'cgo: true', { cgo: true },

@@ -7,6 +7,7 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
   name: 'string',
   modulePath: 'string',
   goVersion: 'string',
+  goDirective: 'string',
   port: 'number',
   server: 'boolean',
   portVariable: 'string',

@@ -78,6 +78,35 @@ const FIELDS = [
  * Lists packages of the module in `dir` (`./...`, `./cmd/x`, `.`), offline.
  */
 export function listGoPackages(dir: string, patterns: string[], options: GoListOptions = {}): GoListing {
+  const args = [...(options.deps ?? true ? ['-deps'] : []), `-json=${FIELDS.join(',')}`];
+  if (options.tags?.length) args.push('-tags', options.tags.join(','));
+  const r = goList(dir, [...args, ...patterns], options);
+  return r.ok ? { ok: true, packages: parseJsonStream(r.stdout).map(toPackage) } : { ok: false, reason: r.reason, packages: [] };
+}
+
+/** A module of the build list, as `go list -m` describes it. */
+export interface GoModule {
+  readonly path: string;
+  readonly version?: string;
+  readonly main: boolean;
+  /** Its go.mod's go line (undefined: it has none, which means go 1.16); unknown when `error` is set. */
+  readonly goVersion?: string;
+  /** Why its go.mod could not be read (not in the module cache, say). */
+  readonly error?: string;
+}
+
+/** The modules of the build list (`go list -m all`), offline. */
+export function listGoModules(dir: string, options: Pick<GoListOptions, 'go'> = {}): { ok: boolean; reason?: string; modules: GoModule[] } {
+  const r = goList(dir, ['-m', '-json=Path,Version,GoVersion,Main,Error', 'all'], options);
+  if (!r.ok) return { ok: false, reason: r.reason, modules: [] };
+  return {
+    ok: true,
+    modules: parseJsonStream(r.stdout).map((m) => ({ path: m.Path, version: m.Version, main: m.Main === true, goVersion: m.GoVersion, error: m.Error?.Err })),
+  };
+}
+
+/** Runs `go list -e <args>` offline, on copies of go.mod and go.sum. */
+function goList(dir: string, args: string[], options: GoListOptions): { ok: true; stdout: string } | { ok: false; reason: string } {
   const go = options.go ?? 'go';
   const mod = existsSync(join(dir, 'vendor', 'modules.txt')) ? '-mod=vendor' : '-mod=mod';
   const scratch = mkdtempSync(join(tmpdir(), 'pgs-golist-'));
@@ -86,11 +115,9 @@ export function listGoPackages(dir: string, patterns: string[], options: GoListO
     if (existsSync(join(dir, 'go.sum'))) copyFileSync(join(dir, 'go.sum'), join(scratch, 'go.sum'));
   } catch (e) {
     rmSync(scratch, { recursive: true, force: true });
-    return { ok: false, reason: `cannot read go.mod: ${(e as Error).message}`, packages: [] };
+    return { ok: false, reason: `cannot read go.mod: ${(e as Error).message}` };
   }
-  const args = ['list', '-e', `-modfile=${join(scratch, 'go.mod')}`, ...(options.deps ?? true ? ['-deps'] : []), `-json=${FIELDS.join(',')}`];
-  if (options.tags?.length) args.push('-tags', options.tags.join(','));
-  const r = spawnSync(go, [...args, ...patterns], {
+  const r = spawnSync(go, ['list', '-e', `-modfile=${join(scratch, 'go.mod')}`, ...args], {
     cwd: dir,
     encoding: 'utf-8',
     maxBuffer: 256 * 1024 * 1024,
@@ -110,13 +137,13 @@ export function listGoPackages(dir: string, patterns: string[], options: GoListO
   rmSync(scratch, { recursive: true, force: true });
   if (r.error) {
     const reason = (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${go} is not on PATH` : `${go} list failed: ${r.error.message}`;
-    return { ok: false, reason, packages: [] };
+    return { ok: false, reason };
   }
   if (r.status !== 0) {
     const why = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
-    return { ok: false, reason: `${go} list failed: ${why}`, packages: [] };
+    return { ok: false, reason: `${go} list failed: ${why}` };
   }
-  return { ok: true, packages: parseJsonStream(r.stdout).map(toPackage) };
+  return { ok: true, stdout: r.stdout };
 }
 
 /** `go list -json` prints one object after another, not an array. */

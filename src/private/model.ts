@@ -18,8 +18,10 @@ export interface ProjectModel {
   /** The project name: the default service's name. */
   readonly name: string;
   readonly modulePath: string;
-  /** The Go release, `major.minor`. */
+  /** The Go release, `major.minor`: the builder. */
   readonly goVersion: string;
+  /** go.mod's go line when it is not goVersion. */
+  readonly goDirective?: string;
   /** The platforms multi-platform builds target, unless a service says otherwise. */
   readonly platforms: string[];
   readonly registryMirror?: string;

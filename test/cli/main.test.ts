@@ -59,7 +59,7 @@ describe('usage errors exit 2 and say what to do', () => {
     [['add', 'postgres', '--for'], 'add postgres: --for needs at least one value. Write --for <service>.'],
     [['set', 'port', 'x'], 'set: port is a number, and "x" is not one. Write, for example, set port 9090.'],
     [['set', 'cgo', 'yes'], 'set: cgo is true or false, not "yes". Write set cgo true or set cgo false.'],
-    [['set', 'runtimes', 'scratch'], 'set: runtimes is not an option set can write. Use one of name, modulePath, goVersion, port, server,'],
+    [['set', 'runtimes', 'scratch'], 'set: runtimes is not an option set can write. Use one of name, modulePath, goVersion, goDirective, port, server,'],
     [['set', 'runtime', 'debian'], 'set: "debian" is not a value set knows for runtime. Use one of scratch, distroless, distroless-base, distroless-cc, alpine.'],
     [['set', 'healthCheck', 'tcp:80'], 'set: "tcp:80" is not a value set knows for healthCheck. Use one of command, http:<path>, tcp, none.'],
     [['add', 'service', 'a'], 'there is no .projenrc.ts in '],
