@@ -1,3 +1,5 @@
+import { existsSync } from 'fs';
+import { join } from 'path';
 import { Project, ProjectOptions } from 'projen';
 import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/typescript';
 import { Addon, addonsOf } from './addons/addon';
@@ -10,7 +12,7 @@ import { GoMakefile, makeTargetCollision } from './files/makefile';
 import { fromProjenNew, NewRepoSetup } from './files/new-repo-setup';
 import { RenovateConfig } from './files/renovate';
 import { ServiceSamples } from './files/samples';
-import { SynthesisReport } from './files/synthesis-report';
+import { STATE_FILE, SynthesisReport } from './files/synthesis-report';
 import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions, servicesOf } from './go-service';
 import { SECRETS_DIR } from './private/constants';
@@ -134,6 +136,20 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly renovate?: boolean;
 
   /**
+   * Where the generated notes on how the images are hardened go. `SECURITY.md` (with a section on
+   * reporting vulnerabilities) unless the repository keeps its own security policy there.
+   * @default "SECURITY.md"
+   */
+  readonly securityNotesFile?: string;
+
+  /**
+   * Makefiles of your own that the generated Makefile includes (`include local.mk`): targets such as
+   * `generate` keep working beside the generated ones.
+   * @default - none
+   */
+  readonly makefileIncludes?: string[];
+
+  /**
    * The repository URL, for the `org.opencontainers.image.source` label.
    * @default - no source label
    */
@@ -242,7 +258,8 @@ export class GoServiceProject extends Project {
     this.dockerignore = new DockerIgnore(this);
     this.compose = new ComposeFile(this);
     this.makefile = new GoMakefile(this);
-    new RepoDocs(this);
+    new RepoDocs(this, options.securityNotesFile);
+    for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);
     if (options.renovate ?? true) {
       new RenovateConfig(this);
     }
@@ -350,12 +367,16 @@ export class GoServiceProject extends Project {
    * what the Go toolchain says of the code.
    */
   public preSynthesize(): void {
+    this.reincludeCommittedFiles();
     this.sources = undefined;
     const sources = this._goSources();
     if (!sources.complete) {
       this.logger.warn(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), so the build context is the whole repository (secrets, .git and node_modules aside): the image builds, but is slower to build. Install Go and run npx projen again.`);
     }
     const problems: string[] = [...this.goMod._problems(), ...this.dockerfile._problems(), ...this.cgoProblems(sources)];
+    for (const include of this.makefile.includedMakefiles.filter((i) => !existsSync(join(this.outdir, i)))) {
+      problems.push(problem(undefined, 'makefileIncludes', `${include} does not exist in the repository, and make would stop at the include`, `Create ${include}, or take it out of makefileIncludes`));
+    }
     for (const s of this.services) {
       const collision = makeTargetCollision(s.name);
       if (collision) problems.push(problem(s.name, 'name', collision, 'Choose another name'));
@@ -370,6 +391,24 @@ export class GoServiceProject extends Project {
     }
     throwIfProblems(problems);
     super.preSynthesize();
+  }
+
+  /**
+   * Lets git see every committed generated file again after the patterns .projenrc.ts added: a
+   * repository's own `.*` would otherwise hide .projen/ and .gitattributes, and a fresh clone would
+   * miss them. (Re-adding a pattern moves it to the end, where it wins.)
+   */
+  private reincludeCommittedFiles(): void {
+    const paths = this.files.filter((f) => f.committed && f.path !== '.gitignore').map((f) => f.path).sort();
+    const dirs = new Set<string>();
+    for (const path of paths) {
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    }
+    for (const dir of [...dirs].sort()) this.gitignore.include(`/${dir}/`);
+    for (const path of paths) this.gitignore.include(`/${path}`);
+    // what projen's own files exclude again, such as our state under .projen/
+    this.gitignore.exclude(`/${STATE_FILE}`);
   }
 
   /** Services whose code needs cgo and that build without it. */
@@ -470,6 +509,15 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
   }
   if (o.sourceUrl !== undefined && (typeof o.sourceUrl !== 'string' || !/^https?:\/\/[^\s"$\\]+$/.test(o.sourceUrl) || /\/\/[^/]*@/.test(o.sourceUrl))) {
     problems.push(problem(undefined, 'sourceUrl', `${JSON.stringify(o.sourceUrl)} is not a public repository URL`, 'Use an https:// URL without credentials'));
+  }
+  if (o.securityNotesFile !== undefined && (typeof o.securityNotesFile !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.md$/.test(o.securityNotesFile)
+    || o.securityNotesFile.split('/').includes('..') || o.securityNotesFile === 'README.md')) {
+    problems.push(problem(undefined, 'securityNotesFile', `${JSON.stringify(o.securityNotesFile)} cannot hold the generated security notes`, 'Use a Markdown file of the repository other than README.md, such as "docs/image-security.md"'));
+  }
+  for (const include of o.makefileIncludes ?? []) {
+    if (typeof include !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(include) || include.split('/').includes('..') || include === 'Makefile') {
+      problems.push(problem(undefined, 'makefileIncludes', `${JSON.stringify(include)} is not a makefile of the repository to include`, 'Use a relative path such as "local.mk"'));
+    }
   }
   if (o.dockerfileSyntax !== undefined && (typeof o.dockerfileSyntax !== 'string' || !/^[a-z0-9./:@_-]+$/.test(o.dockerfileSyntax))) {
     problems.push(problem(undefined, 'dockerfileSyntax', `${JSON.stringify(o.dockerfileSyntax)} is not an image reference`, 'Use a frontend image such as "docker/dockerfile:1"'));

@@ -206,6 +206,11 @@ export const INVALID_CONFIGS: InvalidConfig[] = [
   opts('versionVariables: not a Go variable', "versionVariables: { version: 'Version' }", { versionVariables: { version: 'Version' } },
     'hello.versionVariables.version: "Version" is not a Go variable as -X names it. Use <import path>.<name>, such as "main.version" or "example.com/shop/internal/version.Version".'),
 
+  opts('securityNotesFile: README.md', "securityNotesFile: 'README.md'", { securityNotesFile: 'README.md' },
+    'securityNotesFile: "README.md" cannot hold the generated security notes. Use a Markdown file of the repository other than README.md, such as "docs/image-security.md".'),
+  opts('makefileIncludes: a file that is not there', "makefileIncludes: ['local.mk']", { makefileIncludes: ['local.mk'] },
+    'makefileIncludes: local.mk does not exist in the repository, and make would stop at the include. Create local.mk, or take it out of makefileIncludes.'),
+
   // health checks
   opts('healthCheck: an HTTP path without /', "healthCheck: HealthCheck.http({ path: 'healthz' })", { healthCheck: HealthCheck.http({ path: 'healthz' }) },
     'hello.healthCheck.path: "healthz" is not an HTTP path. Use a path that starts with /, such as HealthCheck.http({ path: \'/healthz\' }).'),

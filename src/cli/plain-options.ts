@@ -23,6 +23,7 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
   builderDigest: 'string',
   cgoBuilderDigest: 'string',
   sourceUrl: 'string',
+  securityNotesFile: 'string',
   dockerfileSyntax: 'string',
   renovate: 'boolean',
 };

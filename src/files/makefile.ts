@@ -184,6 +184,7 @@ export class GoMakefile extends FileBase {
   private readonly model: ProjectModel;
   private readonly added: Array<{ readonly rule: Rule; readonly description?: string }> = [];
   private readonly variables: Array<[string, string]> = [];
+  private readonly includes: string[] = [];
 
   constructor(project: Project) {
     super(project, 'Makefile', { readonly: true, marker: true });
@@ -216,6 +217,23 @@ export class GoMakefile extends FileBase {
     }
     this.variables.push([name, value]);
     return this;
+  }
+
+  /**
+   * Includes a makefile of your own (`include local.mk`), before the generated targets: its targets
+   * work beside the generated ones (a generated recipe wins where both give one for a name).
+   */
+  public addInclude(path: string): GoMakefile {
+    if (typeof path !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(path) || path.split('/').includes('..') || path === 'Makefile') {
+      throw new Error(`makefile.addInclude: ${JSON.stringify(path)} is not a makefile of the repository to include. Use a relative path such as "local.mk".`);
+    }
+    if (!this.includes.includes(path)) this.includes.push(path);
+    return this;
+  }
+
+  /** The makefiles of your own the Makefile includes. */
+  public get includedMakefiles(): string[] {
+    return [...this.includes];
   }
 
   /** The targets the model generates, with their descriptions, in order. */
@@ -289,6 +307,9 @@ export class GoMakefile extends FileBase {
       ]),
       '',
     );
+    if (this.includes.length) {
+      lines.push('# makefiles of your own: their targets work beside the generated ones', ...this.includes.map((i) => `include ${i}`), '');
+    }
     return lines;
   }
 
