@@ -13,10 +13,9 @@ export class ServiceSamples extends Component {
   /** The sample files of a service, by path relative to the repository. */
   public static filesFor(service: ServiceModel): { [path: string]: string } {
     const dir = service.mainPackage.replace(/^\.\//, '');
-    const files: { [name: string]: string } = {
-      'main.go': mainGo(service),
-      'main_test.go': mainTestGo(),
-    };
+    const files: { [name: string]: string } = service.isServer
+      ? { 'main.go': mainGo(service), 'main_test.go': mainTestGo(service) }
+      : { 'main.go': commandGo(service), 'main_test.go': COMMAND_TEST_GO };
     if (service.cgo) {
       files['cgo.go'] = CGO_GO;
       files['nocgo.go'] = NOCGO_GO;
@@ -44,7 +43,7 @@ export class ServiceSamples extends Component {
 }
 
 function mainGo(s: ServiceModel): string {
-  return `// Command ${s.name} is an HTTP service. It listens on $PORT (default ${s.port}), answers
+  return `// Command ${s.name} is an HTTP service. It listens on $${s.portVariable} (default ${s.port}), answers
 // GET ${HEALTH_PATH}, and shuts down gracefully on SIGTERM and SIGINT.
 //
 // "${s.name} healthcheck" probes the local health endpoint and exits 0 or 1, so images without a
@@ -99,7 +98,7 @@ func main() {
 }
 
 func port() string {
-	if p := os.Getenv("PORT"); p != "" {
+	if p := os.Getenv("${s.portVariable}"); p != "" {
 		return p
 	}
 	return defaultPort
@@ -216,7 +215,7 @@ func cgoEnabled() bool { return false }
 `}`;
 }
 
-function mainTestGo(): string {
+function mainTestGo(s: ServiceModel): string {
   return `package main
 
 import (
@@ -247,11 +246,11 @@ func TestIndexReportsVersion(t *testing.T) {
 }
 
 func TestPortDefaultsAndEnv(t *testing.T) {
-	t.Setenv("PORT", "")
+	t.Setenv("${s.portVariable}", "")
 	if got := port(); got != defaultPort {
 		t.Fatalf("port() = %q, want %q", got, defaultPort)
 	}
-	t.Setenv("PORT", "9999")
+	t.Setenv("${s.portVariable}", "9999")
 	if got := port(); got != "9999" {
 		t.Fatalf("port() = %q, want 9999", got)
 	}
@@ -271,6 +270,76 @@ func TestEnvOrFileReadsSecretFile(t *testing.T) {
 }
 `;
 }
+
+/** A command (server: false): it does its job and exits. */
+function commandGo(s: ServiceModel): string {
+  return `// Command ${s.name} does its job and exits: a command, not a server (no port, no health check,
+// no compose service). Run it with make run-${s.name}, or its image with make docker-run-${s.name}.
+//
+// This file was written once by projen-go-service and is yours to change.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Set at build time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
+var (
+	version = "dev"
+	commit  = "unknown"
+	date    = "unknown"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it parses args, writes to stdout and stderr, and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("${s.name}", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	showVersion := flags.Bool("version", false, "print the version and exit")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "${s.name} %s (commit %s, built %s)\\n", version, commit, date)
+		return 0
+	}
+	fmt.Fprintln(stdout, "${s.name}: nothing to do yet")
+	return 0
+}
+`;
+}
+
+const COMMAND_TEST_GO = `package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestVersion(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"-version"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if !strings.Contains(out.String(), "dev") {
+		t.Fatalf("version output %q", out.String())
+	}
+}
+
+func TestBadFlag(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"-nope"}, &out, &errs); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+}
+`;
 
 const CGO_GO = `//go:build cgo
 
