@@ -21,11 +21,11 @@ function copyOf(fixture: string): string {
 describe('reading the Go graph', () => {
   test('packages at the top level and a root package, with their embed files, as the service imports them', () => {
     const dir = copyOf('toplevel-packages');
-    const sources = readGoSources(dir, [{ name: 'shop', mainPackage: './cmd/shop', buildTags: [] }]);
+    const sources = readGoSources(dir, [{ name: 'emporium', mainPackage: './cmd/emporium', buildTags: [] }]);
     expect(sources.complete).toBe(true);
-    expect(sources.paths).toEqual(['*.go', 'api/*.go', 'api/openapi.yaml', 'cmd/shop/*.go', 'store/*.go']);
-    expect(sources.packages.get('shop')!.map((p) => p.importPath).sort()).toEqual([
-      'github.com/acme/shop', 'github.com/acme/shop/api', 'github.com/acme/shop/cmd/shop', 'github.com/acme/shop/store',
+    expect(sources.paths).toEqual(['*.go', 'api/*.go', 'api/openapi.yaml', 'cmd/emporium/*.go', 'store/*.go']);
+    expect(sources.packages.get('emporium')!.map((p) => p.importPath).sort()).toEqual([
+      'github.com/acme/emporium', 'github.com/acme/emporium/api', 'github.com/acme/emporium/cmd/emporium', 'github.com/acme/emporium/store',
     ]);
   });
 
@@ -44,7 +44,7 @@ describe('reading the Go graph', () => {
   test('with no Go on PATH: says why, and lists nothing', () => {
     const listing = listGoPackages(copyOf('toplevel-packages'), ['./...'], { go: 'go-that-is-not-there' });
     expect(listing).toEqual({ ok: false, reason: 'go-that-is-not-there is not on PATH', packages: [] });
-    const sources = readGoSources(copyOf('toplevel-packages'), [{ name: 'shop', mainPackage: './cmd/shop', buildTags: [] }], { go: 'go-that-is-not-there' });
+    const sources = readGoSources(copyOf('toplevel-packages'), [{ name: 'emporium', mainPackage: './cmd/emporium', buildTags: [] }], { go: 'go-that-is-not-there' });
     expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map() });
   });
 

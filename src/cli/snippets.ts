@@ -15,18 +15,21 @@ export const RUNTIMES: { readonly [name: string]: (s: CodeStyle) => string } = {
 /** What `add service` writes. */
 export interface ServiceSpec {
   readonly name: string;
-  readonly port: number;
+  readonly port?: number;
   readonly runtime?: string;
   readonly cgo?: boolean;
   readonly mainPackage?: string;
+  /** More options, as code: `['healthCheck', 'HealthCheck.tcp()']`. */
+  readonly more?: Array<[string, string]>;
 }
 
 /** `new GoService(project, 'worker', { port: 8081, ... });` */
 export function serviceStatement(s: CodeStyle, spec: ServiceSpec): string {
-  const props: Array<[string, string]> = [['port', String(spec.port)]];
+  const props: Array<[string, string]> = spec.port === undefined ? [] : [['port', String(spec.port)]];
   if (spec.runtime) props.push(['runtime', RUNTIMES[spec.runtime](s)]);
   if (spec.cgo) props.push(['cgo', 'true']);
   if (spec.mainPackage) props.push(['mainPackage', s.str(spec.mainPackage)]);
+  props.push(...(spec.more ?? []));
   return `new ${s.ref('GoService')}(${s.project}, ${s.str(spec.name)}, ${objectLiteral(props)});`;
 }
 

@@ -1,6 +1,6 @@
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import { createHash } from 'crypto';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { dirname, join, relative, resolve } from 'path';
@@ -293,6 +293,26 @@ export function treeHash(root: string): string {
   };
   walk(root);
   return h.digest('hex');
+}
+
+/** The fixture repositories of real shapes (test/fixtures/repos). */
+export const FIXTURE_REPOS = join(REPO, 'test', 'fixtures', 'repos');
+
+/**
+ * Copies a fixture repository to `dest`. Dot files are kept as `dot-<name>` in ours (so that a
+ * fixture's .gitignore or .gitattributes does not apply to this repository) and get their names back.
+ */
+export function copyFixture(name: string, dest: string): string {
+  cpSync(join(FIXTURE_REPOS, name), dest, { recursive: true });
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (n.startsWith('dot-')) renameSync(p, join(d, `.${n.slice('dot-'.length)}`));
+      else if (statSync(p).isDirectory()) walk(p);
+    }
+  };
+  walk(dest);
+  return dest;
 }
 
 /** Removes a work copy made by newRepo. */

@@ -1,15 +1,18 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
-import { basename, join } from 'path';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { basename, dirname, join, relative } from 'path';
+import { SECURITY_MD } from '../../files/docs';
 import { makeTargetCollision } from '../../files/makefile';
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../files/new-repo-setup';
 import { DEFAULT_PORT } from '../../private/constants';
+import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../private/go-releases';
 import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../private/names';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
 import { CliError, ExitCode, usageError } from '../exit-codes';
-import { GoRepo, readGoRepo } from '../go-repo';
-import { ProjenrcEditor, quote } from '../projenrc-editor';
-import { serviceStatement, ServiceSpec } from '../snippets';
+import { GoRepo, MainPackage, readGoRepo } from '../go-repo';
+import { CodeStyle, ProjenrcEditor, quote } from '../projenrc-editor';
+import { RUNTIMES, serviceStatement } from '../snippets';
 import { changes, describeChange, snapshot, synthesize, synthesizeCopy } from '../synthesis';
 import { unifiedDiff } from '../unified-diff';
 
@@ -19,31 +22,45 @@ export const ASIDE_SUFFIX = '.pre-projen';
 /** What the synthesis needs installed. */
 const NEEDED_PACKAGES = ['projen', 'projen-go-service', 'tsx'];
 
+/** Where a repository's own Makefile goes: the generated Makefile includes it. */
+const OWN_MAKEFILES = ['local.mk', 'project.mk', 'local.pre-projen.mk'];
+
+/** Where the generated notes go when the repository has a SECURITY.md of its own. */
+const IMAGE_SECURITY_NOTES = 'docs/image-security.md';
+
+/** The working directory of services that read files at run time. */
+const WORKDIR = '/app';
+
 /** `adopt` */
 export const adopt: Command = {
   path: ['adopt'],
   args: [],
   summary: 'Make an existing Go repository a projen-go-service one: write .projenrc.ts from what is there, then npx projen.',
   details: [
-    'Reads go.mod (module path; the go line as goVersion), finds each main package cmd/<dir>/main.go and the',
-    'first EXPOSE of the Dockerfile, and writes .projenrc.ts: the project is named --name, else after the',
-    'last element of the module path (a /vN suffix skipped), else after the directory. Its default service',
-    'is cmd/<name> when there is one, else the first cmd/ directory (mainPackage); it listens on --port,',
-    `else the EXPOSEd port, else ${DEFAULT_PORT}. Every other cmd/<dir> becomes new GoService(project, '<dir>', ...)`,
-    'on the next free port.',
-    'Every file of yours that a generated file replaces (Dockerfile, Makefile, docker-compose.yml,',
-    `.dockerignore, .gitignore, ...) is moved aside to <file>${ASIDE_SUFFIX}, and said so; the patterns of`,
-    '.gitignore are carried into .projenrc.ts. Nothing of yours is deleted: your Go code is not touched (samples',
-    'are written only for packages whose directory does not exist).',
-    'Writes package.json (projen, constructs, tsx, projen-go-service) when there is none, and runs npm install',
-    'when they are not installed. When the synthesis fails, everything is put back.',
+    'Asks the Go toolchain (go list) for every package main of the module and what each imports, and reads',
+    'their code for how each runs: a server (it listens) or a command; its port (a flag such as -listen, an',
+    'environment variable such as HTTP_PORT, a literal address, else the Dockerfile\'s EXPOSE, else',
+    `${DEFAULT_PORT} and up); files it reads at run time (templates, static files); cgo in its graph (then cgo: true`,
+    'and a glibc runtime); version variables in a package of their own (-X). The project is named --name, else',
+    'after the module path\'s last element (a /vN suffix skipped), else after the directory. Its default service',
+    'is the package the existing Dockerfile builds, else a server, else the first command; the others become',
+    'new GoService(project, ...). Servers get a TCP health check (adopt assumes no healthcheck mode), commands',
+    'server: false. go.mod\'s language version is kept (goDirective when it is older than the builder).',
+    'Your files: each file a generated one replaces (Dockerfile, docker-compose.yml, .dockerignore, .gitignore,',
+    `.gitattributes, ...) is moved aside to <file>${ASIDE_SUFFIX}; the patterns of .gitignore and the rules of`,
+    '.gitattributes are carried into .projenrc.ts; a Makefile becomes local.mk, which the generated Makefile',
+    `includes; a SECURITY.md stays, and the generated notes go to ${IMAGE_SECURITY_NOTES}; README.md and your Go`,
+    'code are not touched. Writes package.json (projen, constructs, tsx, and projen-go-service from where adopt',
+    'runs, or --from) and runs npm install when they are not installed. All or nothing: when anything fails,',
+    'npm install included, the repository is put back as it was.',
   ],
   options: [
     { name: 'name', kind: 'string', value: '<name>', help: 'The project name (names the default service and the image).' },
     { name: 'port', kind: 'number', value: '<n>', help: 'The port of the default service.' },
+    { name: 'from', kind: 'string', value: '<spec>', help: 'Where package.json gets projen-go-service from (a version range, a tarball, a path); default: where adopt runs from.' },
     DRY_RUN,
   ],
-  examples: ['npx projen-go-service adopt', 'npx projen-go-service adopt --name shop --dry-run'],
+  examples: ['npx projen-go-service adopt', 'npx projen-go-service adopt --name shop --dry-run', 'npx --package=./projen-go-service.tgz projen-go-service adopt'],
   run(ctx, { options }) {
     const dir = ctx.cwd;
     if (existsSync(join(dir, PROJENRC))) {
@@ -51,58 +68,146 @@ export const adopt: Command = {
     }
     const repo = readGoRepo(dir);
     const name = projectName(dir, repo, options.name as string | undefined);
-    const text = projenrcFor(dir, name, repo, options.port as number | undefined);
+    const makefileTo = existsSync(join(dir, 'Makefile')) ? OWN_MAKEFILES.find((f) => !existsSync(join(dir, f))) : undefined;
+    if (existsSync(join(dir, 'Makefile')) && !makefileTo) {
+      throw usageError(`adopt: your Makefile would become one of ${OWN_MAKEFILES.join(', ')}, and they all exist. Move one away and run adopt again`);
+    }
+    const plan = projenrcFor(dir, name, repo, options.port as number | undefined, makefileTo);
     const hasPackageJson = existsSync(join(dir, 'package.json'));
     const installed = NEEDED_PACKAGES.every((p) => existsSync(join(dir, 'node_modules', p, 'package.json')));
     if (hasPackageJson && !installed) {
       throw usageError(`adopt: package.json exists, and ${NEEDED_PACKAGES.join(', ')} are not all installed. Add them (npm install -D projen constructs tsx projen-go-service) and run adopt again`);
     }
+    const from = (options.from as string | undefined) ?? packageSource(dir);
 
     if (options['dry-run'] === true) {
-      ctx.io.out(unifiedDiff(PROJENRC, undefined, { text }).trimEnd());
-      if (!hasPackageJson) ctx.io.out(`would write package.json and run npm install (${NEEDED_PACKAGES.join(', ')})`);
+      ctx.io.out(unifiedDiff(PROJENRC, undefined, { text: plan.text }).trimEnd());
+      if (!hasPackageJson) ctx.io.out(`would write package.json (projen-go-service from ${from}) and run npm install (${NEEDED_PACKAGES.join(', ')})`);
+      if (makefileTo) ctx.io.out(`would move Makefile to ${makefileTo}, which the generated Makefile includes`);
       if (installed) {
-        for (const f of replacedFiles(dir, text, true)) ctx.io.out(`would move ${f} to ${f}${ASIDE_SUFFIX}`);
+        for (const f of replacedFiles(dir, plan.text, makefileTo)) ctx.io.out(`would move ${f} to ${f}${ASIDE_SUFFIX}`);
       } else {
         ctx.io.out(`would move aside, to <file>${ASIDE_SUFFIX}, each of your files that a generated file replaces`);
       }
+      for (const n of plan.notes) ctx.io.out(n);
       ctx.io.out('Dry run: nothing was changed.');
       return ExitCode.OK;
     }
 
-    const before = snapshot(dir);
-    if (!hasPackageJson) {
-      writeFileSync(join(dir, 'package.json'), `${JSON.stringify(repoPackageJson(dir, name), undefined, 2)}\n`);
+    const tx = Transaction.begin(dir);
+    try {
+      if (!hasPackageJson) {
+        const pkg = repoPackageJson(dir, name, {}, true);
+        pkg.devDependencies['projen-go-service'] = from;
+        writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, undefined, 2)}\n`);
+      }
+      if (!installed) {
+        ctx.io.out(`${INSTALLING}...`);
+        try {
+          installRepoPackages(dir);
+        } catch (e) {
+          throw new CliError(ExitCode.UNEXPECTED, `adopt: npm install failed (${(e as Error).message.split('\n')[0]}), so the repository was put back as it was: nothing was written. Check that projen-go-service can be installed from ${from}, and run adopt again.`);
+        }
+      }
+      const aside = replacedFiles(dir, plan.text, makefileTo);
+      if (makefileTo) renameSync(join(dir, 'Makefile'), join(dir, makefileTo));
+      for (const f of aside) renameSync(join(dir, f), join(dir, `${f}${ASIDE_SUFFIX}`));
+      writeFileSync(join(dir, PROJENRC), plan.text);
+      const result = synthesize(dir);
+      if (!result.ok) throw synthesisFailed(result.messages);
+      report(ctx, changes(tx.before, snapshot(dir)).map(describeChange), aside, makefileTo, [...plan.notes, ...result.messages]);
+      tx.commit();
+      return ExitCode.OK;
+    } catch (e) {
+      tx.rollback();
+      throw e;
     }
-    if (!installed) {
-      ctx.io.out(`${INSTALLING}...`);
-      installRepoPackages(dir);
-    }
-    const aside = replacedFiles(dir, text, hasPackageJson);
-    for (const f of aside) renameSync(join(dir, f), join(dir, `${f}${ASIDE_SUFFIX}`));
-    writeFileSync(join(dir, PROJENRC), text);
-    const result = synthesize(dir);
-    if (!result.ok) {
-      rmSync(join(dir, PROJENRC));
-      for (const f of aside) renameSync(join(dir, `${f}${ASIDE_SUFFIX}`), join(dir, f));
-      throw synthesisFailed(result.messages, hasPackageJson);
-    }
-    report(ctx, changes(before, snapshot(dir)).map(describeChange), aside, result.messages);
-    return ExitCode.OK;
   },
 };
+
+/**
+ * All or nothing: a copy of the repository (without node_modules and .git) taken before adopt
+ * writes anything, and put back, with whatever adopt added removed, when anything fails.
+ */
+class Transaction {
+  public static begin(dir: string): Transaction {
+    const backup = mkdtempSync(join(tmpdir(), 'pgs-adopt-'));
+    cpSync(dir, join(backup, 'repo'), { recursive: true, verbatimSymlinks: true, filter: (src) => !['node_modules', '.git'].includes(relative(dir, src)) });
+    return new Transaction(dir, backup, snapshot(dir), existsSync(join(dir, 'node_modules')));
+  }
+
+  private constructor(private readonly dir: string, private readonly backup: string, public readonly before: Map<string, string>, private readonly hadNodeModules: boolean) {}
+
+  public commit(): void {
+    rmSync(this.backup, { recursive: true, force: true });
+  }
+
+  public rollback(): void {
+    const now = snapshot(this.dir);
+    for (const path of now.keys()) {
+      if (!this.before.has(path)) rmSync(join(this.dir, path), { force: true });
+    }
+    for (const [path, hash] of this.before) {
+      if (now.get(path) !== hash) cpSync(join(this.backup, 'repo', path), join(this.dir, path));
+    }
+    if (!this.hadNodeModules) rmSync(join(this.dir, 'node_modules'), { recursive: true, force: true });
+    removeEmptyDirs(this.dir, join(this.backup, 'repo'));
+    this.commit();
+  }
+}
+
+/** Removes the directories under `dir` that are empty and were not in `original`. */
+function removeEmptyDirs(dir: string, original: string): void {
+  const walk = (rel: string) => {
+    const abs = join(dir, rel);
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
+      if (e.isDirectory() && !(rel === '' && ['node_modules', '.git'].includes(e.name))) walk(join(rel, e.name));
+    }
+    if (rel && readdirSync(abs).length === 0 && !existsSync(join(original, rel))) rmSync(abs, { recursive: true, force: true });
+  };
+  walk('');
+}
+
+/**
+ * Where projen-go-service comes from for the repository's package.json: the tarball or directory adopt
+ * runs from when npx installed it from one (as `projen new --from` records it), else this version.
+ */
+function packageSource(repo: string): string {
+  const own = join(__dirname, '..', '..', '..');
+  const version = JSON.parse(readFileSync(join(own, 'package.json'), 'utf-8')).version;
+  const installDir = dirname(dirname(own));
+  if (basename(dirname(own)) === 'node_modules' && existsSync(join(installDir, 'package.json'))) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(installDir, 'package.json'), 'utf-8'));
+      const spec: string | undefined = pkg.dependencies?.['projen-go-service'] ?? pkg.devDependencies?.['projen-go-service'];
+      if (spec?.startsWith('file:')) {
+        const target = join(installDir, spec.slice('file:'.length));
+        // the repository's own node_modules: nothing to record but the version
+        if (installDir !== repo && existsSync(target)) return `file:${relative(repo, target)}`;
+      } else if (spec && /^(https?:|git[+:]|github:)/.test(spec)) {
+        return spec;
+      }
+    } catch {
+      // not npx's package.json: fall through
+    }
+  }
+  return `^${version}`;
+}
 
 /**
  * The files of the repository that the synthesis of `projenrc` replaces, found by synthesizing it
  * in a copy (which also checks it before anything here is touched). Refuses when one of them was
  * already moved aside once.
  */
-function replacedFiles(dir: string, projenrc: string, hadPackageJson: boolean): string[] {
-  const { tmp, copy, result } = synthesizeCopy(dir, (c) => writeFileSync(join(c, PROJENRC), projenrc));
+function replacedFiles(dir: string, projenrc: string, makefileTo: string | undefined): string[] {
+  const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
+    if (makefileTo) renameSync(join(c, 'Makefile'), join(c, makefileTo));
+    writeFileSync(join(c, PROJENRC), projenrc);
+  });
   try {
-    if (!result.ok) throw synthesisFailed(result.messages, hadPackageJson);
+    if (!result.ok) throw synthesisFailed(result.messages);
     const generated: string[] = JSON.parse(readFileSync(join(copy, '.projen', 'files.json'), 'utf-8')).files;
-    const replaced = generated.filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
+    const replaced = generated.filter((f) => f !== 'Makefile' || !makefileTo).filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
     const taken = replaced.filter((f) => existsSync(join(dir, `${f}${ASIDE_SUFFIX}`)));
     if (taken.length > 0) {
       throw usageError(`adopt: ${taken.map((f) => `${f}${ASIDE_SUFFIX}`).join(', ')} exists already, and adopt moves ${taken.join(', ')} there. Move it away and run adopt again`);
@@ -113,22 +218,23 @@ function replacedFiles(dir: string, projenrc: string, hadPackageJson: boolean): 
   }
 }
 
-function synthesisFailed(messages: string[], hadPackageJson: boolean): CliError {
+function synthesisFailed(messages: string[]): CliError {
   return new CliError(ExitCode.SYNTHESIS, [
-    'adopt: npx projen fails on the .projenrc.ts that adopt would write, so nothing was moved and no .projenrc.ts was written. What the model says:',
+    'adopt: npx projen fails on the .projenrc.ts that adopt would write, so the repository was put back as it was. What the model says:',
     '',
     ...messages.map((m) => `  ${m}`),
     '',
-    `Fix the repository or give adopt the option the message points at (--name, --port), and run it again.${hadPackageJson ? '' : ' (package.json and node_modules, which adopt added, stay.)'}`,
+    'Fix the repository or give adopt the option the message points at (--name, --port), and run it again.',
   ].join('\n'));
 }
 
-function report(ctx: Context, changed: string[], aside: string[], messages: string[]): void {
+function report(ctx: Context, changed: string[], aside: string[], makefileTo: string | undefined, notes: string[]): void {
   for (const line of changed) ctx.io.out(line);
   for (const f of aside) {
     ctx.io.out(`moved your ${f} to ${f}${ASIDE_SUFFIX}: a generated ${f} replaces it. Carry over what you still need through .projenrc.ts, then delete ${f}${ASIDE_SUFFIX}.`);
   }
-  for (const m of messages) ctx.io.out(m);
+  if (makefileTo) ctx.io.out(`moved your Makefile to ${makefileTo}: the generated Makefile includes it, so its targets still work.`);
+  for (const m of notes) ctx.io.out(m);
   ctx.io.out(`Adopted. Review ${PROJENRC}, then: go build ./... && make help`);
 }
 
@@ -140,7 +246,7 @@ function projectName(dir: string, repo: GoRepo, explicit: string | undefined): s
     return explicit;
   }
   const fromModule = repo.modulePath.split('/').filter((p) => !/^v\d+$/.test(p)).pop() ?? '';
-  const candidates = [fromModule, basename(dir)];
+  const candidates = [fromModule, toServiceName(fromModule), basename(dir), toServiceName(basename(dir))];
   const name = candidates.find((c) => nameProblem(c) === undefined);
   if (!name) {
     throw usageError(`adopt: neither the module path's last element (${fromModule}) nor the directory's name (${basename(dir)}) can name the project, which names the default service and the image. Give a name with --name <name> (lowercase letters, digits and single dashes)`);
@@ -154,19 +260,40 @@ function nameProblem(name: string): string | undefined {
   return RESERVED_SERVICE_NAMES.find((r) => r.test(name))?.why(name) ?? makeTargetCollision(name);
 }
 
+/** `My_Tool` → `my-tool`. */
+function toServiceName(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').replace(/^(\d)/, 'x$1');
+}
+
+/** What adopt writes, and what it has to say about it. */
+interface Plan {
+  readonly text: string;
+  readonly notes: string[];
+}
+
 /** The .projenrc.ts for the repository, written through the editor (so it is what add and set write). */
-function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | undefined): string {
-  // the default service is cmd/<name>, else the first main package (named after the project)
-  const defaultDir = repo.mainPackages.includes(name) ? name : repo.mainPackages[0];
-  const others = repo.mainPackages.filter((d) => d !== defaultDir);
-  for (const d of others) {
-    const why = nameProblem(d);
+function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | undefined, makefileTo: string | undefined): Plan {
+  const notes: string[] = [];
+  const mains = repo.mainPackages;
+  const def = mains.find((m) => m.path === repo.dockerfilePackage)
+    ?? mains.find((m) => m.server && m.dirName === name)
+    ?? mains.find((m) => m.server)
+    ?? mains.find((m) => m.dirName === name)
+    ?? mains[0];
+  const others = mains.filter((m) => m !== def);
+  const names = new Map<MainPackage, string>([[def, name]]);
+  for (const m of others) {
+    let n = toServiceName(m.dirName);
+    if (n === name || [...names.values()].includes(n)) n = `${n}-${m.server ? 'server' : 'cmd'}`;
+    const why = nameProblem(n);
     if (why) {
-      throw usageError(`adopt: cmd/${d} cannot name a service: ${why}. A service's name is its cmd/ directory, Dockerfile target, compose service and Makefile targets: rename the directory to lowercase letters, digits and single dashes, and run adopt again`);
+      throw usageError(`adopt: ${m.path} cannot name a service: ${why}. A service's name is its Dockerfile target, compose service and Makefile targets: rename the directory to lowercase letters, digits and single dashes, and run adopt again`);
     }
+    names.set(m, n);
   }
+
   const editor = ProjenrcEditor.parse([
-    '// Written by projen-go-service adopt from go.mod, cmd/ and the Dockerfile. Yours to edit: change it,',
+    '// Written by projen-go-service adopt from go.mod, go list and the Dockerfile. Yours to edit: change it,',
     '// then run npx projen (or use npx projen-go-service add, remove and set).',
     "import { GoServiceProject } from 'projen-go-service';",
     '',
@@ -177,21 +304,115 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     'project.synth();',
     '',
   ].join('\n'));
-  const defaultPort = port ?? repo.exposedPorts[0] ?? DEFAULT_PORT;
   editor.setOption('modulePath', editor.str(repo.modulePath));
-  if (repo.goVersion) editor.setOption('goVersion', editor.str(repo.goVersion));
-  editor.setOption('port', String(defaultPort));
-  if (defaultDir !== name) editor.setOption('mainPackage', editor.str(`./cmd/${defaultDir}`));
-  let next = defaultPort;
-  for (const d of others) {
-    const spec: ServiceSpec = { name: d, port: ++next };
-    editor.addServiceStatement(serviceStatement(editor, spec));
+  for (const [option, value] of goVersions(repo, notes)) editor.setOption(option, editor.str(value));
+
+  // ports: what the code says, else the Dockerfile (for the service it builds), else 8080 and up
+  const taken = new Set<number>();
+  const ports = new Map<MainPackage, number>();
+  for (const m of [def, ...others].filter((x) => x.server)) {
+    let p = (m === def ? port : undefined) ?? m.port ?? (m === def ? repo.exposedPorts[0] : undefined) ?? DEFAULT_PORT;
+    if (taken.has(p)) {
+      const next = Math.max(...taken) + 1;
+      notes.push(`${names.get(m)} defaults to port ${p} too, so it gets ${next}${m.portVariable || m.portArgument ? '' : ': check that it can listen there (its code names no variable or flag for the port)'}.`);
+      p = next;
+    }
+    taken.add(p);
+    ports.set(m, p);
+  }
+
+  const options = (m: MainPackage): Array<[string, string]> => serviceOptions(editor, repo, m, ports.get(m));
+  for (const [option, code] of options(def)) editor.setOption(option, code);
+  if (def.path !== `./cmd/${name}`) editor.setOption('mainPackage', editor.str(def.path));
+  for (const m of others) {
+    const more = options(m).filter(([o]) => o !== 'port');
+    editor.addServiceStatement(serviceStatement(editor, {
+      name: names.get(m)!,
+      port: ports.get(m),
+      mainPackage: m.path !== `./cmd/${names.get(m)}` ? m.path : undefined,
+      more,
+    }));
+  }
+  for (const m of mains.filter((x) => x.cgoPackages.length)) {
+    notes.push(`${names.get(m)} builds with cgo (${m.cgoPackages.join(', ')} ${m.cgoPackages.length === 1 ? 'has' : 'have'} C code), on ${m.cxx ? 'distroless cc (glibc and libstdc++)' : 'distroless base (glibc)'}.`);
+  }
+
+  if (existsSync(join(dir, SECURITY_MD))) {
+    editor.setOption('securityNotesFile', editor.str(IMAGE_SECURITY_NOTES));
+    notes.push(`your ${SECURITY_MD} stays yours: the generated notes on how the images are hardened go to ${IMAGE_SECURITY_NOTES}.`);
+  }
+  if (makefileTo) {
+    editor.setOption('makefileIncludes', `[${editor.str(makefileTo)}]`);
+    const shadowed = makeTargets(join(dir, 'Makefile')).filter((t) => makeTargetCollision(t));
+    if (shadowed.length) {
+      notes.push(`your Makefile targets ${shadowed.join(', ')} have generated namesakes: make runs one recipe per target and warns; rename yours in ${makefileTo} to keep both.`);
+    }
   }
   const patterns = gitignorePatterns(dir);
   if (patterns.length > 0) {
     editor.addStatement(`// from your .gitignore (kept as .gitignore${ASIDE_SUFFIX})\n${editor.project}.gitignore.addPatterns(${patterns.map((p) => editor.str(p)).join(', ')});`);
   }
-  return editor.text;
+  const attributes = gitattributes(dir);
+  if (attributes.length > 0) {
+    editor.addStatement([
+      `// from your .gitattributes (kept as .gitattributes${ASIDE_SUFFIX})`,
+      ...attributes.map(([glob, attrs]) => `${editor.project}.gitattributes.addAttributes(${[glob, ...attrs].map((a) => editor.str(a)).join(', ')});`),
+    ].join('\n'));
+  }
+  return { text: editor.text, notes };
+}
+
+/** goVersion (the builder: never older than go.mod's go and toolchain lines) and goDirective (the go line kept as it is). */
+function goVersions(repo: GoRepo, notes: string[]): Array<[string, string]> {
+  const newest = Math.max(NEWEST_KNOWN_GO_MINOR, localGoMinor() ?? 0);
+  const lines = [repo.goLine, repo.toolchain].map((v) => (v ? goMinor(v) : undefined)).filter((m): m is number => m !== undefined);
+  const needed = lines.length ? Math.max(...lines) : undefined;
+  const builder = needed === undefined ? undefined
+    : needed < OLDEST_BUILDER_MINOR ? Math.min(localGoMinor() ?? NEWEST_KNOWN_GO_MINOR, newest)
+      : Math.min(needed, newest);
+  const out: Array<[string, string]> = [];
+  if (builder !== undefined) out.push(['goVersion', `1.${builder}`]);
+  const goLineMinor = repo.goLine ? goMinor(repo.goLine) : undefined;
+  if (repo.goLine && goLineMinor !== undefined && goLineMinor !== builder) {
+    out.push(['goDirective', repo.goLine]);
+    notes.push(`go.mod's go ${repo.goLine} (the language version of your code) stays: goDirective keeps it, and Go 1.${builder} builds it.`);
+  }
+  return out;
+}
+
+/** The options of a service, as code, from what its code says. */
+function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!m.server) {
+    out.push(['server', 'false']);
+  } else {
+    if (port !== undefined) out.push(['port', String(port)]);
+    if (m.portVariable && m.portVariable !== 'PORT') out.push(['portVariable', s.str(m.portVariable)]);
+    if (m.portArgument) out.push(['portArgument', s.str(m.portArgument)]);
+    // assume nothing of the binary but its port
+    out.push(['healthCheck', `${s.ref('HealthCheck')}.tcp()`]);
+  }
+  if (m.cgoPackages.length) {
+    out.push(['cgo', 'true'], ['runtime', RUNTIMES[m.cxx ? 'distroless-cc' : 'distroless-base'](s)]);
+  }
+  if (m.runtimeFiles.length) {
+    out.push(['workdir', s.str(WORKDIR)]);
+    out.push(['files', `{ ${m.runtimeFiles.map((f) => `${s.str(f)}: ${s.str(f)}`).join(', ')} }`]);
+  }
+  const vv = Object.entries(repo.versionVariables);
+  if (vv.length) out.push(['versionVariables', `{ ${vv.map(([k, v]) => `${k}: ${s.str(v)}`).join(', ')} }`]);
+  return out;
+}
+
+/** The targets a Makefile defines (not variables, not special targets). */
+function makeTargets(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const targets = new Set<string>();
+  for (const line of readFileSync(file, 'utf-8').split('\n')) {
+    const m = /^([A-Za-z0-9_][A-Za-z0-9_.\/ -]*?)\s*::?(?!=)/.exec(line);
+    if (m && !line.startsWith('\t')) for (const t of m[1].split(/\s+/)) if (t) targets.add(t);
+  }
+  return [...targets];
 }
 
 /** The patterns of the repository's .gitignore (without comments and blank lines). */
@@ -199,4 +420,13 @@ function gitignorePatterns(dir: string): string[] {
   const file = join(dir, '.gitignore');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** The rules of the repository's .gitattributes: pattern and attributes (comments and blank lines aside). */
+function gitattributes(dir: string): Array<[string, string[]]> {
+  const file = join(dir, '.gitattributes');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/))
+    .map(([glob, ...attrs]): [string, string[]] => [glob, attrs]);
 }

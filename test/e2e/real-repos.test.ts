@@ -1,0 +1,256 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { copyFixture, DOCKER, dockerReady, freePort, packedTarball, run } from './fixtures';
+
+/**
+ * Issue 14: real Go repositories are not shaped like our samples. For each fixture shape (ours,
+ * small, in test/fixtures/repos): `adopt` with no flags, no hand edit, then go build, make build,
+ * make docker-build; the image runs, serves on its real port and Docker reports it healthy (or it is
+ * a command and does its job); check passes in a fresh clone of the committed result; a second
+ * npx projen changes nothing.
+ */
+const withDocker = dockerReady();
+
+interface Serve {
+  /** The compose service / image target. */
+  readonly service: string;
+  /** The port the code listens on. */
+  readonly port: number;
+  readonly path: string;
+  readonly body: RegExp;
+}
+
+interface Case {
+  readonly fixture: string;
+  /** Where the Go module is (adopt runs there), relative to the repository root. */
+  readonly module?: string;
+  /** The project name adopt should find, and so the image name. */
+  readonly name: string;
+  readonly serve: Serve[];
+  /** Commands (server: false): their image runs and prints this. */
+  readonly commands?: Array<{ service: string; image: string; output: RegExp }>;
+  /** Shape-specific checks after adopt. */
+  readonly after?: (project: string, adoptOutput: string) => void;
+}
+
+const CASES: Case[] = [
+  {
+    fixture: 'root-main-embed',
+    name: 'webapp',
+    serve: [{ service: 'webapp', port: 8080, path: '/static/app.css', body: /sans-serif/ }],
+    after: (p) => {
+      expect(read(p, '.projenrc.ts')).toContain("mainPackage: '.'");
+      expect(read(p, '.dockerignore')).toContain('\n!static\n!templates/*.html\n');
+    },
+  },
+  {
+    fixture: 'toplevel-packages',
+    name: 'emporium',
+    serve: [{ service: 'emporium', port: 8080, path: '/items', body: /"sku":"tea"/ }, { service: 'emporium', port: 8080, path: '/openapi.yaml', body: /openapi: 3\.1\.0/ }],
+    after: (p) => {
+      expect(read(p, '.dockerignore')).toContain('\n!*.go\n!api/*.go\n!api/openapi.yaml\n');
+      expect(read(p, '.dockerignore')).not.toContain('docs');
+    },
+  },
+  {
+    fixture: 'module-subdir',
+    module: 'service',
+    name: 'service',
+    serve: [{ service: 'service', port: 8080, path: '/?name=adopt', body: /hello, adopt/ }],
+  },
+  {
+    fixture: 'cgo-libc',
+    name: 'hasher',
+    serve: [{ service: 'hasher', port: 8080, path: '/?s=abc', body: /^[0-9a-f]+ \(pid \d+\)/ }],
+    after: (p, out) => {
+      expect(read(p, '.projenrc.ts')).toContain('cgo: true,\n  runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }),');
+      expect(out).toContain('hasher builds with cgo (example.com/hasher/native has C code), on distroless base (glibc).');
+    },
+  },
+  {
+    fixture: 'templates-dir',
+    name: 'blog',
+    serve: [{ service: 'blog', port: 8080, path: '/', body: /A blog read from disk/ }, { service: 'blog', port: 8080, path: '/static/css/site.css', body: /teal/ }],
+    after: (p) => expect(read(p, '.projenrc.ts')).toContain("workdir: '/app',\n  files: { 'config': 'config', 'static': 'static', 'templates': 'templates' },"),
+  },
+  {
+    fixture: 'port-env',
+    name: 'quotes',
+    serve: [{ service: 'quotes', port: 9000, path: '/', body: /^quotes$/m }],
+    after: (p) => expect(read(p, '.projenrc.ts')).toContain("port: 9000,\n  portVariable: 'HTTP_PORT',"),
+  },
+  {
+    fixture: 'port-flag',
+    name: 'relay',
+    serve: [{ service: 'relay', port: 7070, path: '/', body: /^relay$/m }],
+    after: (p) => {
+      expect(read(p, '.projenrc.ts')).toContain("port: 7070,\n  portArgument: '-listen=:{port}',");
+      expect(read(p, 'Dockerfile')).toContain('CMD ["-listen=:7070"]');
+    },
+  },
+  {
+    fixture: 'several-binaries',
+    name: 'platform',
+    serve: [{ service: 'platform', port: 8080, path: '/status', body: /^ok$/m }],
+    commands: [{ service: 'migrate', image: 'platform-migrate', output: /would apply 001_init\.sql/ }],
+    after: (p) => {
+      const rc = read(p, '.projenrc.ts');
+      expect(rc).toContain("mainPackage: './cmd/gateway'");
+      expect(rc).toContain("new GoService(project, 'ctl', { server: false });");
+      expect(rc).toContain("new GoService(project, 'migrate', { server: false });");
+      expect(Object.keys(require('yaml').parse(read(p, 'docker-compose.yml')).services)).toEqual(['platform']);
+    },
+  },
+  {
+    fixture: 'version-package',
+    name: 'stamper',
+    // the version is the commit (git describe --always), not the source's "dev"
+    serve: [{ service: 'stamper', port: 8080, path: '/version', body: /"version":"[0-9a-f]{7}(-dirty)?"/ }],
+    after: (p) => expect(read(p, '.projenrc.ts')).toContain("versionVariables: { version: 'example.com/stamper/internal/version.Version', commit: 'example.com/stamper/internal/version.Commit', date: 'example.com/stamper/internal/version.BuildDate' },"),
+  },
+  {
+    fixture: 'old-go-line',
+    name: 'legacy',
+    serve: [{ service: 'legacy', port: 8080, path: '/', body: /^legacy/ }],
+    after: (p) => {
+      // the language version of the code is not changed
+      expect(read(p, 'go.mod')).toBe('module example.com/legacy\n\ngo 1.16\n');
+      expect(read(p, '.projenrc.ts')).toContain("goVersion: '1.26',\n  goDirective: '1.16',");
+    },
+  },
+  {
+    fixture: 'gitattributes-filter',
+    name: 'vault',
+    serve: [{ service: 'vault', port: 8080, path: '/', body: /^vault$/m }],
+    after: (p) => {
+      expect(read(p, '.gitattributes')).toContain('secrets/** filter=git-crypt diff=git-crypt');
+      expect(run('git', ['check-attr', 'filter', 'secrets/prod.env'], { cwd: p }).stdout.trim()).toBe('secrets/prod.env: filter: git-crypt');
+      // the repository's ".*" no longer hides projen's own files from git
+      for (const f of ['.projen/tasks.json', '.gitattributes', '.dockerignore', '.projenrc.ts']) {
+        expect(() => run('git', ['check-ignore', '-q', f], { cwd: p })).toThrow();
+      }
+    },
+  },
+  {
+    fixture: 'security-makefile',
+    name: 'notes',
+    serve: [{ service: 'notes', port: 8080, path: '/', body: /^notes$/m }],
+    after: (p) => {
+      expect(read(p, 'SECURITY.md')).toContain('security@notes.example');
+      expect(read(p, 'docs/image-security.md')).toContain('# How the images are hardened');
+      expect(read(p, 'local.mk')).toContain('generate:\n\tgo generate ./...');
+      expect(run('make', ['generate'], { cwd: p }).stdout).toContain('go generate ./...');
+    },
+  },
+];
+
+function read(dir: string, file: string): string {
+  return readFileSync(join(dir, file), 'utf-8');
+}
+
+const rows: string[] = [];
+
+(withDocker ? describe : describe.skip)('adopt brings real repositories to a built, serving, healthy image with no hand edit', () => {
+  let work: string;
+  let network: string;
+  let tgz: string;
+
+  beforeAll(() => {
+    tgz = packedTarball();
+    work = mkdtempSync(join(tmpdir(), 'pgs-real-'));
+    network = `pgs-real-${process.pid}`;
+    run(DOCKER, ['network', 'create', network]);
+  });
+
+  afterAll(() => {
+    run(DOCKER, ['network', 'rm', network]);
+    // eslint-disable-next-line no-console
+    console.log([
+      'real repositories (adopt with no flags):',
+      '| fixture | adopt | make docker-build | image | binary | health |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+    ].join('\n'));
+    if (!process.env.KEEP_E2E) rmSync(work, { recursive: true, force: true });
+  });
+
+  test.each(CASES.map((c) => [c.fixture, c]))('%s', async (_f, c) => {
+    // GIVEN the repository, committed, as a team has it
+    const root = copyFixture(c.fixture, join(work, c.fixture));
+    const project = c.module ? join(root, c.module) : root;
+    run('git', ['init', '-q', '-b', 'main'], { cwd: root });
+    run('git', ['add', '-A'], { cwd: root });
+    run('git', ['commit', '-q', '-m', 'before projen'], { cwd: root });
+
+    // WHEN adopt runs with no flags, from the tarball a release publishes
+    const adopt = run('npx', ['--yes', `--package=${tgz}`, 'projen-go-service', 'adopt'], { cwd: project });
+    expect(adopt.stdout).toContain('Adopted.');
+    c.after?.(project, adopt.stdout);
+    run('git', ['add', '-A'], { cwd: root });
+    run('git', ['commit', '-q', '-m', 'adopt'], { cwd: root });
+
+    // THEN the Go tools, make and docker take it as it is
+    // (-o a directory: a lone main package would otherwise leave its binary in the work tree)
+    run('go', ['build', '-o', `${mkdtempSync(join(tmpdir(), 'pgs-bin-'))}/`, './...'], { cwd: project });
+    run('make', ['build'], { cwd: project });
+    const build = run('make', ['docker-build', `DOCKER=${DOCKER}`], { cwd: project });
+    // make docker-build tags $(VERSION), git describe of the commit
+    const version = run('git', ['describe', '--tags', '--always', '--dirty'], { cwd: root }).stdout.trim();
+
+    const health: string[] = [];
+    let imageBytes = 0;
+    let binaryBytes = 0;
+    for (const s of [...new Set(c.serve.map((x) => x.service))]) {
+      const image = `${s === c.name ? c.name : `${c.name}-${s}`}:${version}`;
+      imageBytes = Number(run(DOCKER, ['image', 'inspect', '-f', '{{.Size}}', image]).stdout.trim());
+      binaryBytes = statSync(join(project, 'bin', s)).size;
+      const host = await freePort();
+      const port = c.serve.find((x) => x.service === s)!.port;
+      // its real port, published from a network of its own; health checked every second (the image's own probe)
+      const id = run(DOCKER, ['run', '-d', '--network', network, '-p', `127.0.0.1:${host}:${port}`, '--read-only', '--cap-drop', 'ALL',
+        '--security-opt', 'no-new-privileges:true', '--health-interval=1s', image]).stdout.trim();
+      try {
+        const started = Date.now();
+        health.push(`${await waitHealthy(id)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        for (const x of c.serve.filter((y) => y.service === s)) {
+          const res = await fetch(`http://127.0.0.1:${host}${x.path}`);
+          expect(res.status).toBe(200);
+          expect(await res.text()).toMatch(x.body);
+        }
+      } catch (e) {
+        throw new Error(`${image}: ${(e as Error).message}\n${run(DOCKER, ['logs', id]).stdout}`);
+      } finally {
+        run(DOCKER, ['rm', '-f', id]);
+      }
+    }
+    for (const cmd of c.commands ?? []) {
+      expect(run(DOCKER, ['run', '--rm', '--network', 'none', `${cmd.image}:${version}`]).stdout).toMatch(cmd.output);
+    }
+
+    // AND check passes in a fresh clone of the committed result, and a second npx projen changes nothing
+    const clone = join(work, `${c.fixture}-clone`);
+    run('git', ['clone', '-q', root, clone]);
+    const cloned = c.module ? join(clone, c.module) : clone;
+    run('npm', ['install', '--no-audit', '--no-fund'], { cwd: cloned });
+    expect(run('npx', ['projen-go-service', 'check'], { cwd: cloned }).stdout).toContain('In sync');
+    run('npx', ['projen'], { cwd: project });
+    expect(run('git', ['status', '--porcelain'], { cwd: root }).stdout).toBe('');
+
+    rows.push(`| ${c.fixture} | exit 0 | ${(build.ms / 1000).toFixed(1)} s | ${imageBytes} B | ${binaryBytes} B | ${health.join(', ')} |`);
+  });
+});
+
+/** Waits until Docker says the container is healthy; fails when it says unhealthy or it stops. */
+async function waitHealthy(id: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = JSON.parse(run(DOCKER, ['inspect', '-f', '{{json .State}}', id]).stdout);
+    const status: string | undefined = state.Health?.Status;
+    if (status === 'healthy') return status;
+    if (!state.Running || status === 'unhealthy' || Date.now() > deadline) {
+      throw new Error(`not healthy: ${status ?? 'no health check'}, running ${state.Running}; last probes: ${JSON.stringify(state.Health?.Log?.slice(-2))}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
