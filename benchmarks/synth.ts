@@ -10,7 +10,12 @@ export interface SynthResult {
   /** In-process synth() time in ms, by number of services. */
   readonly inProcess: { [services: string]: number[] };
   readonly npxProjen: { ours: number[]; bare: number[]; ratio: number };
+  /** `npx projen` where the service imports many packages of the module: the Go graph read each time. */
+  readonly npxProjenGraph?: { packages: number; ours: number[]; goList: number[]; ratio: number };
 }
+
+/** Packages the graph row's service imports, in a chain (each imports the next). */
+const GRAPH_PACKAGES = 40;
 
 /** One in-process synthesis of a project with `n` services, in ms. */
 function synthOnce(n: number): number {
@@ -60,5 +65,26 @@ export function synthesis(runs: number): SynthResult {
     }
   }
   log(`npx projen: ours ${median(times.ours)} ms, bare ${median(times.bare)} ms`);
-  return { inProcess, npxProjen: { ...times, ratio: median(times.ours) / median(times.bare) } };
+
+  // the same repository, its service importing a chain of packages at the top level
+  for (let i = 0; i < GRAPH_PACKAGES; i++) {
+    const next = i + 1 < GRAPH_PACKAGES ? `\nimport _ "example.com/bench-synth/p${i + 1}"\n` : '';
+    mkdirSync(join(ours, `p${i}`), { recursive: true });
+    writeFileSync(join(ours, `p${i}`, `p${i}.go`), `package p${i}\n${next}`);
+  }
+  writeFileSync(join(ours, 'cmd', 'bench-synth', 'deps.go'), 'package main\n\nimport _ "example.com/bench-synth/p0"\n');
+  run('npx', ['projen'], { cwd: ours });
+  const graph = { ours: [] as number[], bare: [] as number[], goList: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const [which, dir] of (i % 2 ? [['bare', bare], ['ours', ours]] : [['ours', ours], ['bare', bare]]) as Array<['ours' | 'bare', string]>) {
+      graph[which].push(run('npx', ['projen'], { cwd: dir }).ms);
+    }
+    graph.goList.push(run('go', ['list', '-e', '-deps', '-json', './cmd/bench-synth'], { cwd: ours }).ms);
+  }
+  log(`npx projen with ${GRAPH_PACKAGES} packages: ours ${median(graph.ours)} ms, bare ${median(graph.bare)} ms, go list ${median(graph.goList)} ms`);
+  return {
+    inProcess,
+    npxProjen: { ...times, ratio: median(times.ours) / median(times.bare) },
+    npxProjenGraph: { packages: GRAPH_PACKAGES, ours: graph.ours, goList: graph.goList, ratio: median(graph.ours) / median(graph.bare) },
+  };
 }

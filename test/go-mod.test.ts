@@ -20,7 +20,9 @@ replace golang.org/x/sync => ../sync
 `;
 
 /** Synthesizes a project over an existing go.mod and returns the go.mod after it. */
-function resynth(goMod: string, options: { modulePath?: string; goVersion?: string; goDirective?: string } = {}): { text: string; warnings: string[] } {
+function resynth(goMod: string, options: { modulePath?: string; goVersion?: string; goDirective?: string } = {}): {
+  text: string; warnings: string[];
+} {
   const outdir = mkdtempSync(join(tmpdir(), 'pgs-gomod-'));
   writeFileSync(join(outdir, 'go.mod'), goMod);
   writeFileSync(join(outdir, 'go.sum'), 'github.com/google/uuid v1.6.0 h1:x=\n');

@@ -34,11 +34,12 @@ export class NewRepoSetup extends Component {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Project: TsMorphProject, SyntaxKind } = require('ts-morph') as typeof import('ts-morph');
     const source = new TsMorphProject({ skipAddingFilesFromTsConfig: true }).addSourceFileAtPath(file);
+    const values: { [option: string]: string | undefined } = { goVersion: this.model.goVersion, goDirective: this.model.goDirective };
     const numeric = source.getDescendantsOfKind(SyntaxKind.PropertyAssignment)
-      .filter((p) => p.getName() === 'goVersion' && p.getInitializer()?.getKind() === SyntaxKind.NumericLiteral);
+      .filter((p) => values[p.getName()] !== undefined && p.getInitializer()?.getKind() === SyntaxKind.NumericLiteral);
     if (numeric.length === 0) return;
     for (const p of numeric) {
-      p.setInitializer(JSON.stringify(this.model.goVersion));
+      p.setInitializer(JSON.stringify(values[p.getName()]));
     }
     writeFileSync(file, source.getFullText());
   }
@@ -62,11 +63,17 @@ export class NewRepoSetup extends Component {
  * flag from the command line (the string the option means), and leaves every other caller's options
  * as they are.
  */
-export function fromProjenNew<T extends { readonly goVersion?: string }>(options: T): T {
-  const goVersion: unknown = options?.goVersion;
-  if (typeof goVersion !== 'number') return options;
-  return { ...options, goVersion: rawFlag(process.argv, '--go-version') ?? String(goVersion) };
+export function fromProjenNew<T extends { readonly goVersion?: string; readonly goDirective?: string }>(options: T): T {
+  let out = options;
+  for (const [option, flag] of VERSION_FLAGS) {
+    const value: unknown = options?.[option];
+    if (typeof value === 'number') out = { ...out, [option]: rawFlag(process.argv, flag) ?? String(value) };
+  }
+  return out;
 }
+
+/** The options that hold a Go version, and their `projen new` flags. */
+const VERSION_FLAGS = [['goVersion', '--go-version'], ['goDirective', '--go-directive']] as const;
 
 function rawFlag(argv: string[], flag: string): string | undefined {
   for (let i = 0; i < argv.length; i++) {

@@ -101,7 +101,9 @@ export function listGoModules(dir: string, options: Pick<GoListOptions, 'go'> = 
   if (!r.ok) return { ok: false, reason: r.reason, modules: [] };
   return {
     ok: true,
-    modules: parseJsonStream(r.stdout).map((m) => ({ path: m.Path, version: m.Version, main: m.Main === true, goVersion: m.GoVersion, error: m.Error?.Err })),
+    modules: parseJsonStream(r.stdout).map((m) => ({
+      path: m.Path, version: m.Version, main: m.Main === true, goVersion: m.GoVersion, error: m.Error?.Err,
+    })),
   };
 }
 

@@ -30,68 +30,98 @@ function planned(out: string): string {
   return out.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).map((l) => l.slice(1)).join('\n');
 }
 
+/** A command: it does its job and exits. */
 const MAIN = 'package main\n\nfunc main() {}\n';
 
-test('the name from the module path (a /vN suffix skipped), cmd/<name> as the default service, EXPOSE 9000/tcp, the go line as major.minor', () => {
+/** A server that reads its port from $PORT. */
+const SERVER = [
+  'package main', '', 'import (', '\t"net/http"', '\t"os"', ')', '',
+  'func main() {', '\tport := os.Getenv("PORT")', '\tif port == "" {', '\t\tport = "8080"', '\t}', '\t_ = http.ListenAndServe(":"+port, nil)', '}', '',
+].join('\n');
+
+test('the name from the module path (a /vN suffix skipped), the Dockerfile\'s package as the default service, EXPOSE for it, the go line kept', () => {
   const r = adopt({
     'go.mod': 'module github.com/acme/shop/v2 // the shop\n\ngo 1.24.3\n\ntoolchain go1.26.0\n',
-    'cmd/shop/main.go': MAIN,
-    'cmd/worker/main.go': MAIN,
+    'cmd/shop/main.go': SERVER.replace('"8080"', '"8081"'),
+    'cmd/web/main.go': SERVER.replace('os.Getenv("PORT")', 'os.Getenv("PORT")').replace('"8080"', '"9000"'),
     'cmd/tools/README.md': 'not a main package',
-    'Dockerfile': 'FROM scratch\nexpose 9000/tcp 9100\n',
+    'Dockerfile': 'FROM golang AS build\nRUN go build -o /app ./cmd/web\nFROM scratch\nexpose 9000/tcp 9100\n',
   }, [], 'checkout');
   expect(r.code).toBe(0);
   expect(planned(r.out)).toContain([
     'const project = new GoServiceProject({',
     "  name: 'shop',",
     "  modulePath: 'github.com/acme/shop/v2',",
-    "  goVersion: '1.24',",
+    "  goVersion: '1.26',",
+    "  goDirective: '1.24.3',",
     '  port: 9000,',
+    '  healthCheck: HealthCheck.tcp(),',
+    "  mainPackage: './cmd/web',",
     '});',
     '',
-    "new GoService(project, 'worker', { port: 9001 });",
+    "new GoService(project, 'shop-server', { port: 8081, mainPackage: './cmd/shop', healthCheck: HealthCheck.tcp() });",
     'project.synth();',
   ].join('\n'));
-  expect(r.out).toContain('would write package.json and run npm install (projen, projen-go-service, tsx)');
+  expect(planned(r.out)).toContain("import { GoService, GoServiceProject, HealthCheck } from 'projen-go-service';");
+  expect(r.out).toContain('would write package.json (projen-go-service from ^');
 });
 
-test('no cmd/<name>: the first main package is the default service (mainPackage); no EXPOSE: 8080 and up', () => {
-  const r = adopt({ 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': MAIN, 'cmd/worker/main.go': MAIN, 'cmd/jobs/main.go': MAIN });
+test('no Dockerfile: a server is the default service over a command, which gets server: false', () => {
+  const r = adopt({ 'go.mod': 'module example.com/shop\n\ngo 1.25\n', 'cmd/admin/main.go': MAIN, 'cmd/api/main.go': SERVER, 'cmd/jobs/main.go': MAIN });
   expect(planned(r.out)).toContain([
     "  name: 'shop',",
     "  modulePath: 'example.com/shop',",
+    "  goVersion: '1.25',",
     '  port: 8080,',
+    '  healthCheck: HealthCheck.tcp(),',
     "  mainPackage: './cmd/api',",
     '});',
     '',
-    "new GoService(project, 'jobs', { port: 8081 });",
-    "new GoService(project, 'worker', { port: 8082 });",
+    "new GoService(project, 'admin', { server: false });",
+    "new GoService(project, 'jobs', { server: false });",
   ].join('\n'));
 });
 
-test('--name and --port win', () => {
-  const r = adopt({ 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': MAIN, 'Dockerfile': 'EXPOSE 8000\n' }, ['--name', 'api', '--port', '7000']);
-  expect(planned(r.out)).toContain("  name: 'api',\n  modulePath: 'example.com/shop',\n  port: 7000,\n});");
+test('main in the module root, in a file not named main.go', () => {
+  const r = adopt({ 'go.mod': 'module example.com/shop\n\ngo 1.25\n', 'app.go': SERVER, 'internal/x/x.go': 'package x\n' });
+  expect(planned(r.out)).toContain("  healthCheck: HealthCheck.tcp(),\n  mainPackage: '.',\n});");
 });
 
-test("the .gitignore's patterns are carried into .projenrc.ts", () => {
-  const r = adopt({ 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': MAIN, '.gitignore': '# outputs\n/bin/\n\n*.out\n!keep.out\n' });
-  expect(planned(r.out)).toContain("// from your .gitignore (kept as .gitignore.pre-projen)\nproject.gitignore.addPatterns('/bin/', '*.out', '!keep.out');\nproject.synth();");
+test('--name and --port win', () => {
+  const r = adopt({ 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': SERVER, 'Dockerfile': 'EXPOSE 8000\n' }, ['--name', 'api', '--port', '7000']);
+  expect(planned(r.out)).toContain("  name: 'api',\n  modulePath: 'example.com/shop',\n  port: 7000,\n  healthCheck: HealthCheck.tcp(),\n});");
+});
+
+test("the .gitignore's patterns and the .gitattributes' rules are carried into .projenrc.ts", () => {
+  const r = adopt({
+    'go.mod': 'module example.com/shop\n',
+    'cmd/shop/main.go': SERVER,
+    '.gitignore': '# outputs\n/bin/\n\n*.out\n!keep.out\n',
+    '.gitattributes': '# encrypted\nsecrets/** filter=git-crypt diff=git-crypt\n',
+  });
+  expect(planned(r.out)).toContain([
+    '// from your .gitignore (kept as .gitignore.pre-projen)',
+    "project.gitignore.addPatterns('/bin/', '*.out', '!keep.out');",
+    '// from your .gitattributes (kept as .gitattributes.pre-projen)',
+    "project.gitattributes.addAttributes('secrets/**', 'filter=git-crypt', 'diff=git-crypt');",
+    'project.synth();',
+  ].join('\n'));
 });
 
 describe('what adopt refuses (exit 2), before anything is touched', () => {
   test.each([
     ['no go.mod', {}, [], 'shop', 'adopt: there is no go.mod in '],
+    ['no go.mod here, one below', { 'service/go.mod': 'module example.com/shop\n' }, [], 'shop', 'The Go module is in service/: run adopt there (cd service && npx projen-go-service adopt).'],
     ['no module line', { 'go.mod': 'go 1.26\n' }, [], 'shop', 'adopt: go.mod has no module line. Add one (module example.com/<name>) and run adopt again.'],
-    ['no main package', { 'go.mod': 'module example.com/shop\n', 'main.go': MAIN }, [], 'shop',
-      'adopt: found no main package in cmd/ (cmd/<name>/main.go). Move each command to cmd/<name>/ and run adopt again.'],
-    ['a cmd/ directory that cannot name a service', { 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': MAIN, 'cmd/Bad_Tool/main.go': MAIN }, [], 'shop',
-      'adopt: cmd/Bad_Tool cannot name a service: it is not lowercase letters, digits and single dashes starting with a letter (at most 40). A service\'s name is its cmd/ directory, Dockerfile target, compose service and Makefile targets: rename the directory to lowercase letters, digits and single dashes, and run adopt again.'],
-    ['a cmd/ directory named like a Makefile target', { 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': MAIN, 'cmd/test/main.go': MAIN }, [], 'shop',
-      'adopt: cmd/test cannot name a service: "test" is a Makefile target of its own, and make test would not mean this service.'],
-    ['no name to be had', { 'go.mod': 'module example.com/Shop_API\n', 'cmd/api/main.go': MAIN }, [], 'My_Repo',
-      "adopt: neither the module path's last element (Shop_API) nor the directory's name (My_Repo) can name the project, which names the default service and the image. Give a name with --name <name> (lowercase letters, digits and single dashes)."],
-    ['a bad --name', { 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': MAIN }, ['--name', 'Shop'], 'shop',
+    ['no main package', { 'go.mod': 'module example.com/shop\n', 'shop.go': 'package shop\n' }, [], 'shop',
+      'adopt: go list finds no package main in this module, so there is no command to build. Run adopt in the module that has one.'],
+    ['a directory named like a builder stage', { 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': SERVER, 'cmd/builder/main.go': MAIN }, [], 'shop',
+      'adopt: ./cmd/builder cannot name a service: "builder" is the name of a builder stage in the Dockerfile. A service\'s name is its Dockerfile target, compose service and Makefile targets: rename the directory to lowercase letters, digits and single dashes, and run adopt again.'],
+    ['a directory named like a Makefile target', { 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': SERVER, 'cmd/test/main.go': MAIN }, [], 'shop',
+      'adopt: ./cmd/test cannot name a service: "test" is a Makefile target of its own, and make test would not mean this service.'],
+    ['no name to be had', { 'go.mod': 'module example.com/test\n', 'cmd/api/main.go': MAIN }, [], 'build',
+      "adopt: neither the module path's last element (test) nor the directory's name (build) can name the project, which names the default service and the image. Give a name with --name <name> (lowercase letters, digits and single dashes)."],
+    ['a bad --name', { 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': SERVER }, ['--name', 'Shop'], 'shop',
       'adopt: --name Shop cannot name the project: it is not lowercase letters, digits and single dashes starting with a letter (at most 40).'],
     ['a .projenrc.ts already', { 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': MAIN, '.projenrc.ts': '' }, [], 'shop',
       'adopt: there is a .projenrc.ts here already. Change it with npx projen-go-service add, remove or set.'],

@@ -110,7 +110,7 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
       ['import { GoServiceProject } from "projen-go-service";']);
     const out = step(['add', 'service', 'worker']);
     expect(changeLines(out)).toEqual(sortByPath([
-      'changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed SECURITY.md', 'changed docker-compose.yml',
+      'changed .dockerignore', 'changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed SECURITY.md', 'changed docker-compose.yml',
       'added cmd/worker/main.go', 'added cmd/worker/main_test.go',
     ]));
     // one import name and one statement: the rest of the file byte for byte
@@ -146,10 +146,10 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
     dryRun(['set', 'port', '9090'], ['  port: 9090,']);
     const port = step(['set', 'port', '9090']);
     expect(changeLines(port)).toEqual(['changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed docker-compose.yml']);
-    // the model keeps go.mod's higher go line, and says so: projen's notices are passed on
+    // the go line follows goVersion down, as no dependency needs more, and says so: projen's notices are passed on
     const go = step(['set', 'goVersion', '1.25']);
-    expect(changeLines(go)).toEqual(['changed .projenrc.ts', 'changed Dockerfile']);
-    expect(go).toContain('go.mod: kept "go 1.26", which is above goVersion 1.25');
+    expect(changeLines(go)).toEqual(['changed .projenrc.ts', 'changed Dockerfile', 'changed go.mod']);
+    expect(go).toContain('go.mod: lowered go 1.26 to go 1.25: goVersion 1.25 builds it, and no dependency needs more.');
     expect(projenrc(repo)).toContain('  name: "hello",\n  port: 9090,\n  goVersion: "1.25",\n\n');
     expect(cli(repo, 'set', 'port', '9090')).toBe('.projenrc.ts already says so: nothing to change.\n');
   });
@@ -244,7 +244,7 @@ describe('a .projenrc.ts that cannot be edited safely', () => {
 
 describe('adopt: an existing Go repository with a hand-written Dockerfile and two cmd/ packages', () => {
   const FIXTURE = join(__dirname, 'adopt-repo');
-  const USER_FILES = ['Dockerfile', 'Makefile', 'docker-compose.yml', '.dockerignore', '.gitignore'];
+  const USER_FILES = ['Dockerfile', 'docker-compose.yml', '.dockerignore', '.gitignore'];
   let base: string;
   let repo: string;
 
@@ -261,19 +261,21 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
   afterAll(() => removeRepo(base));
 
   const expectedProjenrc = [
-    '// Written by projen-go-service adopt from go.mod, cmd/ and the Dockerfile. Yours to edit: change it,',
+    '// Written by projen-go-service adopt from go.mod, go list and the Dockerfile. Yours to edit: change it,',
     '// then run npx projen (or use npx projen-go-service add, remove and set).',
-    "import { GoService, GoServiceProject } from 'projen-go-service';",
+    "import { GoService, GoServiceProject, HealthCheck } from 'projen-go-service';",
     '',
     'const project = new GoServiceProject({',
     "  name: 'shop',",
     "  modulePath: 'example.com/shop',",
     "  goVersion: '1.25',",
     '  port: 8000,',
+    '  healthCheck: HealthCheck.tcp(),',
     "  mainPackage: './cmd/api',",
+    "  makefileIncludes: ['local.mk'],",
     '});',
     '',
-    "new GoService(project, 'worker', { port: 8001 });",
+    "new GoService(project, 'worker', { port: 8080, healthCheck: HealthCheck.tcp() });",
     '// from your .gitignore (kept as .gitignore.pre-projen)',
     "project.gitignore.addPatterns('/bin/', '*.log');",
     'project.synth();',
@@ -283,15 +285,19 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
   test('--dry-run prints the .projenrc.ts it would write and the files it would move aside, and changes nothing', () => {
     const before = treeHash(repo);
     const out = cli(repo, 'adopt', '--dry-run');
-    expect(out).toContain(['--- /dev/null', '+++ b/.projenrc.ts', '@@ -0,0 +1,16 @@', ...expectedProjenrc.trimEnd().split('\n').map((l) => `+${l}`)].join('\n'));
-    expect(out).toContain('would write package.json and run npm install (projen, projen-go-service, tsx)');
+    expect(out).toContain(['--- /dev/null', '+++ b/.projenrc.ts', '@@ -0,0 +1,18 @@', ...expectedProjenrc.trimEnd().split('\n').map((l) => `+${l}`)].join('\n'));
+    expect(out).toContain('would write package.json (projen-go-service from ^0.0.0) and run npm install (projen, projen-go-service, tsx)');
+    expect(out).toContain('would move Makefile to local.mk, which the generated Makefile includes');
     for (const f of USER_FILES) expect(out).toContain(`would move ${f} to ${f}.pre-projen\n`);
     expect(treeHash(repo)).toBe(before);
   });
 
-  test('adopt writes .projenrc.ts from go.mod, cmd/ and EXPOSE, moves the user\'s files aside, says so, and synthesizes', () => {
+  test('adopt writes .projenrc.ts from go.mod, go list and EXPOSE, moves the user\'s files aside, keeps the Makefile as local.mk, says so, and synthesizes', () => {
     const originals = Object.fromEntries(USER_FILES.map((f) => [f, readFileSync(join(FIXTURE, f), 'utf-8')]));
+    const makefile = readFileSync(join(FIXTURE, 'Makefile'), 'utf-8');
     const out = cli(repo, 'adopt');
+    expect(out).toContain('moved your Makefile to local.mk: the generated Makefile includes it, so its targets still work.');
+    expect(readFileSync(join(repo, 'local.mk'), 'utf-8')).toBe(makefile);
     for (const f of USER_FILES) {
       expect(out).toContain(`moved your ${f} to ${f}.pre-projen: a generated ${f} replaces it.`);
       expect(readFileSync(join(repo, `${f}.pre-projen`), 'utf-8')).toBe(originals[f]);
@@ -302,7 +308,7 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
     // nothing of the user's is deleted or changed: every file of the fixture is there, as it was
     // (the five moved aside), and no sample was written over their code
     const moved = run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo }).stdout.split('\n').filter(Boolean).map((l) => l.slice(3)).sort();
-    expect(moved).toEqual([...USER_FILES].sort());
+    expect(moved).toEqual([...USER_FILES, 'Makefile'].sort());
     expect(existsSync(join(repo, 'cmd', 'shop'))).toBe(false);
     expect(existsSync(join(repo, 'cmd', 'api', 'main_test.go'))).toBe(false);
 

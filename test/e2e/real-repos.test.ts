@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
-import { copyFixture, DOCKER, dockerReady, freePort, packedTarball, run } from './fixtures';
+import { join, resolve } from 'path';
+import * as YAML from 'yaml';
+import { copyFixture, DOCKER, dockerReady, freePort, packedTarball, run, runFailing, treeHash } from './fixtures';
 
 /**
  * Issue 14: real Go repositories are not shaped like our samples. For each fixture shape (ours,
@@ -99,7 +100,7 @@ const CASES: Case[] = [
       expect(rc).toContain("mainPackage: './cmd/gateway'");
       expect(rc).toContain("new GoService(project, 'ctl', { server: false });");
       expect(rc).toContain("new GoService(project, 'migrate', { server: false });");
-      expect(Object.keys(require('yaml').parse(read(p, 'docker-compose.yml')).services)).toEqual(['platform']);
+      expect(Object.keys(YAML.parse(read(p, 'docker-compose.yml')).services)).toEqual(['platform']);
     },
   },
   {
@@ -186,6 +187,9 @@ const rows: string[] = [];
     // WHEN adopt runs with no flags, from the tarball a release publishes
     const adopt = run('npx', ['--yes', `--package=${tgz}`, 'projen-go-service', 'adopt'], { cwd: project });
     expect(adopt.stdout).toContain('Adopted.');
+    // package.json installs projen-go-service from where adopt ran: the tarball
+    const spec: string = JSON.parse(read(project, 'package.json')).devDependencies['projen-go-service'];
+    expect(spec.startsWith('file:') && resolve(project, spec.slice('file:'.length))).toBe(tgz);
     c.after?.(project, adopt.stdout);
     run('git', ['add', '-A'], { cwd: root });
     run('git', ['commit', '-q', '-m', 'adopt'], { cwd: root });
@@ -238,6 +242,34 @@ const rows: string[] = [];
     expect(run('git', ['status', '--porcelain'], { cwd: root }).stdout).toBe('');
 
     rows.push(`| ${c.fixture} | exit 0 | ${(build.ms / 1000).toFixed(1)} s | ${imageBytes} B | ${binaryBytes} B | ${health.join(', ')} |`);
+  });
+
+  test('a new import: check reports the build context as stale, npx projen lets the package in, the image builds', () => {
+    const repo = join(work, 'toplevel-packages');
+    writeFileSync(join(repo, 'notify.go'), 'package emporium\n\nimport _ "github.com/acme/emporium/notify"\n');
+    mkdirSync(join(repo, 'notify'));
+    writeFileSync(join(repo, 'notify', 'notify.go'), 'package notify\n\n// Send tells someone.\nfunc Send() {}\n');
+    const stale = runFailing('npx', ['projen-go-service', 'check'], { cwd: repo });
+    expect(stale.status).toBe(1);
+    expect(stale.output).toContain('differs: .dockerignore');
+    expect(stale.output).toContain('+!notify/*.go');
+    run('npx', ['projen'], { cwd: repo });
+    expect(read(repo, '.dockerignore')).toContain('\n!notify/*.go\n');
+    run('make', ['docker-build', `DOCKER=${DOCKER}`], { cwd: repo });
+  });
+});
+
+(withDocker ? describe : describe.skip)('adopt is all or nothing', () => {
+  test('a failed npm install leaves the repository byte for byte as it was, and says so (exit 5)', () => {
+    const work = mkdtempSync(join(tmpdir(), 'pgs-real-'));
+    const repo = copyFixture('security-makefile', join(work, 'notes'));
+    const before = treeHash(repo);
+    const r = runFailing('npx', ['--yes', `--package=${packedTarball()}`, 'projen-go-service', 'adopt', '--from', 'file:/nonexistent/projen-go-service.tgz'], { cwd: repo });
+    expect(r.status).toBe(5);
+    expect(r.output).toContain('adopt: npm install failed');
+    expect(r.output).toContain('so the repository was put back as it was: nothing was written.');
+    expect(treeHash(repo)).toBe(before);
+    rmSync(work, { recursive: true, force: true });
   });
 });
 

@@ -136,7 +136,12 @@ class Transaction {
     return new Transaction(dir, backup, snapshot(dir), existsSync(join(dir, 'node_modules')));
   }
 
-  private constructor(private readonly dir: string, private readonly backup: string, public readonly before: Map<string, string>, private readonly hadNodeModules: boolean) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly backup: string,
+    public readonly before: Map<string, string>,
+    private readonly hadNodeModules: boolean,
+  ) {}
 
   public commit(): void {
     rmSync(this.backup, { recursive: true, force: true });
