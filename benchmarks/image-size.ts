@@ -60,8 +60,14 @@ export function imageSizes(): SizeResult {
     const caBundle = r.copiesCa ? fileSizeInImage(image, CA) : 0;
     const probe = r.probe ? fileSizeInImage(image, '/usr/local/bin/healthprobe') : 0;
     return {
-      runtime: r.label, image: size, binary, base, caBundle, probe,
-      overBinary: size - binary, overBinaryBaseCa: size - binary - base - caBundle - probe,
+      runtime: r.label,
+      image: size,
+      binary,
+      base,
+      caBundle,
+      probe,
+      overBinary: size - binary,
+      overBinaryBaseCa: size - binary - base - caBundle - probe,
     };
   });
   const scratch = rows[0];
