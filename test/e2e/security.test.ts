@@ -30,6 +30,9 @@ const withDocker = dockerReady();
     writeFileSync(join(repo, 'internal', 'tls', 'server.key'), `-----BEGIN PRIVATE KEY-----\n${SECRET}\n`);
     writeFileSync(join(repo, 'internal', 'tls', 'doc.go'), 'package tls\n');
     writeFileSync(join(repo, 'cmd', 'hello', '.env.local'), `TOKEN=${SECRET}\n`);
+    // the service imports the package that holds the key: the package is in the context, the key never
+    writeFileSync(join(repo, 'cmd', 'hello', 'tls.go'), 'package main\n\nimport _ "example.com/hello/internal/tls"\n');
+    run('npx', ['projen'], { cwd: repo });
   });
 
   afterAll(() => {
@@ -46,7 +49,7 @@ const withDocker = dockerReady();
     report.push(`context sent to the engine: ${context} bytes (budget ${CONTEXT_BUDGET}), with a 40 MiB node_modules and a 20 MiB .git beside it`);
     expect(context).toBeLessThan(CONTEXT_BUDGET);
     const files = run(DOCKER, ['run', '--rm', '--network=none', 'pgs-context:test', 'find', '/src', '-type', 'f']).stdout.trim().split('\n').sort();
-    expect(files).toEqual(['/src/cmd/hello/main.go', '/src/cmd/hello/main_test.go', '/src/go.mod', '/src/internal/tls/doc.go']);
+    expect(files).toEqual(['/src/cmd/hello/main.go', '/src/cmd/hello/main_test.go', '/src/cmd/hello/tls.go', '/src/go.mod', '/src/internal/tls/doc.go']);
   });
 
   test('no secret in the image layers, its history or its config; the default image is the binary and the CA bundle', () => {
