@@ -63,12 +63,12 @@ const STEPS: Step[] = [
   {
     name: 'add service worker',
     change: { worker: true },
-    files: ['Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', '?? cmd/worker/'],
+    files: ['.dockerignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', '?? cmd/worker/'],
   },
   {
     name: 'remove service worker',
     change: { worker: false },
-    files: ['Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml'],
+    files: ['.dockerignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml'],
     prints: 'service worker was removed: its Dockerfile targets, compose service and Makefile targets are gone; its code in cmd/worker/ is yours and stays.',
   },
   { name: 'add Postgres', change: { postgres: true }, files: ['Makefile', 'docker-compose.yml'] },
