@@ -12,7 +12,7 @@ describe('GoServiceProject with default options', () => {
 
   test('generates the Go repository', () => {
     expect(Object.keys(files).sort()).toEqual([
-      '.dockerignore', '.gitattributes', '.gitignore', '.projen/files.json', '.projen/tasks.json',
+      '.dockerignore', '.gitattributes', '.gitignore', '.projen/files.json', '.projen/go-service.state.json', '.projen/tasks.json',
       'Dockerfile', 'Makefile', 'README.md', 'SECURITY.md',
       'cmd/hello/main.go', 'cmd/hello/main_test.go',
       'docker-compose.yml', 'go.mod', 'renovate.json5', 'tsconfig.projen.json',

@@ -9,6 +9,8 @@ export interface Context {
   /** The repository root (the current directory). */
   readonly cwd: string;
   readonly io: Io;
+  /** The command line, for a second command's message (`projen-go-service add service worker`). */
+  readonly command?: string;
 }
 
 /** An option of a command. */

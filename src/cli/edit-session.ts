@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Context } from './command';
 import { CliError, ExitCode, usageError } from './exit-codes';
 import { ProjenrcEditor, UneditableProjenrc } from './projenrc-editor';
+import { withRepoLock } from './repo-guard';
 import { changes, describeChange, snapshot, synthesize } from './synthesis';
 import { unifiedDiff } from './unified-diff';
+import { permissions, writeFileAtomic } from '../private/fs-safe';
 
 /** The file every editing command edits. */
 export const PROJENRC = '.projenrc.ts';
@@ -28,7 +30,12 @@ export function runEdit(ctx: Context, plan: EditPlan, dryRun: boolean): number {
   if (!existsSync(file)) {
     throw usageError(`there is no ${PROJENRC} in ${ctx.cwd}. Run the command at the root of a repository made by projen new --from projen-go-service go-service, or make one of an existing Go repository with npx projen-go-service adopt`);
   }
+  return withRepoLock(ctx, ctx.command ?? 'a projen-go-service command', (lock) => edit(ctx, plan, dryRun, file, lock.env));
+}
+
+function edit(ctx: Context, plan: EditPlan, dryRun: boolean, file: string, lockEnv: { [name: string]: string }): number {
   const original = readFileSync(file);
+  const mode = permissions(file);
   const text = original.toString('utf-8');
   const editor = ProjenrcEditor.parse(text);
   let notes: string[];
@@ -58,20 +65,29 @@ export function runEdit(ctx: Context, plan: EditPlan, dryRun: boolean): number {
     return ExitCode.OK;
   }
   const before = snapshot(ctx.cwd);
-  writeFileSync(file, next);
-  const result = synthesize(ctx.cwd);
+  // beside, flushed, renamed over: .projenrc.ts is the old one or the new one, never half of either
+  writeFileAtomic(file, next, mode);
+  const result = synthesize(ctx.cwd, lockEnv);
   if (!result.ok) {
-    writeFileSync(file, original);
-    if (changes(before, snapshot(ctx.cwd)).length > 0) {
-      // the synthesis stopped half way: the restored .projenrc.ts writes the files back
-      synthesize(ctx.cwd);
+    // put back only what we wrote: a save of the user's since then is theirs, and stays
+    const now = readFileSync(file, 'utf-8');
+    const ours = now === next;
+    if (ours) {
+      writeFileAtomic(file, original, mode);
+      if (changes(before, snapshot(ctx.cwd)).length > 0) {
+        // the synthesis stopped half way: the restored .projenrc.ts writes the files back
+        synthesize(ctx.cwd, lockEnv);
+      }
     }
-    throw new CliError(ExitCode.SYNTHESIS, [
-      `npx projen failed with this change, so ${PROJENRC} was restored as it was and nothing was changed. What the model says:`,
+    const said = ours
+      ? `npx projen failed with this change, so ${PROJENRC} was restored as it was and nothing was changed.`
+      : `npx projen failed with this change, and ${PROJENRC} was saved by someone else meanwhile: it is kept as they saved it (not restored), and the generated files are as that synthesis left them.`;
+    throw new CliError(result.fileSystem ? ExitCode.UNEXPECTED : result.busy ? ExitCode.BUSY : ExitCode.SYNTHESIS, [
+      `${said} What ${result.fileSystem || result.busy ? 'happened' : 'the model says'}:`,
       '',
       ...result.messages.map((m) => `  ${m.split('\n').join('\n  ')}`),
       '',
-      'Change the command as the message says, and run it again.',
+      result.fileSystem ? 'Fix what the message names, and run the command again.' : 'Change the command as the message says, and run it again.',
     ].join('\n'));
   }
   for (const c of changes(before, snapshot(ctx.cwd))) ctx.io.out(describeChange(c));

@@ -14,6 +14,8 @@ export const ExitCode = {
   SYNTHESIS: 4,
   /** Something else failed (a command it runs, such as npm install, or the file system): the message says what. */
   UNEXPECTED: 5,
+  /** Another `npx projen` or projen-go-service command is changing the repository: nothing was changed. */
+  BUSY: 6,
 } as const;
 
 /** What each exit code means, for `--help` and the README. */
@@ -23,7 +25,8 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.USAGE, 'usage error: unknown command or option, a bad value, or a request that does not fit the repository'],
   [ExitCode.UNEDITABLE, '.projenrc.ts has a shape the command cannot edit safely; the lines to add by hand are printed, nothing was changed'],
   [ExitCode.SYNTHESIS, 'npx projen failed; .projenrc.ts (and any file moved aside) was restored as it was'],
-  [ExitCode.UNEXPECTED, 'something else failed (a command it runs, such as npm install, or the file system); the message says what'],
+  [ExitCode.UNEXPECTED, 'something else failed (a command it runs, such as npm install, or the file system: the file is named, and nothing was changed); the message says what'],
+  [ExitCode.BUSY, 'another npx projen or projen-go-service command is changing the repository (after a short wait); nothing was changed: run it again'],
 ];
 
 /**

@@ -9,6 +9,7 @@ import { removePostgres, removeRedis, removeService } from './commands/remove';
 import { set } from './commands/set';
 import { CliError, ExitCode } from './exit-codes';
 import { commandHelp, groupHelp } from './help';
+import { FileSystemError } from '../private/fs-safe';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [addService, addPostgres, addRedis, removeService, removePostgres, removeRedis, set, adopt, check];
@@ -24,6 +25,10 @@ export function main(argv: string[], ctx: Context = { cwd: process.cwd(), io: co
     if (e instanceof CliError) {
       ctx.io.err(e.message);
       return e.exitCode;
+    }
+    if (FileSystemError.explains(e)) {
+      ctx.io.err(FileSystemError.of(ctx.cwd, e, 'The command stopped there').message);
+      return ExitCode.UNEXPECTED;
     }
     // not a CliError: nothing the command foresaw, so its stack goes with it
     ctx.io.err(`projen-go-service ${argv.join(' ')} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\nIf the message is not about your files or a command it ran, please report it.`);
@@ -44,7 +49,7 @@ function dispatch(argv: string[], ctx: Context): number {
     return ExitCode.OK;
   }
   if (command) {
-    return command.run(ctx, parseArgs(command, words.slice(command.path.length)));
+    return command.run({ ...ctx, command: `projen-go-service ${words.join(' ')}` }, parseArgs(command, words.slice(command.path.length)));
   }
   // a group (`add`, `remove`) or nothing: its help; an unknown word: a usage error with the help
   const group = COMMANDS.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? [words[0]] : [];

@@ -5,9 +5,14 @@ import { tmpdir } from 'os';
 import { basename, join, relative } from 'path';
 import { STATE_FILE } from '../files/synthesis-report';
 import { SECRETS_DIR } from '../private/constants';
+import { LOCK_DIR } from '../private/repo-lock';
+import { JOURNAL } from '../private/synthesis-transaction';
 
 /** Top-level directories a snapshot or a copy skips: installed packages, git, local secrets. */
 const SKIPPED_DIRS = ['node_modules', '.git', SECRETS_DIR];
+
+/** Files of a synthesis at work (its lock, its journal) and its memory: never part of a comparison. */
+const TRANSIENT = [STATE_FILE, JOURNAL];
 
 /** path → sha256 of every file of a repository (without node_modules, .git and projen's state). */
 export type Snapshot = Map<string, string>;
@@ -19,8 +24,9 @@ export function snapshot(root: string): Snapshot {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!(prefix === '' && SKIPPED_DIRS.includes(e.name))) walk(join(dir, e.name), rel);
-      } else if (e.isFile() && rel !== STATE_FILE) {
+        if (!(prefix === '' && SKIPPED_DIRS.includes(e.name)) && rel !== LOCK_DIR) walk(join(dir, e.name), rel);
+      } else if (e.isFile() && !TRANSIENT.includes(rel) && !(prefix === '' && e.name === '.git')) {
+        // (.git is a file in a worktree or a submodule)
         files.set(rel, createHash('sha256').update(readFileSync(join(dir, e.name))).digest('hex'));
       }
     }
@@ -62,7 +68,7 @@ export function synthesizeCopy(dir: string, prepare: (copy: string) => void = ()
   cpSync(dir, copy, {
     recursive: true,
     verbatimSymlinks: true,
-    filter: (src) => !SKIPPED_DIRS.includes(relative(dir, src)),
+    filter: (src) => !SKIPPED_DIRS.includes(relative(dir, src)) && relative(dir, src) !== LOCK_DIR,
   });
   if (existsSync(join(dir, 'node_modules'))) symlinkSync(join(dir, 'node_modules'), join(copy, 'node_modules'));
   prepare(copy);
@@ -74,6 +80,10 @@ export interface SynthesisResult {
   readonly ok: boolean;
   /** What projen said that a user should read: its notices on success, the model's error on failure. */
   readonly messages: string[];
+  /** It failed on the file system (a full disk, a read-only directory): nothing was changed. */
+  readonly fileSystem?: boolean;
+  /** It failed because another command holds the repository. */
+  readonly busy?: boolean;
 }
 
 /**
@@ -81,18 +91,24 @@ export interface SynthesisResult {
  * .projen/tasks.json yet, which projen needs to find the project) runs `.projenrc.ts` with tsx, as
  * the default task it writes will.
  */
-export function synthesize(dir: string): SynthesisResult {
+export function synthesize(dir: string, env: { [name: string]: string } = {}): SynthesisResult {
   if (!existsSync(join(dir, 'node_modules', 'projen'))) {
     return { ok: false, messages: ['projen is not installed here (no node_modules/projen). Run npm install, then the command again.'] };
   }
   const command = existsSync(join(dir, '.projen', 'tasks.json')) ? ['projen'] : ['tsx', '.projenrc.ts'];
-  const r = spawnSync('npx', command, { cwd: dir, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('npx', command, { cwd: dir, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status === 0) {
     return { ok: true, messages: notices(output) };
   }
   const tail = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('npm warn')).slice(-20).join('\n');
-  return { ok: false, messages: [errorOf(output) ?? (r.error ? String(r.error) : tail)] };
+  const error = errorOf(output);
+  return {
+    ok: false,
+    messages: [error?.message ?? (r.error ? String(r.error) : tail)],
+    fileSystem: error?.name === 'FileSystemError',
+    busy: error?.name === 'RepositoryBusyError',
+  };
 }
 
 /** projen's own log lines (`👾 ...`), without the task echo. */
@@ -106,14 +122,15 @@ function notices(output: string): string[] {
  * The error that stopped the synthesis: the model's ConfigurationError (every problem, one per
  * line) or another error's message, without the stack trace.
  */
-function errorOf(output: string): string | undefined {
+function errorOf(output: string): { name: string; message: string } | undefined {
   const lines = output.split('\n');
   const first = lines.findIndex((l) => /^[A-Za-z]*Error: /.test(l));
   if (first < 0) return undefined;
+  const name = /^([A-Za-z]*Error): /.exec(lines[first])![1];
   const message: string[] = [lines[first].replace(/^[A-Za-z]*Error: /, '')];
   for (const l of lines.slice(first + 1)) {
     if (/^\s+at /.test(l) || l.trim() === '') break;
     message.push(l);
   }
-  return message.join('\n');
+  return { name, message: message.join('\n') };
 }

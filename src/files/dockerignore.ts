@@ -32,6 +32,12 @@ export class DockerIgnore extends FileBase {
    */
   public addPatterns(...patterns: string[]): void {
     for (const p of patterns) {
+      if (typeof p !== 'string' || /[\r\n]/.test(p)) {
+        throw new Error(`dockerignore: ${JSON.stringify(p)} is not one pattern (it spans lines, or is not text). Give each pattern as its own one-line string.`);
+      }
+      if (p.replace(/^!/, '').split('/').includes('..')) {
+        throw new Error(`dockerignore: ${JSON.stringify(p)} names a path outside the repository, and the build context holds only the repository. Use a path inside it, such as "web/".`);
+      }
       if (p.startsWith('#') || p.trim() === '' || this.patterns.includes(p)) continue;
       this.patterns.push(p);
     }

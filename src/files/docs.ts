@@ -1,9 +1,10 @@
-import { Component, FileBase, IResolver, Project, SampleFile } from 'projen';
+import { Component, FileBase, IResolver, Project } from 'projen';
 import { CertsSource } from '../certs-layer';
 import { ServiceHardening } from '../hardening';
 import { SECRETS_DIR } from '../private/constants';
 import { cgoEnv, GO_BUILD_FLAGS, STRIP_FLAGS } from '../private/go-build';
 import { modelOf, ProjectModel } from '../private/model';
+import { writeSample } from '../private/synthesis-transaction';
 import { TzSource } from '../tz-layer';
 
 /**
@@ -12,6 +13,7 @@ import { TzSource } from '../tz-layer';
  */
 export class RepoDocs extends Component {
   private readonly model: ProjectModel;
+  private readonly readmeText: string;
 
   /**
    * @param securityNotesFile where the generated notes on how the images are hardened go
@@ -19,8 +21,13 @@ export class RepoDocs extends Component {
   constructor(project: Project, securityNotesFile: string = SECURITY_MD) {
     super(project);
     this.model = modelOf(project, () => 'README.md: the generated docs belong to a GoServiceProject.');
-    new SampleFile(project, 'README.md', { contents: this.readme(securityNotesFile) });
+    this.readmeText = this.readme(securityNotesFile);
     new SecurityNotes(project, securityNotesFile, (marker) => this.security(marker, securityNotesFile === SECURITY_MD));
+  }
+
+  /** README.md is written once, and is the user's afterwards. */
+  public synthesize(): void {
+    writeSample(this.project, 'README.md', this.readmeText);
   }
 
   private readme(securityNotesFile: string): string {

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, Project } from 'projen';
+import { permissions } from '../private/fs-safe';
 import { listGoModules } from '../private/go-graph';
 import { modelOf, ProjectModel } from '../private/model';
 import { problem } from '../private/problems';
+import { writeGenerated } from '../private/synthesis-transaction';
 
 /** What a synthesis does to go.mod, decided before anything is written. */
 interface GoModPlan {
@@ -54,11 +56,9 @@ export class GoMod extends Component {
     this.plan = undefined;
     for (const note of plan.notes) this.project.logger.info(note);
     if (plan.after !== plan.before) {
-      // write beside and rename: go.mod is never left half-written
+      // with the rest of the synthesis: beside, then renamed in
       const file = join(this.project.outdir, 'go.mod');
-      const tmp = `${file}.projen-tmp`;
-      writeFileSync(tmp, plan.after);
-      renameSync(tmp, file);
+      writeGenerated(this.project, 'go.mod', plan.after, existsSync(file) ? permissions(file) : 0o644);
     }
   }
 

@@ -4,6 +4,7 @@ import { ServiceHardening } from '../hardening';
 import { securityOpts } from '../private/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
 import { modelOf, ProjectModel, ServiceModel } from '../private/model';
+import { problem } from '../private/problems';
 
 /**
  * A Makefile target with the line `make help` shows for it.
@@ -196,6 +197,10 @@ export class GoMakefile extends FileBase {
    */
   public addTarget(makeTarget: MakeTarget): GoMakefile {
     const { description, ...rule } = makeTarget;
+    if (typeof description !== 'string' || /[\r\n]/.test(description)) {
+      throw new Error(`makefile.addTarget: the description of ${JSON.stringify(rule.targets)} spans lines (or is not text), and make help prints one line per target. Give a one-line description.`);
+    }
+    checkRule('addTarget', rule);
     this.added.push({ rule, description });
     return this;
   }
@@ -204,8 +209,31 @@ export class GoMakefile extends FileBase {
    * Adds a rule that `make help` does not list (a file rule, say).
    */
   public addRule(rule: Rule): GoMakefile {
+    checkRule('addRule', rule);
     this.added.push({ rule });
     return this;
+  }
+
+  /**
+   * What is wrong with the added targets once every service is known: a name the Makefile generates
+   * (make would run one recipe for both, with only a warning), or one added twice.
+   * @internal
+   */
+  public _problems(): string[] {
+    const generated = new Set(this.generatedTargets().flatMap((t) => t.targets));
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const { rule } of this.added) {
+      for (const t of rule.targets) {
+        if (generated.has(t)) {
+          problems.push(problem(undefined, 'makefile', `the added target "${t}" is a target the Makefile generates, and make would run only one recipe for both`, 'Choose another name for it'));
+        } else if (seen.has(t) && rule.recipe?.length) {
+          problems.push(problem(undefined, 'makefile', `the target "${t}" is added twice`, 'Add it once'));
+        }
+        seen.add(t);
+      }
+    }
+    return problems;
   }
 
   /**
@@ -214,6 +242,9 @@ export class GoMakefile extends FileBase {
   public addVariable(name: string, value: string): GoMakefile {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new Error(`makefile.addVariable: ${JSON.stringify(name)} is not a make variable name. Use letters, digits and underscores.`);
+    }
+    if (typeof value !== 'string' || /[\r\n]/.test(value)) {
+      throw new Error(`makefile.addVariable: the value of ${name} spans lines (or is not text), and a make variable is one line. Give a one-line value.`);
     }
     this.variables.push([name, value]);
     return this;
@@ -322,6 +353,19 @@ export class GoMakefile extends FileBase {
     ];
     const body = (resolver.resolve(rules) as Rule[]).map(renderRule).join('\n\n');
     return `${this.header().join('\n')}\n${body}\n`;
+  }
+}
+
+/** Refuses a rule that would break the Makefile: names with spaces, colons or line breaks; recipe lines or prerequisites with line breaks. */
+function checkRule(method: string, rule: Rule): void {
+  const targets = rule?.targets;
+  if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => typeof t !== 'string' || !/^[^\s:#=]+$/.test(t))) {
+    throw new Error(`makefile.${method}: ${JSON.stringify(targets)} is not a list of make target names. Use names without spaces, colons, = or #, such as ['deploy'].`);
+  }
+  for (const [what, list] of [['recipe', rule.recipe], ['prerequisites', rule.prerequisites]] as const) {
+    if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string' || /[\r\n]/.test(x)))) {
+      throw new Error(`makefile.${method}: a line of the ${what} of ${JSON.stringify(targets)} spans lines (or is not text), and would break every target of the Makefile. Give one command per line, as a list of one-line strings.`);
+    }
   }
 }
 

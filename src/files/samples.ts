@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { join } from 'path';
 import { Component, Project } from 'projen';
 import { HEALTH_PATH } from '../private/constants';
 import { modelOf, ProjectModel, ServiceModel } from '../private/model';
+import { writeSample } from '../private/synthesis-transaction';
 
 /**
  * Sample code for each new service, written once into its main package directory (only when the
@@ -32,11 +33,10 @@ export class ServiceSamples extends Component {
 
   public synthesize(): void {
     for (const service of this.model.services) {
-      const dir = join(this.project.outdir, service.mainPackage);
-      if (existsSync(dir)) continue;
-      mkdirSync(dir, { recursive: true });
+      // a new package gets every sample; in an existing one, only a sample never completely written is written again
+      const isNew = !existsSync(join(this.project.outdir, service.mainPackage));
       for (const [path, text] of Object.entries(ServiceSamples.filesFor(service))) {
-        writeFileSync(join(this.project.outdir, path), text);
+        if (isNew || existsSync(join(this.project.outdir, path))) writeSample(this.project, path, text);
       }
     }
   }

@@ -1,8 +1,8 @@
-import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { Component, FileBase, Project } from 'projen';
 import { modelOf, ProjectModel } from '../private/model';
+import { sha256, SynthesisTransaction, writeGenerated } from '../private/synthesis-transaction';
 
 /** Where the last synthesis is remembered: ignored by git, so it never shows up in a diff. */
 export const STATE_FILE = '.projen/go-service.state.json';
@@ -14,17 +14,16 @@ interface State {
   readonly services: { [name: string]: string };
 }
 
-function sha(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /**
  * Tells the user what a synthesis did to things they may care about: generated files whose hand
  * edits were overwritten, and services that were removed (whose code stays, because it is theirs).
+ * What it remembers is written with the synthesis it describes, in the same transaction, so a run
+ * killed half-way never makes the next one report a hand edit that nobody made.
  */
 export class SynthesisReport extends Component {
   private readonly model: ProjectModel;
   private editedBefore: string[] = [];
+  private removed: Array<[string, string]> = [];
 
   constructor(project: Project) {
     super(project);
@@ -48,40 +47,56 @@ export class SynthesisReport extends Component {
   public preSynthesize(): void {
     const state = this.read();
     this.editedBefore = [];
+    this.removed = [];
     if (!state) return;
     for (const f of this.generatedFiles()) {
       const abs = join(this.project.outdir, f.path);
       const recorded = state.files[f.path];
-      if (recorded && existsSync(abs) && sha(readFileSync(abs)) !== recorded) {
+      if (recorded && existsSync(abs) && sha256(readFileSync(abs)) !== recorded) {
         this.editedBefore.push(f.path);
       }
     }
   }
 
-  /** After: report, and remember this synthesis. */
+  /** Remembers this synthesis, with it: the hashes of what the generated files will hold. */
+  public synthesize(): void {
+    const tx = SynthesisTransaction.of(this.project);
+    const record = () => {
+      const services: { [name: string]: string } = {};
+      for (const s of this.model.services) {
+        services[s.name] = s.mainPackage.replace(/^\.\//, '');
+      }
+      const previous = this.read();
+      this.removed = Object.entries(previous?.services ?? {})
+        .filter(([name, dir]) => !(name in services) && existsSync(join(this.project.outdir, dir)));
+      const files: { [path: string]: string } = {};
+      for (const f of this.generatedFiles()) {
+        const content = tx ? tx.contentOf(f.path) : readOrUndefined(join(this.project.outdir, f.path));
+        if (content !== undefined) files[f.path] = sha256(content);
+      }
+      const text = `${JSON.stringify({ files, services } satisfies State, undefined, 2)}\n`;
+      const current = readOrUndefined(join(this.project.outdir, STATE_FILE));
+      if (current === undefined || current.toString('utf-8') !== text) writeGenerated(this.project, STATE_FILE, text, 0o644);
+    };
+    if (tx) tx.beforeCommit(record);
+    else record();
+  }
+
+  /** After: what the user should know. */
   public postSynthesize(): void {
-    const state = this.read();
     for (const path of this.editedBefore) {
       this.project.logger.warn(`restored ${path}: it was edited by hand, and generated files are rewritten by every npx projen. Change .projenrc.ts instead.`);
     }
-    const services: { [name: string]: string } = {};
-    for (const s of this.model.services) {
-      services[s.name] = s.mainPackage.replace(/^\.\//, '');
+    for (const [name, dir] of this.removed) {
+      this.project.logger.info(`service ${name} was removed: its Dockerfile targets, compose service and Makefile targets are gone; its code in ${dir}/ is yours and stays.`);
     }
-    for (const [name, dir] of Object.entries(state?.services ?? {})) {
-      if (!(name in services) && existsSync(join(this.project.outdir, dir))) {
-        this.project.logger.info(`service ${name} was removed: its Dockerfile targets, compose service and Makefile targets are gone; its code in ${dir}/ is yours and stays.`);
-      }
-    }
-    const files: { [path: string]: string } = {};
-    for (const f of this.generatedFiles()) {
-      const abs = join(this.project.outdir, f.path);
-      if (existsSync(abs)) files[f.path] = sha(readFileSync(abs));
-    }
-    const next: State = { files, services };
-    const path = join(this.project.outdir, STATE_FILE);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(next, undefined, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+  }
+}
+
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
   }
 }

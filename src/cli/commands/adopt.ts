@@ -5,6 +5,7 @@ import { SECURITY_MD } from '../../files/docs';
 import { makeTargetCollision } from '../../files/makefile';
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../files/new-repo-setup';
 import { DEFAULT_PORT } from '../../private/constants';
+import { writeFileAtomic } from '../../private/fs-safe';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../private/go-releases';
 import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../private/names';
 import { Command, Context, DRY_RUN } from '../command';
@@ -12,6 +13,7 @@ import { PROJENRC } from '../edit-session';
 import { CliError, ExitCode, usageError } from '../exit-codes';
 import { GoRepo, MainPackage, readGoRepo } from '../go-repo';
 import { CodeStyle, ProjenrcEditor, quote } from '../projenrc-editor';
+import { withRepoLock } from '../repo-guard';
 import { RUNTIMES, serviceStatement } from '../snippets';
 import { changes, describeChange, snapshot, synthesize, synthesizeCopy } from '../synthesis';
 import { unifiedDiff } from '../unified-diff';
@@ -94,12 +96,23 @@ export const adopt: Command = {
       return ExitCode.OK;
     }
 
+    return withRepoLock(ctx, ctx.command ?? 'projen-go-service adopt', (lock) => adoptUnderLock(ctx, dir, name, plan, makefileTo, { hasPackageJson, installed, from }, lock.env));
+  },
+};
+
+/** adopt itself, all or nothing, under the repository's lock. */
+function adoptUnderLock(
+  ctx: Context, dir: string, name: string, plan: Plan, makefileTo: string | undefined,
+  setup: { hasPackageJson: boolean; installed: boolean; from: string }, lockEnv: { [name: string]: string },
+): number {
+  const { hasPackageJson, installed, from } = setup;
+  {
     const tx = Transaction.begin(dir);
     try {
       if (!hasPackageJson) {
         const pkg = repoPackageJson(dir, name, {}, true);
         pkg.devDependencies['projen-go-service'] = from;
-        writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, undefined, 2)}\n`);
+        writeFileAtomic(join(dir, 'package.json'), `${JSON.stringify(pkg, undefined, 2)}\n`);
       }
       if (!installed) {
         ctx.io.out(`${INSTALLING}...`);
@@ -112,9 +125,9 @@ export const adopt: Command = {
       const aside = replacedFiles(dir, plan.text, makefileTo);
       if (makefileTo) renameSync(join(dir, 'Makefile'), join(dir, makefileTo));
       for (const f of aside) renameSync(join(dir, f), join(dir, `${f}${ASIDE_SUFFIX}`));
-      writeFileSync(join(dir, PROJENRC), plan.text);
-      const result = synthesize(dir);
-      if (!result.ok) throw synthesisFailed(result.messages);
+      writeFileAtomic(join(dir, PROJENRC), plan.text);
+      const result = synthesize(dir, lockEnv);
+      if (!result.ok) throw result.fileSystem ? new CliError(ExitCode.UNEXPECTED, `${result.messages.join('\n')} (adopt put the repository back as it was.)`) : synthesisFailed(result.messages);
       report(ctx, changes(tx.before, snapshot(dir)).map(describeChange), aside, makefileTo, [...plan.notes, ...result.messages]);
       tx.commit();
       return ExitCode.OK;
@@ -122,8 +135,8 @@ export const adopt: Command = {
       tx.rollback();
       throw e;
     }
-  },
-};
+  }
+}
 
 /**
  * All or nothing: a copy of the repository (without node_modules and .git) taken before adopt

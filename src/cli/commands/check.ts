@@ -1,8 +1,9 @@
 import { existsSync, rmSync } from 'fs';
 import { join } from 'path';
-import { Command } from '../command';
+import { Command, Context } from '../command';
 import { PROJENRC } from '../edit-session';
 import { CliError, ExitCode, usageError } from '../exit-codes';
+import { withRepoLock } from '../repo-guard';
 import { Change, changes, snapshot, synthesizeCopy } from '../synthesis';
 import { unifiedDiff } from '../unified-diff';
 
@@ -29,6 +30,13 @@ export const check: Command = {
     if (!existsSync(join(ctx.cwd, PROJENRC))) {
       throw usageError(`check: there is no ${PROJENRC} in ${ctx.cwd}. Run it at the root of a projen-go-service repository`);
     }
+    return withRepoLock(ctx, ctx.command ?? 'projen-go-service check', () => compare(ctx));
+  },
+};
+
+/** Synthesizes a copy and compares it with the working tree. */
+function compare(ctx: Context): number {
+  {
     const { tmp, copy, result } = synthesizeCopy(ctx.cwd);
     try {
       if (!result.ok) {
@@ -52,5 +60,5 @@ export const check: Command = {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
-  },
-};
+  }
+}

@@ -1,0 +1,35 @@
+import { Context } from './command';
+import { CliError, ExitCode } from './exit-codes';
+import { FileSystemError } from '../private/fs-safe';
+import { RepoLock, RepositoryBusyError } from '../private/repo-lock';
+import { SynthesisTransaction } from '../private/synthesis-transaction';
+
+/**
+ * Runs a command under the repository's lock (the one `npx projen` takes too, so no two change it at
+ * once), after completing a synthesis that a kill interrupted. A second command waits briefly, then
+ * exits 6; a file-system error names the file and exits 5.
+ */
+export function withRepoLock<T>(ctx: Context, what: string, run: (lock: RepoLock) => T): T {
+  let lock: RepoLock;
+  try {
+    lock = RepoLock.acquire(ctx.cwd, what);
+  } catch (e) {
+    if (e instanceof RepositoryBusyError) throw new CliError(ExitCode.BUSY, `${e.message}. Nothing was changed.`);
+    throw fileSystem(ctx, e);
+  }
+  try {
+    const recovered = SynthesisTransaction.recover(ctx.cwd);
+    if (recovered) ctx.io.out(recovered);
+    return run(lock);
+  } catch (e) {
+    throw fileSystem(ctx, e);
+  } finally {
+    lock.release();
+  }
+}
+
+/** A file-system error, in the house form (exit 5); anything else as it is. */
+function fileSystem(ctx: Context, e: unknown): unknown {
+  if (FileSystemError.explains(e)) return new CliError(ExitCode.UNEXPECTED, FileSystemError.of(ctx.cwd, e, 'Nothing was changed').message);
+  return e;
+}

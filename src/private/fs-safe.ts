@@ -1,0 +1,126 @@
+import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'fs';
+import { dirname, relative } from 'path';
+
+/**
+ * Writing files so that no kill, full disk or permission error leaves one half-written: each file is
+ * written beside its target (`<file>.projen-tmp`), flushed to disk, then renamed over the target, and
+ * the directory is flushed. A rename is atomic: the target is the old file or the new one, never a mix.
+ */
+
+/** The suffix of a file being written beside its target. */
+export const TMP_SUFFIX = '.projen-tmp';
+
+/**
+ * A point where a crash test may kill the process: `PROJEN_GO_SERVICE_FAULT_COUNTER` names a file
+ * that counts the points passed (across processes) and `PROJEN_GO_SERVICE_FAULT_KILL_AT` the one
+ * at which the process kills itself with SIGKILL. Does nothing otherwise.
+ */
+export function faultPoint(what: string): void {
+  const counter = process.env.PROJEN_GO_SERVICE_FAULT_COUNTER;
+  const at = Number(process.env.PROJEN_GO_SERVICE_FAULT_KILL_AT ?? 0);
+  if (!counter || !at) return;
+  const n = (existsSync(counter) ? Number(readFileSync(counter, 'utf-8')) || 0 : 0) + 1;
+  writeFileSync(counter, String(n));
+  if (n === at) {
+    appendFileSync(`${counter}.log`, `killed at ${n}: ${what}\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
+
+/** The permission bits of a file (0644, 0444...). */
+export function permissions(path: string): number {
+  return statSync(path).mode % 0o10000;
+}
+
+/** Writes a file beside its target (`<target>.projen-tmp`), flushed to disk, with its mode. */
+export function writeTmp(tmp: string, data: string | Buffer, mode: number): void {
+  faultPoint(`write ${tmp}`);
+  mkdirSync(dirname(tmp), { recursive: true });
+  const buffer = typeof data === 'string' ? Buffer.from(data, 'utf-8') : data;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w', mode);
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    chmodSync(tmp, mode);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Renames a flushed file over its target, and flushes the directory. */
+export function renameDurably(from: string, to: string): void {
+  faultPoint(`rename ${to}`);
+  renameSync(from, to);
+  fsyncDir(dirname(to));
+}
+
+/** Writes `data` to `path` for good: beside it, flushed, renamed over it. */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = `${path}${TMP_SUFFIX}`;
+  writeTmp(tmp, data, mode);
+  try {
+    renameDurably(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Flushes a directory's entries (renames, new files) to disk; best effort. */
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some file systems cannot open a directory for reading: the rename is still atomic
+  }
+}
+
+/** What a file-system error code means, and what fixes it. */
+const FILE_SYSTEM_CODES: { readonly [code: string]: { what: string; fix: string } } = {
+  ENOSPC: { what: 'no space is left on the device', fix: 'Free some space' },
+  EDQUOT: { what: 'the disk quota is used up', fix: 'Free some space or raise the quota' },
+  EACCES: { what: 'permission was denied', fix: 'Make it (and its directory) writable for this user' },
+  EPERM: { what: 'the operation was not permitted', fix: 'Make it (and its directory) writable for this user' },
+  EROFS: { what: 'the file system is read-only', fix: 'Run it where the repository can be written' },
+  EIO: { what: 'the device reported an I/O error', fix: 'Check the disk' },
+  ENOTDIR: { what: 'a part of its path is a file, not a directory', fix: 'Move that file away' },
+  EISDIR: { what: 'it is a directory', fix: 'Move that directory away' },
+};
+
+/**
+ * A file could not be written: which one, why, and what to do. The synthesis or command that met it
+ * changed nothing (the message says so).
+ */
+export class FileSystemError extends Error {
+  /** Whether `e` is a file-system error this package knows how to explain. */
+  public static explains(e: unknown): e is NodeJS.ErrnoException {
+    return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in FILE_SYSTEM_CODES;
+  }
+
+  /**
+   * @param root the repository, which paths are named relative to
+   * @param e the error
+   * @param then what happened to the repository (`Nothing was changed`)
+   */
+  public static of(root: string, e: NodeJS.ErrnoException, then: string): FileSystemError {
+    const known = FILE_SYSTEM_CODES[e.code!];
+    const path = e.path ? relative(root, e.path).replace(/\.projen-tmp$/, '') || '.' : 'the repository';
+    return new FileSystemError(`${path}: could not be written: ${known.what} (${e.code}). ${known.fix}, then run it again. ${then}.`);
+  }
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileSystemError';
+  }
+}
