@@ -472,7 +472,9 @@ export class GoServiceProject extends Project {
     if (!sources.complete) {
       this.logger.warn(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), so the build context is the whole repository (secrets, .git and node_modules aside): the image builds, but is slower to build. Install Go and run npx projen again.`);
     }
-    const problems: string[] = [...this.goMod._problems(), ...this.dockerfile._problems(), ...this.makefile._problems(), ...this.cgoProblems(sources)];
+    const problems: string[] = [
+      ...this.goMod._problems(), ...this.dockerfile._problems(), ...this.makefile._problems(), ...this.cgoProblems(sources),
+    ];
     for (const include of this.makefile.includedMakefiles.filter((i) => !existsSync(join(this.outdir, i)))) {
       problems.push(problem(undefined, 'makefileIncludes', `${include} does not exist in the repository, and make would stop at the include`, `Create ${include}, or take it out of makefileIncludes`));
     }
