@@ -368,7 +368,7 @@ export class GoServiceProject extends Project {
   public synth(): void {
     const lock = RepoLock.acquire(this.outdir, 'npx projen');
     try {
-      const recovered = SynthesisTransaction.recover(this.outdir);
+      const recovered = SynthesisTransaction.recover(this.outdir, { leftovers: lock.ownedHere });
       if (recovered) this.logger.info(recovered);
       const tx = SynthesisTransaction.begin(this, this.outdir);
       try {

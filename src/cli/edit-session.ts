@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { Context } from './command';
 import { CliError, ExitCode, usageError } from './exit-codes';
@@ -6,7 +6,7 @@ import { ProjenrcEditor, UneditableProjenrc } from './projenrc-editor';
 import { withRepoLock } from './repo-guard';
 import { changes, describeChange, snapshot, synthesize } from './synthesis';
 import { unifiedDiff } from './unified-diff';
-import { permissions, writeFileAtomic } from '../private/fs-safe';
+import { keepAside, permissions, renameDurably, writeFileAtomic } from '../private/fs-safe';
 
 /** The file every editing command edits. */
 export const PROJENRC = '.projenrc.ts';
@@ -65,19 +65,29 @@ function edit(ctx: Context, plan: EditPlan, dryRun: boolean, file: string, lockE
     return ExitCode.OK;
   }
   const before = snapshot(ctx.cwd);
-  // beside, flushed, renamed over: .projenrc.ts is the old one or the new one, never half of either
-  writeFileAtomic(file, next, mode);
+  // the original stays under a second name (a hard link: it can be put back even on a full disk), and
+  // the new one is written beside, flushed and renamed over: .projenrc.ts is whole, old or new
+  const backup = keepAside(file);
+  try {
+    writeFileAtomic(file, next, mode);
+  } catch (e) {
+    rmSync(backup, { force: true });
+    throw e;
+  }
   const result = synthesize(ctx.cwd, lockEnv);
-  if (!result.ok) {
+  if (result.ok) {
+    rmSync(backup, { force: true });
+  } else {
     // put back only what we wrote: a save of the user's since then is theirs, and stays
-    const now = readFileSync(file, 'utf-8');
-    const ours = now === next;
+    const ours = readFileSync(file, 'utf-8') === next;
     if (ours) {
-      writeFileAtomic(file, original, mode);
+      renameDurably(backup, file);
       if (changes(before, snapshot(ctx.cwd)).length > 0) {
-        // the synthesis stopped half way: the restored .projenrc.ts writes the files back
+        // (a synthesis changes all or nothing; this is for a project type of someone else's that does not)
         synthesize(ctx.cwd, lockEnv);
       }
+    } else {
+      rmSync(backup, { force: true });
     }
     const said = ours
       ? `npx projen failed with this change, so ${PROJENRC} was restored as it was and nothing was changed.`

@@ -18,7 +18,7 @@ export function withRepoLock<T>(ctx: Context, what: string, run: (lock: RepoLock
     throw fileSystem(ctx, e);
   }
   try {
-    const recovered = SynthesisTransaction.recover(ctx.cwd);
+    const recovered = SynthesisTransaction.recover(ctx.cwd, { leftovers: lock.ownedHere });
     if (recovered) ctx.io.out(recovered);
     return run(lock);
   } catch (e) {

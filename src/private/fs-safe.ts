@@ -1,5 +1,7 @@
-import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'fs';
-import { dirname, relative } from 'path';
+import {
+  appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync,
+} from 'fs';
+import { dirname, join, relative } from 'path';
 
 /**
  * Writing files so that no kill, full disk or permission error leaves one half-written: each file is
@@ -23,7 +25,8 @@ export function faultPoint(what: string): void {
   writeFileSync(counter, String(n));
   if (n === at) {
     appendFileSync(`${counter}.log`, `killed at ${n}: ${what}\n`);
-    process.kill(process.pid, 'SIGKILL');
+    // the whole process group (a command and the npx projen it runs) when the test started it as one
+    process.kill(process.env.PROJEN_GO_SERVICE_FAULT_GROUP ? 0 : process.pid, 'SIGKILL');
   }
 }
 
@@ -32,13 +35,17 @@ export function permissions(path: string): number {
   return statSync(path).mode % 0o10000;
 }
 
-/** Writes a file beside its target (`<target>.projen-tmp`), flushed to disk, with its mode. */
-export function writeTmp(tmp: string, data: string | Buffer, mode: number): void {
+/**
+ * Writes a file beside its target (`<target>.projen-tmp`), flushed to disk, with its mode. Returns
+ * the first directory it had to make, if any (so that an abort can take it away again).
+ */
+export function writeTmp(tmp: string, data: string | Buffer, mode: number): string | undefined {
   faultPoint(`write ${tmp}`);
-  mkdirSync(dirname(tmp), { recursive: true });
   const buffer = typeof data === 'string' ? Buffer.from(data, 'utf-8') : data;
   let fd: number | undefined;
+  let made: string | undefined;
   try {
+    made = mkdirSync(dirname(tmp), { recursive: true });
     fd = openSync(tmp, 'w', mode);
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
@@ -46,9 +53,13 @@ export function writeTmp(tmp: string, data: string | Buffer, mode: number): void
     closeSync(fd);
     fd = undefined;
     chmodSync(tmp, mode);
+    return made;
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
+    if (made) removeEmptyTree(made);
+    // name the file being written, even when what failed was making its directory
+    if (typeof e === 'object' && e !== null) (e as { target?: string }).target = tmp;
     throw e;
   }
 }
@@ -69,6 +80,28 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o64
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Keeps the file as it is under a second name, without copying it (a hard link: no space needed), so
+ * it can be put back with a rename whatever happens to the disk meanwhile. Returns the backup's path.
+ */
+export function keepAside(path: string): string {
+  const backup = `${path}.projen-orig`;
+  rmSync(backup, { force: true });
+  faultPoint(`link ${backup}`);
+  linkSync(path, backup);
+  return backup;
+}
+
+/** Removes `dir` when it holds no file (only empty directories). */
+export function removeEmptyTree(dir: string): void {
+  const empty = (d: string): boolean => readdirSync(d, { withFileTypes: true }).every((e) => e.isDirectory() && empty(join(d, e.name)));
+  try {
+    if (empty(dir)) rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // gone already, or unreadable: leave it
   }
 }
 
@@ -105,7 +138,9 @@ const FILE_SYSTEM_CODES: { readonly [code: string]: { what: string; fix: string 
 export class FileSystemError extends Error {
   /** Whether `e` is a file-system error this package knows how to explain. */
   public static explains(e: unknown): e is NodeJS.ErrnoException {
-    return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in FILE_SYSTEM_CODES;
+    // (not instanceof Error: an error from fs may come from another realm, as under jest)
+    const code = typeof e === 'object' && e !== null ? (e as NodeJS.ErrnoException).code : undefined;
+    return typeof code === 'string' && code in FILE_SYSTEM_CODES;
   }
 
   /**
@@ -115,7 +150,8 @@ export class FileSystemError extends Error {
    */
   public static of(root: string, e: NodeJS.ErrnoException, then: string): FileSystemError {
     const known = FILE_SYSTEM_CODES[e.code!];
-    const path = e.path ? relative(root, e.path).replace(/\.projen-tmp$/, '') || '.' : 'the repository';
+    const where = (e as { target?: string }).target ?? e.path;
+    const path = where ? relative(root, where).replace(/\.projen-tmp$/, '') || '.' : 'the repository';
     return new FileSystemError(`${path}: could not be written: ${known.what} (${e.code}). ${known.fix}, then run it again. ${then}.`);
   }
 

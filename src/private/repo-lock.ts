@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 /** Where the lock lives: a directory, made atomically by mkdir (ignored by git). */
@@ -54,12 +54,24 @@ export class RepoLock {
     // a repository without .projen/ yet gets none from the lock alone
     const madeParent = mkdirSync(parent, { recursive: true }) !== undefined;
     for (;;) {
+      // the lock is the owner file, created exclusively (O_EXCL) in the lock directory
       try {
         mkdirSync(lock);
-        writeFileSync(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, token, what, since: Date.now() } satisfies Owner));
-        return new RepoLock(lock, token, true, madeParent);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      if (!existsSync(join(lock, 'owner.json'))) {
+        try {
+          writeFileSync(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, token, what, since: Date.now() } satisfies Owner), { flag: 'wx' });
+          return new RepoLock(lock, token, true, madeParent);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+            // (a full disk, say): leave nothing behind
+            rmSync(lock, { recursive: true, force: true });
+            if (madeParent) rmdirQuietly(parent);
+            throw e;
+          }
+        }
       }
       const owner = readOwner(lock);
       if (owner === undefined ? olderThan(lock, 5_000) : !alive(owner.pid)) {
@@ -82,6 +94,11 @@ export class RepoLock {
     private readonly madeParent: boolean,
   ) {}
 
+  /** Whether this process took the lock itself (rather than joining its parent's). */
+  public get ownedHere(): boolean {
+    return this.owned;
+  }
+
   /** What a child process needs in its environment to act under this lock. */
   public get env(): { [name: string]: string } {
     return { [LOCK_ENV]: `${this.path}#${this.token}` };
@@ -91,14 +108,17 @@ export class RepoLock {
   public release(): void {
     if (this.owned && readOwner(this.path)?.token === this.token) {
       rmSync(this.path, { recursive: true, force: true });
-      if (this.madeParent) {
-        try {
-          rmdirSync(join(this.path, '..'));
-        } catch {
-          // not empty: the synthesis wrote into it
-        }
-      }
+      if (this.madeParent) rmdirQuietly(join(this.path, '..'));
     }
+  }
+}
+
+/** Removes a directory if it is empty (a synthesis may have written into it meanwhile). */
+function rmdirQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty, or gone
   }
 }
 

@@ -2,10 +2,17 @@ import { createHash } from 'crypto';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { dirname, join } from 'path';
 import type { IConstruct } from 'constructs';
-import { faultPoint, FileSystemError, fsyncDir, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
+import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
 export const JOURNAL = '.projen/go-service.journal.json';
+
+/**
+ * Files a killed run may leave that no journal names: a command's .projenrc.ts beside its target or
+ * kept aside, and the files of versions before the journal. Removed only by the run that holds the
+ * lock itself (a command's own synthesis must not remove its parent's backup).
+ */
+const LEFTOVERS = ['.projenrc.ts.projen-tmp', '.projenrc.ts.projen-orig', 'go.mod.projen-tmp', '.projen/go-service.state.json.tmp'];
 
 /** The suffix of a file of the user's that a generated file would replace. */
 export const ASIDE_SUFFIX = '.pre-projen';
@@ -52,8 +59,12 @@ export class SynthesisTransaction {
    * Brings the repository out of an interrupted synthesis: completes one that was moving its files in,
    * drops the leftovers of one that was still writing them. Returns what it did, for the log.
    */
-  public static recover(root: string): string | undefined {
+  public static recover(root: string, options: { leftovers?: boolean } = {}): string | undefined {
     rmSync(join(root, `${JOURNAL}${TMP_SUFFIX}`), { force: true });
+    if (options.leftovers) {
+      // what a run killed before this one's journal existed (or an older version) may have left
+      for (const f of LEFTOVERS) rmSync(join(root, f), { force: true });
+    }
     const file = join(root, JOURNAL);
     if (!existsSync(file)) return undefined;
     let journal: Journal;
@@ -78,6 +89,7 @@ export class SynthesisTransaction {
   private readonly asides = new Map<string, string>();
   private readonly hooks: Array<() => void> = [];
   private written: string[] = [];
+  private madeDirs: string[] = [];
 
   private constructor(private readonly root: string) {}
 
@@ -153,8 +165,9 @@ export class SynthesisTransaction {
       writeFileAtomic(journalFile, journalText({ phase: 'writing', renames, deletions, asides }));
       for (const [tmp, target] of renames) {
         const { content, mode } = this.staged.get(target)!;
-        writeTmp(join(this.root, tmp), content, mode);
+        const made = writeTmp(join(this.root, tmp), content, mode);
         this.written.push(tmp);
+        if (made) this.madeDirs.push(made);
       }
     } catch (e) {
       this.abort();
@@ -179,6 +192,8 @@ export class SynthesisTransaction {
   public abort(): void {
     for (const tmp of this.written) rmSync(join(this.root, tmp), { force: true });
     this.written = [];
+    for (const d of this.madeDirs.reverse()) removeEmptyTree(d);
+    this.madeDirs = [];
     rmSync(join(this.root, JOURNAL), { force: true });
     rmSync(join(this.root, `${JOURNAL}${TMP_SUFFIX}`), { force: true });
   }
