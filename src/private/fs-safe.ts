@@ -45,7 +45,7 @@ export function writeTmp(tmp: string, data: string | Buffer, mode: number): stri
   let fd: number | undefined;
   let made: string | undefined;
   try {
-    made = mkdirSync(dirname(tmp), { recursive: true });
+    made = makeDirs(dirname(tmp));
     fd = openSync(tmp, 'w', mode);
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
@@ -93,6 +93,26 @@ export function keepAside(path: string): string {
   faultPoint(`link ${backup}`);
   linkSync(path, backup);
   return backup;
+}
+
+/**
+ * mkdir -p, one level at a time, so an error says what really happened (a recursive mkdirSync
+ * reports ENOENT on a read-only file system). Returns the first directory it made, if any.
+ */
+export function makeDirs(dir: string): string | undefined {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  return missing[0];
 }
 
 /** Removes `dir` when it holds no file (only empty directories). */

@@ -26,6 +26,8 @@ interface Journal {
   readonly deletions: string[];
   /** [a file of the user's, where it goes]: moved aside before a generated file takes its place. */
   readonly asides: Array<[string, string]>;
+  /** Directories the synthesis makes (the first missing one of each new file's path). */
+  readonly dirs?: string[];
 }
 
 const TRANSACTIONS = new WeakMap<IConstruct, SynthesisTransaction>();
@@ -76,6 +78,7 @@ export class SynthesisTransaction {
     }
     if (journal.phase === 'writing') {
       for (const [tmp] of journal.renames) rmSync(join(root, tmp), { force: true });
+      for (const d of [...(journal.dirs ?? [])].reverse()) removeEmptyTree(join(root, d));
       rmSync(file, { force: true });
       return `removed the files an interrupted synthesis had started to write (${journal.renames.length}); nothing else had changed`;
     }
@@ -160,9 +163,10 @@ export class SynthesisTransaction {
     const asides = [...this.asides.entries()].sort();
     if (renames.length === 0 && deletions.length === 0 && asides.length === 0) return;
     const journalFile = join(this.root, JOURNAL);
+    const dirs = [...new Set(renames.map(([tmp]) => firstMissingDir(this.root, dirname(tmp))).filter((d): d is string => d !== undefined))].sort();
     try {
       // 1. say what is being written, so leftovers of a kill can be found; 2. write it all beside the targets
-      writeFileAtomic(journalFile, journalText({ phase: 'writing', renames, deletions, asides }));
+      writeFileAtomic(journalFile, journalText({ phase: 'writing', renames, deletions, asides, dirs }));
       for (const [tmp, target] of renames) {
         const { content, mode } = this.staged.get(target)!;
         const made = writeTmp(join(this.root, tmp), content, mode);
@@ -197,6 +201,13 @@ export class SynthesisTransaction {
     rmSync(join(this.root, JOURNAL), { force: true });
     rmSync(join(this.root, `${JOURNAL}${TMP_SUFFIX}`), { force: true });
   }
+}
+
+/** The first directory of `dir` (relative to root) that does not exist yet, if any. */
+function firstMissingDir(root: string, dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = dir; d !== '.' && d !== '' && !existsSync(join(root, d)); d = dirname(d)) missing = d;
+  return missing;
 }
 
 function journalText(j: Journal): string {
