@@ -21,8 +21,7 @@ function files(root: string): Map<string, string> {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p, r);
-      else {
+      if (e.isDirectory()) {walk(p, r);} else {
         const st = statSync(p);
         out.set(r, `${st.ino}:${st.mtimeMs}:${st.mode}:${readFileSync(p, 'utf-8')}`);
       }

@@ -11,7 +11,7 @@ import { GIT_ENV, newRepo, removeRepo, run, treeHash } from './fixtures';
  *   service), each killed (SIGKILL, the whole process group) at each of its file operations in turn;
  *   after each kill a plain `npx projen` must give exactly the new tree or the old one, byte for byte,
  *   with no false "edited by hand" report and the user's files untouched.
- * - Full disk: a tmpfs with 0 to 60 KiB free: every command fails cleanly (exit 5, the file named) or
+ * - Full disk: a tmpfs with 0 to 96 KiB free: every command fails cleanly (exit 5, the file named) or
  *   succeeds; no partial file, no leftover, the tree as it was.
  * - Read-only directories (a read-only bind mount: we run as root, so permissions alone do not stop us).
  * - 20 concurrent commands against one repository: no lost update, documented exit codes.
@@ -63,8 +63,7 @@ function halfWritten(dir: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.name === 'node_modules' || e.name === '.git') continue;
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
+      if (e.isDirectory()) {walk(p);} else {
         const text = readFileSync(p, 'utf-8');
         let broken = text.length === 0;
         if (!broken && /\/\.projen\/[^/]+\.json$/.test(p)) {
@@ -109,7 +108,7 @@ afterAll(() => {
 /** The .projenrc.ts of the base repository, with three services and Postgres added by hand. */
 function withThreeMore(dir: string): void {
   const rc = readFileSync(join(dir, '.projenrc.ts'), 'utf-8')
-    .replace("import { GoServiceProject } from \"projen-go-service\";", "import { GoService, GoServiceProject, PostgresDatabase } from \"projen-go-service\";")
+    .replace('import { GoServiceProject } from "projen-go-service";', 'import { GoService, GoServiceProject, PostgresDatabase } from "projen-go-service";')
     .replace('project.synth();', `${ADD_THREE}\nproject.synth();`);
   if (!rc.includes('PostgresDatabase(project)')) throw new Error('the base .projenrc.ts changed shape');
   writeFileSync(join(dir, '.projenrc.ts'), rc);
@@ -183,7 +182,7 @@ describe('a full disk', () => {
     let failures = 0;
     let successes = 0;
     try {
-      for (let free = 0; free <= 64 * 1024; free += 4096) {
+      for (let free = 0; free <= 96 * 1024; free += 4096) {
         const dir = join(mount, 'repo');
         rmSync(dir, { recursive: true, force: true });
         cpSync(base, dir, { recursive: true, verbatimSymlinks: true, filter: (src) => relative(base, src) !== 'node_modules' });
