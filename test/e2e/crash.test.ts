@@ -28,7 +28,9 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs a command in its own process group; returns its exit status (null when killed) and output. */
-function exec(cmd: string, args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}): { status: number | null; signal: string | null; output: string } {
+function exec(cmd: string, args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}): {
+  status: number | null; signal: string | null; output: string;
+} {
   const r = spawnSync(cmd, args, { cwd, env: env(extra), encoding: 'utf-8', detached: true, maxBuffer: 64 * 1024 * 1024 } as any);
   return { status: r.status, signal: r.signal, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
@@ -241,7 +243,8 @@ describe('read-only directories', () => {
 describe('commands at once', () => {
   test('20 concurrent add service commands: each one done or refused (exit 6), none lost, the tree consistent', async () => {
     const dir = copyOf(base, 'crash');
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => new Promise<{ name: string; status: number | null; output: string }>((done) => {
+    type Result = { name: string; status: number | null; output: string };
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => new Promise<Result>((done) => {
       const name = `svc${i + 1}`;
       const child = spawn('npx', ['projen-go-service', 'add', 'service', name, '--port', String(9100 + i)], {
         cwd: dir, env: env({ PROJEN_GO_SERVICE_LOCK_WAIT: '20' }),
