@@ -7,7 +7,7 @@ import { OptionProblem } from './private/problems';
 export interface HealthCheckOptions {
   /**
    * Time between probes.
-   * @default "30s"
+   * @default "10s"
    */
   readonly interval?: string;
   /**

@@ -112,7 +112,7 @@ export interface CopyOptions {
  * Options for `HEALTHCHECK`.
  */
 export interface HealthCheckInstructionOptions {
-  /** @default "30s" */
+  /** @default "10s" */
   readonly interval?: string;
   /** @default "3s" */
   readonly timeout?: string;

@@ -152,12 +152,24 @@ const FAMILIES: TargetFamily[] = [
   {
     name: 'compose-up',
     aggregate: (m) => ({
-      description: 'Build and start everything with compose',
-      recipe: ['$(COMPOSE_ENV) $(COMPOSE) up -d --build'],
+      description: 'Build and start everything with compose; wait until all is healthy (or say why not)',
+      // Compose v2 waits itself; v1 has no --wait: the same wait, portably
+      recipe: [
+        '@export $(COMPOSE_ENV) COMPOSE="$(COMPOSE)" DOCKER="$(DOCKER)" WAIT="$(COMPOSE_WAIT)"; \\',
+        'if $(COMPOSE) up --help 2>/dev/null | grep -q -- --wait-timeout; then \\',
+        '  $(COMPOSE) up -d --build --remove-orphans --wait --wait-timeout "$$WAIT" || { sh -c "$$COMPOSE_WAIT_SCRIPT"; exit 1; }; \\',
+        'else \\',
+        '  $(COMPOSE) up -d --build --remove-orphans && sh -c "$$COMPOSE_WAIT_SCRIPT"; \\',
+        'fi',
+      ],
       prerequisites: secretFiles(m).length ? ['secrets'] : [],
     }),
   },
-  { name: 'compose-down', aggregate: () => ({ description: 'Stop everything started with compose', recipe: ['$(COMPOSE_ENV) $(COMPOSE) down'] }) },
+  { name: 'compose-ps', aggregate: () => ({ description: 'Show the state of everything started with compose', recipe: ['$(COMPOSE_ENV) $(COMPOSE) ps'] }) },
+  {
+    name: 'compose-down',
+    aggregate: () => ({ description: 'Stop everything started with compose (data volumes stay)', recipe: ['$(COMPOSE_ENV) $(COMPOSE) down --remove-orphans'] }),
+  },
   { name: 'compose-logs', aggregate: () => ({ description: 'Follow the compose logs', recipe: ['$(COMPOSE_ENV) $(COMPOSE) logs -f'] }) },
   { name: 'clean', aggregate: () => ({ description: 'Remove build output', recipe: ['rm -rf bin/'] }) },
 ];
@@ -172,6 +184,33 @@ export const AGGREGATE_TARGETS: readonly string[] = FAMILIES.map((f) => f.name);
 export function makeTargetCollision(name: string): string | undefined {
   return AGGREGATE_TARGETS.includes(name) ? `"${name}" is a Makefile target of its own, and make ${name} would not mean this service` : undefined;
 }
+
+/**
+ * What `make compose-up` runs after `up` (and, with Compose v2's `--wait`, only when that fails, to
+ * say why): waits until every container of the project is healthy (running, when it has no health
+ * check); else prints its last health-check output and its logs, and fails.
+ */
+const COMPOSE_WAIT_SCRIPT = [
+  '# make compose-up waits with this (Compose v1 has no --wait); it says why a service did not come up',
+  'define COMPOSE_WAIT_SCRIPT',
+  'deadline=$$(( $$(date +%s) + $${WAIT:-120} ))',
+  'for id in $$($$COMPOSE ps -q); do',
+  '  svc=$$($$DOCKER inspect -f \'{{index .Config.Labels "com.docker.compose.service"}}\' "$$id")',
+  '  while :; do',
+  '    state=$$($$DOCKER inspect -f \'{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}\' "$$id")',
+  '    case "$$state" in healthy|running) echo "$$svc: $$state"; break ;; esac',
+  '    if [ "$$state" = unhealthy ] || [ "$$state" = exited ] || [ "$$state" = dead ] || [ "$$(date +%s)" -ge "$$deadline" ]; then',
+  '      echo "compose-up: $$svc is $$state; its last health checks and logs:" >&2',
+  '      $$DOCKER inspect -f \'{{if .State.Health}}{{range .State.Health.Log}}{{.Output}}{{end}}{{end}}\' "$$id" | tail -n 5 >&2',
+  '      $$COMPOSE logs --tail=30 "$$svc" >&2',
+  '      exit 1',
+  '    fi',
+  '    sleep 1',
+  '  done',
+  'done',
+  'endef',
+  'export COMPOSE_WAIT_SCRIPT',
+];
 
 /** The width of the target column in `make help`. */
 const HELP_WIDTH = 28;
@@ -293,6 +332,7 @@ export class GoMakefile extends FileBase {
       ['GO', 'go'],
       ['DOCKER', 'docker'],
       ['COMPOSE', 'docker compose', 'docker-compose for Compose v1'],
+      ['COMPOSE_WAIT', '120', 'seconds make compose-up waits for every service to be healthy'],
       ['REGISTRY', '', 'prefixes image names, e.g. ghcr.io/acme'],
       ['PLATFORMS', m.platforms.join(',')],
       ['BUILDX_FLAGS', '', 'e.g. --push'],
@@ -338,6 +378,7 @@ export class GoMakefile extends FileBase {
       ]),
       '',
     );
+    lines.push(...COMPOSE_WAIT_SCRIPT, '');
     if (this.includes.length) {
       lines.push('# makefiles of your own: their targets work beside the generated ones', ...this.includes.map((i) => `include ${i}`), '');
     }

@@ -1,7 +1,7 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { Component, Project } from 'projen';
-import { HEALTH_PATH } from '../private/constants';
+import { HEALTH_PATH, READY_PATH } from '../private/constants';
 import { modelOf, ProjectModel, ServiceModel } from '../private/model';
 import { writeSample } from '../private/synthesis-transaction';
 
@@ -44,7 +44,8 @@ export class ServiceSamples extends Component {
 
 function mainGo(s: ServiceModel): string {
   return `// Command ${s.name} is an HTTP service. It listens on $${s.portVariable} (default ${s.port}), answers
-// GET ${HEALTH_PATH}, and shuts down gracefully on SIGTERM and SIGINT.
+// GET ${HEALTH_PATH} (alive) and GET ${READY_PATH} (ready: every dependency it is wired to answers), and
+// shuts down gracefully on SIGTERM and SIGINT.
 //
 // "${s.name} healthcheck" probes the local health endpoint and exits 0 or 1, so images without a
 // shell can still be health-checked. "${s.name} selfcheck" reports what the image provides: the
@@ -62,8 +63,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -124,6 +127,14 @@ func newMux() *http.ServeMux {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\\n"))
 	})
+	mux.HandleFunc("GET ${READY_PATH}", func(w http.ResponseWriter, r *http.Request) {
+		checked, ready := readiness(r.Context())
+		w.Header().Set("Content-Type", "application/json")
+		if !ready {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"ready": ready, "checked": checked})
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]string{
@@ -131,6 +142,58 @@ func newMux() *http.ServeMux {
 		})
 	})
 	return mux
+}
+
+// defaultPorts are the ports of URL schemes that may leave theirs out.
+var defaultPorts = map[string]string{"postgres": "5432", "postgresql": "5432", "redis": "6379", "rediss": "6379", "http": "80", "https": "443", "amqp": "5672", "nats": "4222"}
+
+// readiness checks every dependency the environment wires the service to: each <NAME>_URL, or
+// <NAME>_URL_FILE (a secret file holding it), must answer a TCP connection on its host and port.
+// It reports host, port and state per variable, never the URL (it may hold a password).
+func readiness(ctx context.Context) (map[string]string, bool) {
+	checked := map[string]string{}
+	ready := true
+	var names []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		name = strings.TrimSuffix(name, "_FILE")
+		if strings.HasSuffix(name, "_URL") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, done := checked[name]; done {
+			continue
+		}
+		raw, err := envOrFile(name)
+		if err != nil || raw == "" {
+			checked[name] = "not set or unreadable"
+			ready = false
+			continue
+		}
+		u, err := url.Parse(raw)
+		if err != nil || u.Hostname() == "" {
+			checked[name] = "not a URL with a host"
+			ready = false
+			continue
+		}
+		port := u.Port()
+		if port == "" {
+			port = defaultPorts[u.Scheme]
+		}
+		addr := net.JoinHostPort(u.Hostname(), port)
+		dialer := net.Dialer{Timeout: 2 * time.Second}
+		conn, err := dialer.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			checked[name] = addr + " down"
+			ready = false
+			continue
+		}
+		_ = conn.Close()
+		checked[name] = addr + " up"
+	}
+	return checked, ready
 }
 
 func run(logger *slog.Logger) error {
@@ -219,10 +282,12 @@ function mainTestGo(s: ServiceModel): string {
   return `package main
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -231,6 +296,26 @@ func TestHealthz(t *testing.T) {
 	newMux().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "${HEALTH_PATH}", nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET ${HEALTH_PATH}: status %d, want 200", rec.Code)
+	}
+}
+
+func TestReadyzChecksWhatTheEnvironmentWires(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	t.Setenv("EXAMPLE_URL", "redis://"+ln.Addr().String()+"/0")
+	rec := httptest.NewRecorder()
+	newMux().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "${READY_PATH}", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET ${READY_PATH} with a dependency up: status %d, want 200: %s", rec.Code, rec.Body)
+	}
+	ln.Close()
+	rec = httptest.NewRecorder()
+	newMux().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "${READY_PATH}", nil))
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "down") {
+		t.Fatalf("GET ${READY_PATH} with a dependency down: status %d, want 503: %s", rec.Code, rec.Body)
 	}
 }
 

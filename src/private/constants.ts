@@ -23,8 +23,15 @@ export const HEALTH_PATH = '/healthz';
 /** The directory of compose secret files: created by the Makefile, never in git or the build context. */
 export const SECRETS_DIR = '.secrets';
 
-/** The health-check timing shared by the image's HEALTHCHECK and compose's healthcheck. */
-export const HEALTH_CHECK_TIMING = { interval: '30s', timeout: '3s', startPeriod: '5s', retries: 3 };
+/** The sample's readiness endpoint: every dependency it is wired to answers. */
+export const READY_PATH = '/readyz';
+
+/**
+ * The health-check timing shared by the image's HEALTHCHECK and compose's healthcheck. Every 10 s:
+ * the first probe comes one interval after the start (engines before 25 have no start interval), and
+ * `make compose-up` waits for it.
+ */
+export const HEALTH_CHECK_TIMING = { interval: '10s', timeout: '3s', startPeriod: '5s', retries: 3 };
 
 /** Where the health probe of images without a shell lives (HealthCheck.http and HealthCheck.tcp). */
 export const HEALTH_PROBE_PATH = '/usr/local/bin/healthprobe';
