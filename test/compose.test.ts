@@ -50,7 +50,7 @@ describe('docker-compose.yml', () => {
       },
       ports: ['8080:8080'],
       environment: { PORT: '8080' },
-      healthcheck: { test: ['CMD', '/usr/local/bin/hello', 'healthcheck'], interval: '30s', timeout: '3s', retries: 3, start_period: '5s' },
+      healthcheck: { test: ['CMD', '/usr/local/bin/hello', 'healthcheck'], interval: '10s', timeout: '3s', retries: 3, start_period: '5s' },
       restart: 'unless-stopped',
       read_only: true,
       cap_drop: ['ALL'],

@@ -37,7 +37,7 @@ describe('Makefile', () => {
       'docker-buildx', 'docker-buildx-shop', 'docker-buildx-worker', 'docker-buildx-pdf',
       'docker-run', 'docker-run-shop', 'docker-run-worker', 'docker-run-pdf',
       'docker-push', 'docker-push-shop', 'docker-push-worker', 'docker-push-pdf',
-      'image-size', 'secrets', 'compose-up', 'compose-down', 'compose-logs', 'clean',
+      'image-size', 'secrets', 'compose-up', 'compose-ps', 'compose-down', 'compose-logs', 'clean',
     ]);
     for (const line of help.split('\n').filter((l) => l.startsWith('  '))) {
       expect(line.trim().split(/\s{2,}/)).toHaveLength(2);
@@ -74,7 +74,7 @@ describe('Makefile', () => {
   test('DOCKER and COMPOSE can be overridden; DOCKER_BUILDKIT is exported', () => {
     const project = newProject();
     expect(make(project, '-n', 'docker-build', 'DOCKER=/usr/bin/docker')).toMatch(/^\/usr\/bin\/docker build /m);
-    expect(make(project, '-n', 'compose-down', 'COMPOSE=docker-compose')).toContain(' docker-compose down');
+    expect(make(project, '-n', 'compose-down', 'COMPOSE=docker-compose')).toContain(' docker-compose down --remove-orphans');
     expect(make(project, '-s', '--eval=show: ; @echo $$DOCKER_BUILDKIT', 'show').trim()).toBe('1');
   });
 

@@ -94,11 +94,11 @@ describe('facts defined once, read by every renderer', () => {
   test('health probe: the image HEALTHCHECK and compose run the same command with the same timing', () => {
     const project = newProject();
     const probe = project.defaultService.healthProbe!;
-    expect(probe).toEqual({ kind: 'command', command: ['/usr/local/bin/hello', 'healthcheck'], interval: '30s', timeout: '3s', startPeriod: '5s', retries: 3 });
+    expect(probe).toEqual({ kind: 'command', command: ['/usr/local/bin/hello', 'healthcheck'], interval: '10s', timeout: '3s', startPeriod: '5s', retries: 3 });
     const files = synth(project);
-    expect(files.Dockerfile).toContain('HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \\\n    CMD ["/usr/local/bin/hello", "healthcheck"]');
+    expect(files.Dockerfile).toContain('HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \\\n    CMD ["/usr/local/bin/hello", "healthcheck"]');
     expect(YAML.parse(files['docker-compose.yml']).services.hello.healthcheck).toEqual({
-      test: ['CMD', '/usr/local/bin/hello', 'healthcheck'], interval: '30s', timeout: '3s', retries: 3, start_period: '5s',
+      test: ['CMD', '/usr/local/bin/hello', 'healthcheck'], interval: '10s', timeout: '3s', retries: 3, start_period: '5s',
     });
     expect(newProject({ healthCheck: HealthCheck.none() }).defaultService.healthProbe).toBeUndefined();
   });

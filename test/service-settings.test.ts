@@ -74,7 +74,7 @@ describe('health checks', () => {
     expect(df.match(/ AS healthprobe/g)).toHaveLength(1);
     expect(df).toContain('RUN CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}" go build -trimpath -buildvcs=false -ldflags "-s -w" -o healthprobe main.go');
     expect(df).toContain('HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \\\n    CMD ["/usr/local/bin/healthprobe", "http", "8080", "/readyz"]');
-    expect(df).toContain('HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=5 \\\n    CMD ["/usr/local/bin/healthprobe", "tcp", "9090"]');
+    expect(df).toContain('HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=5 \\\n    CMD ["/usr/local/bin/healthprobe", "tcp", "9090"]');
     // the probe is in the images that use it, not in the command's
     expect(df.match(/COPY --from=healthprobe \/healthprobe\/healthprobe \/rootfs\/usr\/local\/bin\/healthprobe/g)).toHaveLength(2);
     const compose = YAML.parse(files['docker-compose.yml']).services;
