@@ -6,6 +6,14 @@ const PROJEN_VERSION = '0.103.25';
 /** The lowest constructs 10.x that projen 0.103 accepts (its own peer range): our devDependency and the floor of our peer range. */
 const CONSTRUCTS_VERSION = '10.5.0';
 
+/**
+ * The Kubernetes constructs the manifests are made with (jsii libraries on constructs 10, like us):
+ * cdk8s, and the current cdk8s-plus line (Kubernetes 1.34 API). Peers, as their types are in our API
+ * (the chart users add their own objects to, the resources option).
+ */
+const CDK8S_VERSION = '2.70.106';
+const CDK8S_PLUS_VERSION = '2.0.54';
+
 const project = new cdk.JsiiProject({
   name: 'projen-go-service',
   description:
@@ -24,9 +32,16 @@ const project = new cdk.JsiiProject({
   typescriptVersion: '~6.0.0',
   // projen 0.103 itself needs constructs ^10.5.0: a lower pin here makes npm nest a second constructs
   // under projen, and jsii-pacmak then refuses two versions of it in one type system
-  peerDeps: [`projen@^${PROJEN_VERSION}`, `constructs@^${CONSTRUCTS_VERSION}`],
+  peerDeps: [
+    `projen@^${PROJEN_VERSION}`,
+    `constructs@^${CONSTRUCTS_VERSION}`,
+    `cdk8s@^${CDK8S_VERSION}`,
+    `cdk8s-plus-34@^${CDK8S_PLUS_VERSION}`,
+  ],
   devDeps: [
     `projen@${PROJEN_VERSION}`,
+    `cdk8s@${CDK8S_VERSION}`,
+    `cdk8s-plus-34@${CDK8S_PLUS_VERSION}`,
     'ajv@^8',
     'ajv-formats@^3',
     'dockerfile-ast@^0.7',

@@ -10,6 +10,7 @@ import { Dockerfile } from './files/dockerfile';
 import { DockerIgnore } from './files/dockerignore';
 import { RepoDocs } from './files/docs';
 import { GoMod } from './files/go-mod';
+import { Kubernetes, KubernetesOptions } from './files/kubernetes';
 import { GoMakefile, makeTargetCollision } from './files/makefile';
 import { fromProjenNew, NewRepoSetup } from './files/new-repo-setup';
 import { RenovateConfig } from './files/renovate';
@@ -167,6 +168,20 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly imageLabels?: { [key: string]: string };
 
   /**
+   * Render Kubernetes manifests under `k8s/` (Namespace, and per service a Deployment, Service,
+   * ServiceAccount, PodDisruptionBudget, NetworkPolicy and optional HorizontalPodAutoscaler) and the
+   * `make k8s-*` targets. Each service's `deployment` option says how it runs there.
+   * @default false
+   */
+  readonly kubernetes?: boolean;
+
+  /**
+   * Options for the Kubernetes manifests (with `kubernetes: true`).
+   * @default - the namespace is the project name
+   */
+  readonly kubernetesOptions?: KubernetesOptions;
+
+  /**
    * Emit a `# syntax=` line naming this Dockerfile frontend (for engines that can pull it).
    * Off by default: the line makes BuildKit pull an image, which fails without a registry.
    * @default - the engine's built-in frontend
@@ -271,6 +286,9 @@ export class GoServiceProject extends Project {
     new NewRepoSetup(this);
     new SynthesisReport(this);
     new ServiceSamples(this);
+    if (options.kubernetes) {
+      new Kubernetes(this, options.kubernetesOptions);
+    }
 
     // every GoServiceOptions field reaches the default service: it reads its own from the project's options
     this.defaultService = new GoService(this, options.name, options);
@@ -279,6 +297,11 @@ export class GoServiceProject extends Project {
   /** Every service, the default one first. */
   public get services(): GoService[] {
     return servicesOf(this);
+  }
+
+  /** The Kubernetes manifests, if the project renders them (`kubernetes: true`). */
+  public get kubernetes(): Kubernetes | undefined {
+    return Kubernetes.of(this);
   }
 
   /** Every add-on (databases, caches). */
@@ -485,6 +508,11 @@ export class GoServiceProject extends Project {
     for (const addon of this.addons) {
       problems.push(...addon._problems());
     }
+    if (!this.kubernetes) {
+      for (const s of this.services.filter((x) => x.deployment.configured)) {
+        problems.push(problem(s.name, 'deployment', 'says how the service runs on Kubernetes, and the project renders no Kubernetes manifests', 'Set kubernetes: true on the project, or remove deployment'));
+      }
+    }
     for (const rule of this.rules) {
       for (const v of rule.check(this)) {
         problems.push(problem(v.service, v.option, `${v.what} (policy "${rule.name}")`, v.fix));
@@ -574,6 +602,9 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
   const o = options ?? ({} as GoServiceProjectOptions);
   if (typeof o.name !== 'string' || !SERVICE_NAME.test(o.name) || RESERVED_SERVICE_NAMES.some((r) => r.test(o.name)) || makeTargetCollision(o.name)) {
     problems.push(problem(undefined, 'name', `${JSON.stringify(o.name)} cannot name the project: it names the default service (cmd/<name>, its Dockerfile target and compose service) and the image`, 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters, and not a Makefile or builder-stage name (for example "hello")'));
+  }
+  if (o.kubernetesOptions !== undefined && !o.kubernetes) {
+    problems.push(problem(undefined, 'kubernetesOptions', 'is set, and the project renders no Kubernetes manifests', 'Set kubernetes: true as well, or remove kubernetesOptions'));
   }
   if (o.modulePath !== undefined && (typeof o.modulePath !== 'string' || !MODULE_PATH.test(o.modulePath) || o.modulePath.split('/').some((p) => p === '.' || p === '..'))) {
     problems.push(problem(undefined, 'modulePath', `${JSON.stringify(o.modulePath)} is not a Go module path`, 'Use a lowercase host and path without spaces or a trailing slash, such as "github.com/acme/hello"'));

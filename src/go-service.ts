@@ -1,5 +1,6 @@
 import { Component, Project } from 'projen';
 import { CertsLayer, CertsSource } from './certs-layer';
+import { DeploymentFacts, KubernetesDeploymentOptions, resolveDeployment } from './deployment';
 import { ServiceHardening } from './hardening';
 import { HealthCheck, HealthProbe } from './health-check';
 import { binaryPath, configDir, DEFAULT_PORT } from './private/constants';
@@ -176,6 +177,13 @@ export interface GoServiceOptions {
    * @default - no budget: the size is printed only
    */
   readonly imageSizeBudgetMiB?: number;
+
+  /**
+   * How the service runs on Kubernetes, when the project renders manifests (`kubernetes: true`):
+   * replicas, resources, autoscaling, disruption budget, egress.
+   * @default - 2 replicas, 100m CPU and 64Mi of memory requested, 128Mi memory limit, no autoscaling
+   */
+  readonly deployment?: KubernetesDeploymentOptions;
 }
 
 const GO_BUILD_TAG = /^[A-Za-z0-9_.]+$/;
@@ -237,6 +245,8 @@ export class GoService extends Component {
   public readonly healthCheck: HealthCheck;
   /** The size budget of the image in MiB, if any. */
   public readonly imageSizeBudgetMiB?: number;
+  /** How the service runs on Kubernetes (when the project renders manifests), every default applied. */
+  public readonly deployment: DeploymentFacts;
   /** The platforms `make docker-buildx` builds for; undefined for the native platform only (cgo). */
   public readonly platforms?: string[];
 
@@ -288,8 +298,13 @@ export class GoService extends Component {
     this.extraBuildTags = [...(options.buildTags ?? [])];
     this.extraLdflags = [...(options.ldflags ?? [])];
     this.env = { ...(options.environment ?? {}) };
+    const deployment = resolveDeployment(options.deployment);
+    this.deployment = deployment.facts;
 
-    const problems = this.optionProblems();
+    const problems = [...this.optionProblems(), ...deployment.problems];
+    if (!this.isServer && options.deployment !== undefined) {
+      problems.push({ option: 'deployment', what: 'a command (server: false) is not deployed: it has no port to serve or probe', fix: 'Remove deployment, or set server: true and a port' });
+    }
     const clash = this.port === undefined ? undefined : siblings.find((s) => s.port === this.port);
     if (clash) {
       problems.push({ option: 'port', what: `port ${this.port} is already used by service ${clash.name}`, fix: 'Give each service its own port' });

@@ -18,6 +18,8 @@ export { ComposeFile } from './files/compose';
 export { DockerIgnore } from './files/dockerignore';
 export { GoMakefile, MakeTarget } from './files/makefile';
 export { GoMod } from './files/go-mod';
+export { Kubernetes, KubernetesOptions } from './files/kubernetes';
+export { DeploymentFacts, KubernetesAutoscaling, KubernetesDeploymentOptions } from './deployment';
 export { Addon, AddonSecret } from './addons/addon';
 export { AddonOptions, AddonDefaults } from './addons/addon';
 export { PostgresDatabase, PostgresDatabaseOptions } from './addons/postgres';

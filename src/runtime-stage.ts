@@ -308,6 +308,10 @@ export class RuntimeStage {
   public readonly providesTzdata: boolean;
   /** The service runs as user 65532 (true) or as root (false). */
   public readonly nonroot: boolean;
+  /** The user id the image runs as: 65532, or 0 for root. */
+  public readonly uid: number;
+  /** The group id the image runs as. */
+  public readonly gid: number;
   /** The user the image runs as, `uid:gid`. */
   public readonly user: string;
 
@@ -324,8 +328,9 @@ export class RuntimeStage {
     this.providesCerts = facts.providesCerts;
     this.providesTzdata = facts.providesTzdata;
     this.nonroot = facts.nonroot;
-    const uid = facts.nonroot ? NONROOT_UID : 0;
-    this.user = `${uid}:${uid}`;
+    this.uid = facts.nonroot ? NONROOT_UID : 0;
+    this.gid = this.uid;
+    this.user = `${this.uid}:${this.gid}`;
   }
 
   /** The image is scratch. */

@@ -40,6 +40,7 @@ const SAMPLES: { [field in keyof Required<GoServiceOptions>]: { value: GoService
   imageName: { value: 'acme/web' },
   platforms: { value: ['linux/arm64'] },
   imageSizeBudgetMiB: { value: 12 },
+  deployment: { value: { replicas: 3 }, base: { kubernetes: true } },
 };
 
 /** The fields of GoServiceOptions, as TypeScript reads src/go-service.ts. */

@@ -5,6 +5,7 @@ import { DIGEST, parseImageRef } from '../private/image-ref';
 import { modelOf, ProjectModel } from '../private/model';
 import { SERVICE_NAME } from '../private/names';
 import { problem, throwIfProblems } from '../private/problems';
+import { SECRETS_MOUNT } from '../private/wiring';
 
 /**
  * A secret file that compose hands to containers, created by `make secrets` on first use (never
@@ -175,7 +176,7 @@ export abstract class Addon extends Component {
    * @internal
    */
   public _environmentFor(_service: { readonly name: string }): { [name: string]: string } {
-    return { [`${this.urlVariable}_FILE`]: `/run/secrets/${this.urlSecret}` };
+    return { [`${this.urlVariable}_FILE`]: `${SECRETS_MOUNT}/${this.urlSecret}` };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Project } from 'projen';
 import { Addon, AddonOptions, AddonSecret } from './addon';
 import { problem, throwIfProblems } from '../private/problems';
+import { SECRETS_MOUNT } from '../private/wiring';
 
 /** The Postgres release compose runs unless told otherwise. */
 const POSTGRES_IMAGE = 'postgres:17.6-alpine';
@@ -55,7 +56,7 @@ export class PostgresDatabase extends Addon {
       environment: {
         POSTGRES_DB: this.database,
         POSTGRES_USER: this.user,
-        POSTGRES_PASSWORD_FILE: `/run/secrets/${this.passwordSecret}`,
+        POSTGRES_PASSWORD_FILE: `${SECRETS_MOUNT}/${this.passwordSecret}`,
       },
       secrets: [this.passwordSecret],
       volumes: [`${this.name}-data:/var/lib/postgresql/data`],

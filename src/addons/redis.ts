@@ -1,5 +1,6 @@
 import { Project } from 'projen';
 import { Addon, AddonOptions, AddonSecret } from './addon';
+import { SECRETS_MOUNT } from '../private/wiring';
 
 /** The Redis release compose runs unless told otherwise. */
 const REDIS_IMAGE = 'redis:8.2-alpine';
@@ -25,7 +26,7 @@ export class RedisCache extends Addon {
 
   /** @internal */
   public _composeService(): { [key: string]: any } {
-    const password = `$$(cat /run/secrets/${this.passwordSecret})`;
+    const password = `$$(cat ${SECRETS_MOUNT}/${this.passwordSecret})`;
     return {
       image: this.image,
       // the password comes from the secret file, never from the compose file or the environment

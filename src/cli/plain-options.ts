@@ -26,6 +26,7 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
   securityNotesFile: 'string',
   dockerfileSyntax: 'string',
   renovate: 'boolean',
+  kubernetes: 'boolean',
 };
 
 /**

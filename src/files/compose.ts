@@ -2,6 +2,7 @@ import { IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
 import { securityOpts } from '../private/docker-run';
 import { modelOf, ProjectModel, ServiceModel } from '../private/model';
+import { wiringOf } from '../private/wiring';
 
 /**
  * The generated docker-compose.yml: one hardened service per GoService, built from our Dockerfile,
@@ -57,17 +58,14 @@ export function renderCompose(model: ProjectModel): { [key: string]: any } {
 }
 
 function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any } {
-  const addons = model.addons.filter((a) => a.connectedServices.some((c) => c.name === s.name));
-  const environment: { [key: string]: string } = { ...s.environment };
-  for (const a of addons) Object.assign(environment, a._environmentFor(s));
+  const { addons, environment, secrets } = wiringOf(model, s);
   const svc: { [key: string]: any } = {
     image: `\${${s.imageVariable}:-${s.imageName}}:\${VERSION:-latest}`,
     build: { context: '.', dockerfile: 'Dockerfile', target: s.target, args: [...s.buildArgs] },
     ports: [`${s.port}:${s.port}`],
     environment,
   };
-  const secrets = addons.flatMap((a) => a._secretsFor(s));
-  if (secrets.length) svc.secrets = secrets;
+  if (secrets.length) svc.secrets = secrets.map((x) => x.name);
   if (addons.length) {
     svc.depends_on = Object.fromEntries(addons.map((a) => [a.name, { condition: 'service_healthy' }]));
   }

@@ -1,10 +1,12 @@
 import { FileBase, IResolver, Project, Rule } from 'projen';
 import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
 import { ServiceHardening } from '../hardening';
+import { SECRETS_DIR } from '../private/constants';
 import { securityOpts } from '../private/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
 import { modelOf, ProjectModel, ServiceModel } from '../private/model';
 import { problem } from '../private/problems';
+import { wiringOf } from '../private/wiring';
 
 /**
  * A Makefile target with the line `make help` shows for it.
@@ -171,8 +173,85 @@ const FAMILIES: TargetFamily[] = [
     aggregate: () => ({ description: 'Stop everything started with compose (data volumes stay)', recipe: ['$(COMPOSE_ENV) $(COMPOSE) down --remove-orphans'] }),
   },
   { name: 'compose-logs', aggregate: () => ({ description: 'Follow the compose logs', recipe: ['$(COMPOSE_ENV) $(COMPOSE) logs -f'] }) },
+  {
+    name: 'k8s-secrets',
+    when: (m) => m.kubernetes !== undefined,
+    aggregate: (m) => {
+      const k8s = m.kubernetes!;
+      const withSecrets = k8s.services.map((s) => ({ s, secrets: wiringOf(m, s).secrets })).filter((x) => x.secrets.length);
+      return {
+        description: `Create the Kubernetes Secrets of the services from the files compose uses (${SECRETS_DIR}/)`,
+        prerequisites: [...new Set(withSecrets.flatMap((x) => x.secrets.map((f) => f.file)))],
+        recipe: withSecrets.length === 0 ? ['@echo "k8s-secrets: no service uses a secret file"'] : [
+          `$(KUBECTL) apply -f ${k8s.directory}/namespace.yaml`,
+          ...withSecrets.map(({ s, secrets }) => `$(KUBECTL) -n ${k8s.namespace} create secret generic ${k8s.secretName(s)} ` +
+            `${secrets.map((f) => `--from-file=${f.name}=${f.file}`).join(' ')} --dry-run=client -o yaml | $(KUBECTL) apply -f -`),
+        ],
+      };
+    },
+  },
+  {
+    name: 'k8s-apply',
+    when: (m) => m.kubernetes !== undefined,
+    aggregate: (m) => ({
+      description: `Apply ${m.kubernetes!.directory}/ to the cluster, the images pinned to $(VERSION) (or <SERVICE>_DIGEST)`,
+      prerequisites: [overlayFile(m)],
+      recipe: [`$(KUBECTL) apply -k ${m.kubernetes!.overlayDirectory}`],
+    }),
+  },
+  {
+    name: 'k8s-diff',
+    when: (m) => m.kubernetes !== undefined,
+    aggregate: (m) => ({
+      description: 'Show what k8s-apply would change in the cluster',
+      prerequisites: [overlayFile(m)],
+      // kubectl diff exits 1 when there are differences: only more is an error
+      recipe: [`$(KUBECTL) diff -k ${m.kubernetes!.overlayDirectory} || [ $$? -eq 1 ]`],
+    }),
+  },
+  {
+    name: 'k8s-delete',
+    when: (m) => m.kubernetes !== undefined,
+    aggregate: (m) => ({
+      description: `Delete everything k8s-apply made, the namespace ${m.kubernetes!.namespace} with it`,
+      prerequisites: [overlayFile(m)],
+      recipe: [`$(KUBECTL) delete -k ${m.kubernetes!.overlayDirectory} --ignore-not-found`],
+    }),
+  },
   { name: 'clean', aggregate: () => ({ description: 'Remove build output', recipe: ['rm -rf bin/'] }) },
 ];
+
+/** The kustomization `make k8s-*` writes: the manifests, with the images pinned. */
+function overlayFile(m: ProjectModel): string {
+  return `${m.kubernetes!.overlayDirectory}/kustomization.yaml`;
+}
+
+/**
+ * The rule that writes the overlay on every `make k8s-*`: k8s/ with each deployed image named
+ * `$(<SERVICE>_IMAGE)` (the REGISTRY prefix applied) and pinned to the `$(VERSION)` tag that
+ * docker-build made, or to `$(<SERVICE>_DIGEST)` when set. Never `:latest`.
+ */
+function overlayRule(m: ProjectModel): Rule {
+  const k8s = m.kubernetes!;
+  const lines = [
+    '# written by make k8s-*: the manifests, with the images make docker-build tagged (do not edit)',
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'resources:',
+    `  - ../${k8s.directory}`,
+    'images:',
+    ...k8s.services.flatMap((s) => [
+      `  - name: ${s.imageName}`,
+      `    newName: ${img(s)}`,
+      `    $(if $(${digestVariable(s)}),digest: $(${digestVariable(s)}),newTag: $(VERSION))`,
+    ]),
+  ];
+  return {
+    targets: [overlayFile(m)],
+    phony: true,
+    recipe: [`@mkdir -p ${k8s.overlayDirectory}`, `@printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} > $@`],
+  };
+}
 
 /**
  * The Makefile's own targets that do not belong to one service (`build`, `test`, `compose-up`, ...),
@@ -354,6 +433,12 @@ export class GoMakefile extends FileBase {
     for (const s of services) {
       vars.push([budgetVariable(s), s.imageSizeBudgetMiB === undefined ? '' : String(s.imageSizeBudgetMiB), s === services[0] ? 'image size budgets in MiB (empty: none)' : undefined]);
     }
+    if (m.kubernetes) {
+      vars.push(['KUBECTL', 'kubectl']);
+      for (const s of m.kubernetes.services) {
+        vars.push([digestVariable(s), '', s === m.kubernetes.services[0] ? 'pin k8s-apply to image digests (sha256:...) instead of $(VERSION)' : undefined]);
+      }
+    }
     for (const [n, v] of this.variables) vars.push([n, v]);
 
     const buildArgs = [...new Set(services.flatMap((s) => s.buildArgs))];
@@ -390,6 +475,7 @@ export class GoMakefile extends FileBase {
     const rules: Rule[] = [
       ...this.generatedTargets().map(({ description: _d, ...rule }) => rule),
       ...secretFiles(this.model).map((s) => ({ targets: [s.file], prerequisites: s.prerequisites, recipe: s.recipe })),
+      ...(this.model.kubernetes ? [overlayRule(this.model)] : []),
       ...this.added.map((a) => a.rule),
     ];
     const body = (resolver.resolve(rules) as Rule[]).map(renderRule).join('\n\n');
@@ -441,6 +527,11 @@ function defaultService(m: ProjectModel): ServiceModel {
 
 function secretFiles(m: ProjectModel) {
   return m.addons.flatMap((a) => a._secrets());
+}
+
+/** The make variable that pins a service's image to a digest on Kubernetes. */
+function digestVariable(s: ServiceModel): string {
+  return `${s.name.toUpperCase().replace(/-/g, '_')}_DIGEST`;
 }
 
 /** The make variable that holds a service's size budget in MiB. */

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { CertsLayer, CertsSource } from '../certs-layer';
+import type { DeploymentFacts } from '../deployment';
 import type { GoModuleSettings } from '../go-modules';
 import type { ServiceHardening } from '../hardening';
 import type { HealthProbe } from '../health-check';
@@ -31,6 +32,8 @@ export interface ProjectModel {
   readonly services: ServiceModel[];
   /** Every add-on, in the order they were added. */
   readonly addons: AddonModel[];
+  /** The Kubernetes manifests, when the project renders them. */
+  readonly kubernetes?: KubernetesModel;
   /** The reference for an image: mirror prefix and digest pin applied. */
   imageRef(image: string, digest?: string): string;
   /** The digest an image is pinned to (the one given, else the project's pin), if any. */
@@ -92,6 +95,26 @@ export interface ServiceModel extends BuildFacts {
   readonly hardening: ServiceHardening;
   /** How the container's health is probed; undefined when it is not. */
   readonly healthProbe?: HealthProbe;
+  /** How it runs on Kubernetes (when the project renders manifests). */
+  readonly deployment: DeploymentFacts;
+}
+
+/** What the renderers read of the Kubernetes manifests. */
+export interface KubernetesModel {
+  /** The namespace every object lives in. */
+  readonly namespace: string;
+  /** The Pod Security level the namespace enforces: `restricted`, or `baseline` when a service runs as root. */
+  readonly podSecurity: string;
+  /** The directory of the manifests, `k8s`. */
+  readonly directory: string;
+  /** Where `make k8s-*` writes the kustomization that pins the images (ignored by git). */
+  readonly overlayDirectory: string;
+  /** The services deployed: the servers. */
+  readonly services: ServiceModel[];
+  /** The manifests kustomization.yaml lists, relative to the directory. */
+  readonly resources: string[];
+  /** The Secret that holds a service's secret files. */
+  secretName(service: ServiceModel): string;
 }
 
 /** A secret file an add-on needs, with the Makefile recipe that creates it. */
