@@ -1,3 +1,5 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-34';
 import {
   CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, HealthCheck, Libc, PostgresDatabase, RedisCache,
   RuntimeStage, TzLayer,
@@ -247,13 +249,52 @@ export const INVALID_CONFIGS: InvalidConfig[] = [
   svc('an add-on published on a service\'s port', 'new PostgresDatabase(project, { hostPort: 8080 });', (p) => new PostgresDatabase(p, { hostPort: 8080 }),
     'postgres.hostPort: port 8080 is already published by hello. Choose another host port.'),
 
+  // Kubernetes
+  opts('kubernetes: replicas 0', 'kubernetes: true, deployment: { replicas: 0 }', { kubernetes: true, deployment: { replicas: 0 } },
+    'hello.deployment.replicas: 0 is not a whole number of at least 1. Use 1 or more: a Deployment of 0 pods serves nothing (scale it to 0 with kubectl when you mean to).'),
+  opts('kubernetes: autoscaling minimum above maximum', 'kubernetes: true, deployment: { autoscaling: { minReplicas: 5, maxReplicas: 3 } }',
+    { kubernetes: true, deployment: { autoscaling: { minReplicas: 5, maxReplicas: 3 } } },
+    'hello.deployment.autoscaling: the minimum, 5, is above the maximum, 3. Set maxReplicas to 5 or more, or minReplicas to 3 or less.'),
+  opts('kubernetes: autoscaling maximum below the replicas', 'kubernetes: true, deployment: { replicas: 4, autoscaling: { maxReplicas: 3 } }',
+    { kubernetes: true, deployment: { replicas: 4, autoscaling: { maxReplicas: 3 } } },
+    'hello.deployment.autoscaling: the minimum, 4 (the replicas), is above the maximum, 3. Set maxReplicas to 4 or more, or minReplicas to 3 or less.'),
+  opts('kubernetes: a negative CPU request', 'kubernetes: true, deployment: { resources: { cpu: { request: Cpu.millis(-100) } } }',
+    { kubernetes: true, deployment: { resources: { cpu: { request: Cpu.millis(-100) } } } },
+    'hello.deployment.resources.cpu.request: "-100m" is not a CPU quantity Kubernetes takes. Use Cpu.millis(n) with a whole n above 0 (Cpu.millis(250)), or Cpu.units(x) with x a multiple of 0.001 above 0.'),
+  opts('kubernetes: a CPU limit finer than a millicore', 'kubernetes: true, deployment: { resources: { cpu: { limit: Cpu.units(0.0001) } } }',
+    { kubernetes: true, deployment: { resources: { cpu: { limit: Cpu.units(0.0001) } } } },
+    'hello.deployment.resources.cpu.limit: "0.0001" is not a CPU quantity Kubernetes takes. Use Cpu.millis(n) with a whole n above 0 (Cpu.millis(250)), or Cpu.units(x) with x a multiple of 0.001 above 0.'),
+  opts('kubernetes: a memory limit of part of a MiB', 'kubernetes: true, deployment: { resources: { memory: { limit: Size.kibibytes(1500) } } }',
+    { kubernetes: true, deployment: { resources: { memory: { limit: Size.kibibytes(1500) } } } },
+    'hello.deployment.resources.memory.limit: the size is not a whole number of MiB above 0 (cdk8s-plus writes memory in Mi). Use Size.mebibytes(n) or Size.gibibytes(n), such as Size.mebibytes(256).'),
+  opts('kubernetes: a memory request above the limit', 'kubernetes: true, deployment: { resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(256) } } }',
+    { kubernetes: true, deployment: { resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(256) } } } },
+    'hello.deployment.resources.memory: the request, 512Mi, is above the limit, 256Mi. Request at most the limit.'),
+  opts('kubernetes: deployment options without manifests', 'deployment: { replicas: 3 }', { deployment: { replicas: 3 } },
+    'hello.deployment: says how the service runs on Kubernetes, and the project renders no Kubernetes manifests. Set kubernetes: true on the project, or remove deployment.'),
+  opts('kubernetes: kubernetesOptions without manifests', "kubernetesOptions: { namespace: 'shop' }", { kubernetesOptions: { namespace: 'shop' } },
+    'kubernetesOptions: is set, and the project renders no Kubernetes manifests. Set kubernetes: true as well, or remove kubernetesOptions.'),
+  opts('kubernetes: a namespace Kubernetes refuses', "kubernetes: true, kubernetesOptions: { namespace: 'Shop_Prod' }", { kubernetes: true, kubernetesOptions: { namespace: 'Shop_Prod' } },
+    'kubernetesOptions.namespace: "Shop_Prod" is not a Kubernetes namespace name. Use at most 63 lowercase letters, digits and dashes, starting and ending with a letter or digit.'),
+  {
+    name: 'kubernetes: deployment options on a command',
+    projenrc: "const project = new GoServiceProject({ name: 'hello', kubernetes: true });\nnew GoService(project, 'migrate', { server: false, deployment: { replicas: 1 } });\nproject.synth();\n",
+    build: (outdir) => {
+      const p = project(outdir, { kubernetes: true });
+      new GoService(p, 'migrate', { server: false, deployment: { replicas: 1 } });
+      return p;
+    },
+    message: 'migrate.deployment: a command (server: false) is not deployed: it has no port to serve or probe. Remove deployment, or set server: true and a port.',
+  },
+
   opts('platforms: windows', "platforms: ['windows/amd64']", { platforms: ['windows/amd64'] },
     'platforms: "windows/amd64" is not a Linux platform Go images are built for. Use os/arch such as "linux/amd64" or "linux/arm64".'),
 ];
 
 /** The imports a `.projenrc.ts` for these cases needs. */
 export const PROJENRC_IMPORTS =
-  "import { CertsLayer, DistrolessVariant, GoService, GoServiceProject, HealthCheck, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer } from 'projen-go-service';\n";
+  "import { CertsLayer, DistrolessVariant, GoService, GoServiceProject, HealthCheck, Libc, PostgresDatabase, RedisCache, RuntimeStage, TzLayer } from 'projen-go-service';\n" +
+  "import { Size } from 'cdk8s';\nimport { Cpu } from 'cdk8s-plus-34';\n";
 
 // keep the imported names used in this module (they appear in the projenrc sources)
-void [CertsLayer, DistrolessVariant, HealthCheck, Libc, TzLayer];
+void [CertsLayer, DistrolessVariant, HealthCheck, Libc, TzLayer, Cpu, Size];

@@ -39,7 +39,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * A service that runs as root (`RuntimeStage ... nonroot: false`) cannot meet `restricted`: the
  * namespace is then labelled `baseline`, and synthesis says so.
  */
-export class Kubernetes extends Component implements KubernetesModel {
+export class Kubernetes extends Component {
   /** The Kubernetes manifests of a project, if it renders them. */
   public static of(project: Project): Kubernetes | undefined {
     return project.components.find((c): c is Kubernetes => c instanceof Kubernetes);
@@ -88,48 +88,59 @@ export class Kubernetes extends Component implements KubernetesModel {
     this.addServiceFiles();
   }
 
-  /** The services deployed: the servers (a command, `server: false`, is not). */
-  public get services(): ServiceModel[] {
-    return this.model.services.filter((s) => s.isServer);
-  }
-
-  /** The services that run as root, which Pod Security `restricted` refuses. */
-  public get rootServices(): ServiceModel[] {
-    return this.services.filter((s) => !s.runtime.nonroot);
+  /** The services deployed, by name: the servers (a command, `server: false`, is not). */
+  public get serviceNames(): string[] {
+    return this._services().map((s) => s.name);
   }
 
   /** The Pod Security level the namespace enforces: `restricted`, or `baseline` when a service runs as root. */
   public get podSecurity(): string {
-    return this.rootServices.length ? 'baseline' : 'restricted';
+    return this.rootServices().length ? 'baseline' : 'restricted';
   }
 
   /** The manifests kustomization.yaml lists, relative to the directory. */
   public get resources(): string[] {
     return [
       'namespace.yaml',
-      ...this.services.map((s) => `services/${s.name}.yaml`),
+      ...this.serviceNames.map((s) => `services/${s}.yaml`),
       ...(this.chart.node.children.length ? ['objects.yaml'] : []),
     ];
   }
 
-  /** The Secret that holds a service's secret files (`make k8s-secrets` creates it from `.secrets/`). */
-  public secretName(service: ServiceModel): string {
-    return `${service.name}-secrets`;
+  /**
+   * The Secret that holds a service's secret files (`make k8s-secrets` creates it from `.secrets/`).
+   * @param serviceName the service
+   */
+  public secretName(serviceName: string): string {
+    return `${serviceName}-secrets`;
+  }
+
+  /**
+   * The services deployed.
+   * @internal
+   */
+  public _services(): ServiceModel[] {
+    return this.model.services.filter((s) => s.isServer);
   }
 
   public preSynthesize(): void {
     // services added after this component get their manifests too
     this.addServiceFiles();
-    for (const s of this.rootServices) {
+    for (const s of this.rootServices()) {
       this.project.logger.warn(`kubernetes: ${s.name} runs as root (nonroot: false), which Pod Security "restricted" refuses, so namespace ${this.namespace} is labelled "baseline". Run it as 65532 (leave nonroot unset) to get "restricted".`);
     }
   }
 
+  /** The services that run as root, which Pod Security `restricted` refuses. */
+  private rootServices(): ServiceModel[] {
+    return this._services().filter((s) => !s.runtime.nonroot);
+  }
+
   private addServiceFiles(): void {
-    for (const s of this.services) {
+    for (const s of this._services()) {
       if (this.serviceFiles.has(s.name)) continue;
       const file = new ManifestFile(this.project, `${this.directory}/services/${s.name}.yaml`, () => {
-        const current = this.services.find((x) => x.name === s.name);
+        const current = this._services().find((x) => x.name === s.name);
         return current ? renderServiceObjects(this.model, this, current) : [];
       });
       this.serviceFiles.set(s.name, file);
@@ -244,7 +255,7 @@ export function renderServiceObjects(model: ProjectModel, k8s: KubernetesModel, 
   const container = deployment.containers[0];
   if (wiring.secrets.length) {
     // the files compose hands the service, at the same paths: the same <NAME>_FILE variables work
-    const secret = kplus.Secret.fromSecretName(chart, 'Secret', k8s.secretName(s));
+    const secret = kplus.Secret.fromSecretName(chart, 'Secret', k8s.secretName(s.name));
     const items: { [key: string]: kplus.PathMapping } = {};
     for (const x of wiring.secrets) items[x.name] = { path: x.name };
     container.mount(SECRETS_MOUNT, kplus.Volume.fromSecret(chart, 'SecretsVolume', secret, { name: 'secrets', items }), { readOnly: true });

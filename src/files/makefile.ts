@@ -178,13 +178,13 @@ const FAMILIES: TargetFamily[] = [
     when: (m) => m.kubernetes !== undefined,
     aggregate: (m) => {
       const k8s = m.kubernetes!;
-      const withSecrets = k8s.services.map((s) => ({ s, secrets: wiringOf(m, s).secrets })).filter((x) => x.secrets.length);
+      const withSecrets = k8s._services().map((s) => ({ s, secrets: wiringOf(m, s).secrets })).filter((x) => x.secrets.length);
       return {
         description: `Create the Kubernetes Secrets of the services from the files compose uses (${SECRETS_DIR}/)`,
         prerequisites: [...new Set(withSecrets.flatMap((x) => x.secrets.map((f) => f.file)))],
         recipe: withSecrets.length === 0 ? ['@echo "k8s-secrets: no service uses a secret file"'] : [
           `$(KUBECTL) apply -f ${k8s.directory}/namespace.yaml`,
-          ...withSecrets.map(({ s, secrets }) => `$(KUBECTL) -n ${k8s.namespace} create secret generic ${k8s.secretName(s)} ` +
+          ...withSecrets.map(({ s, secrets }) => `$(KUBECTL) -n ${k8s.namespace} create secret generic ${k8s.secretName(s.name)} ` +
             `${secrets.map((f) => `--from-file=${f.name}=${f.file}`).join(' ')} --dry-run=client -o yaml | $(KUBECTL) apply -f -`),
         ],
       };
@@ -240,7 +240,7 @@ function overlayRule(m: ProjectModel): Rule {
     'resources:',
     `  - ../${k8s.directory}`,
     'images:',
-    ...k8s.services.flatMap((s) => [
+    ...k8s._services().flatMap((s) => [
       `  - name: ${s.imageName}`,
       `    newName: ${img(s)}`,
       `    $(if $(${digestVariable(s)}),digest: $(${digestVariable(s)}),newTag: $(VERSION))`,
@@ -435,8 +435,9 @@ export class GoMakefile extends FileBase {
     }
     if (m.kubernetes) {
       vars.push(['KUBECTL', 'kubectl']);
-      for (const s of m.kubernetes.services) {
-        vars.push([digestVariable(s), '', s === m.kubernetes.services[0] ? 'pin k8s-apply to image digests (sha256:...) instead of $(VERSION)' : undefined]);
+      const deployed = m.kubernetes._services();
+      for (const s of deployed) {
+        vars.push([digestVariable(s), '', s === deployed[0] ? 'pin k8s-apply to image digests (sha256:...) instead of $(VERSION)' : undefined]);
       }
     }
     for (const [n, v] of this.variables) vars.push([n, v]);

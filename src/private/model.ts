@@ -109,12 +109,12 @@ export interface KubernetesModel {
   readonly directory: string;
   /** Where `make k8s-*` writes the kustomization that pins the images (ignored by git). */
   readonly overlayDirectory: string;
-  /** The services deployed: the servers. */
-  readonly services: ServiceModel[];
   /** The manifests kustomization.yaml lists, relative to the directory. */
   readonly resources: string[];
   /** The Secret that holds a service's secret files. */
-  secretName(service: ServiceModel): string;
+  secretName(serviceName: string): string;
+  /** The services deployed: the servers. */
+  _services(): ServiceModel[];
 }
 
 /** A secret file an add-on needs, with the Makefile recipe that creates it. */
