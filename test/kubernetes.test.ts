@@ -4,6 +4,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import * as YAML from 'yaml';
 import { GoService, GoServiceProject, GoServiceProjectOptions, HealthCheck, PostgresDatabase, RedisCache, RuntimeStage } from '../src';
+import { k8sProject, KUBERNETES_VARIANTS } from './kubernetes-variants';
 import { newProject, synth } from './util';
 
 /** The objects of a synthesized manifest, by `Kind/name`. */
@@ -16,35 +17,9 @@ function k8sFiles(files: { [path: string]: any }): { [path: string]: string } {
   return Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith('k8s/')));
 }
 
-function k8sProject(options: Partial<GoServiceProjectOptions> = {}): GoServiceProject {
-  return newProject({ kubernetes: true, ...options });
-}
-
-/** The variants the snapshots (and the server-side dry run) cover: runtime, user, health check, add-ons. */
-export const KUBERNETES_VARIANTS: { [name: string]: () => GoServiceProject } = {
-  'scratch, the sample health check': () => k8sProject(),
-  'distroless, HTTP /readyz, writable /tmp, autoscaled': () => k8sProject({
-    runtime: RuntimeStage.distroless(),
-    healthCheck: HealthCheck.http({ path: '/readyz', interval: '5s' }),
-    writableTmp: true,
-    deployment: { autoscaling: { maxReplicas: 6, cpuUtilization: 60 }, resources: { memory: { limit: Size.mebibytes(256) } } },
-  }),
-  'TCP check, args and a port flag': () => k8sProject({ healthCheck: HealthCheck.tcp(), portArgument: '-listen=:{port}', args: ['-v'] }),
-  'no health check, one replica, egress to 443': () => k8sProject({ healthCheck: HealthCheck.none(), deployment: { replicas: 1, egressPorts: [443] } }),
-  'Postgres and Redis for two services, a command aside': () => {
-    const p = k8sProject({ environment: { LOG_LEVEL: 'debug' } });
-    new GoService(p, 'api', { port: 9090, runtime: RuntimeStage.distroless({ static: true }) });
-    new GoService(p, 'migrate', { server: false });
-    new PostgresDatabase(p, { services: ['hello'] });
-    new RedisCache(p);
-    return p;
-  },
-  'root (nonroot: false): baseline': () => k8sProject({ runtime: RuntimeStage.distroless({ nonroot: false }) }),
-};
-
 describe('Kubernetes manifests', () => {
   test.each(Object.keys(KUBERNETES_VARIANTS))('%s', (name) => {
-    expect(k8sFiles(synth(KUBERNETES_VARIANTS[name]()))).toMatchSnapshot();
+    expect(k8sFiles(synth(KUBERNETES_VARIANTS[name]({})))).toMatchSnapshot();
   });
 
   test('none without kubernetes: true, and no k8s targets', () => {

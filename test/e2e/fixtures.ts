@@ -1,4 +1,4 @@
-import { execFileSync, ExecFileSyncOptions } from 'child_process';
+import { execFileSync, ExecFileSyncOptions, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
@@ -238,6 +238,30 @@ export function dockerReady(): boolean {
     console.warn('SKIPPED: the Docker parts of the end-to-end tests, because no Docker engine answers. Run ../shared/docker/engine-up to include them.');
     return false;
   }
+}
+
+/** The team's real Kubernetes (API server, controllers, one node): ../shared/k8s/cluster-up. */
+export const CLUSTER_UP = resolve(REPO, '..', 'shared', 'k8s', 'cluster-up');
+export const KUBECTL = '/usr/local/lib/cluster-up/bin/kubectl';
+export const KUBECONFIG = '/tmp/cluster-up/admin.kubeconfig';
+
+/**
+ * Whether the cluster (with its node) is up, starting it when it is not (fast when its binaries are
+ * cached). In CI a cluster that cannot start is a failure, never a skip.
+ */
+export function clusterReady(): boolean {
+  const why = (() => {
+    if (!existsSync(CLUSTER_UP)) return `${CLUSTER_UP} does not exist`;
+    const r = spawnSync(CLUSTER_UP, ['--node'], { encoding: 'utf-8', timeout: 60 * 60_000 });
+    return r.status === 0 && existsSync(KUBECTL) ? undefined : `cluster-up --node failed (exit ${r.status}):\n${(r.stderr ?? '').slice(-4000)}`;
+  })();
+  if (why === undefined) return true;
+  if (process.env.CI) {
+    throw new Error(`The Kubernetes end-to-end tests need a real cluster, and this is CI: ${why}`);
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED: the Kubernetes end-to-end tests, because ${why}.`);
+  return false;
 }
 
 /** A TCP port nobody listens on right now. */

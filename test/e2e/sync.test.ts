@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'path';
 import * as YAML from 'yaml';
 import { composeValidator } from '../compose-schema';
-import { newRepo, removeRepo, run } from './fixtures';
+import { KUBECTL, newRepo, removeRepo, run } from './fixtures';
 
 /**
  * Issue 4: a user edits one line of .projenrc.ts, runs npx projen, and every file that depends on
@@ -16,23 +16,35 @@ interface Config {
   worker: boolean;
   postgres: boolean;
   redis: boolean;
+  kubernetes: boolean;
+  /** The health check of hello: the sample's mode, or GET /readyz. */
+  readyz: boolean;
+  /** hello runs as root (distroless nonroot: false). */
+  root: boolean;
+  logLevel?: string;
+  memoryMiB?: number;
 }
 
 function projenrc(c: Config): string {
   return [
-    "import { GoService, GoServiceProject, PostgresDatabase, RedisCache, RuntimeStage } from 'projen-go-service';",
+    "import { Size } from 'cdk8s';",
+    "import { GoService, GoServiceProject, HealthCheck, PostgresDatabase, RedisCache, RuntimeStage } from 'projen-go-service';",
     '',
     'const project = new GoServiceProject({',
     "  name: 'hello',",
     `  modulePath: '${c.modulePath}',`,
     `  goVersion: '${c.goVersion}',`,
     `  port: ${c.port},`,
-    ...(c.distroless ? ['  runtime: RuntimeStage.distroless(),'] : []),
+    ...(c.distroless ? [`  runtime: RuntimeStage.distroless(${c.root ? '{ nonroot: false }' : ''}),`] : []),
+    ...(c.readyz ? ["  healthCheck: HealthCheck.http({ path: '/readyz' }),"] : []),
+    ...(c.logLevel ? [`  environment: { LOG_LEVEL: '${c.logLevel}' },`] : []),
+    ...(c.kubernetes ? ['  kubernetes: true,'] : []),
+    ...(c.memoryMiB ? [`  deployment: { resources: { memory: { limit: Size.mebibytes(${c.memoryMiB}) } } },`] : []),
     '});',
     ...(c.worker ? ["new GoService(project, 'worker', { port: 9090 });"] : []),
     ...(c.postgres ? ["new PostgresDatabase(project, { services: ['hello'] });"] : []),
     ...(c.redis ? ['new RedisCache(project);'] : []),
-    'void GoService; void PostgresDatabase; void RedisCache; void RuntimeStage;',
+    'void GoService; void HealthCheck; void PostgresDatabase; void RedisCache; void RuntimeStage; void Size;',
     'project.synth();',
     '',
   ].join('\n');
@@ -74,6 +86,41 @@ const STEPS: Step[] = [
   { name: 'add Postgres', change: { postgres: true }, files: ['Makefile', 'docker-compose.yml'] },
   { name: 'remove Postgres', change: { postgres: false }, files: ['Makefile', 'docker-compose.yml'] },
   { name: 'add Redis', change: { redis: true }, files: ['Makefile', 'docker-compose.yml'] },
+  // issue 16: the manifests are in the table
+  {
+    name: 'kubernetes: true',
+    change: { kubernetes: true },
+    files: ['.gitignore', 'Makefile', '?? k8s/'],
+  },
+  { name: 'port 9191 -> 9292, with manifests', change: { port: 9292 }, files: ['Dockerfile', 'Makefile', 'docker-compose.yml', 'k8s/services/hello.yaml'] },
+  {
+    name: 'health check: healthcheck mode -> GET /readyz',
+    change: { readyz: true },
+    files: ['.dockerignore', 'Dockerfile', 'docker-compose.yml', 'k8s/services/hello.yaml'],
+  },
+  { name: 'environment: LOG_LEVEL=debug', change: { logLevel: 'debug' }, files: ['Makefile', 'docker-compose.yml', 'k8s/services/hello.yaml'] },
+  { name: 'resources: memory limit 256Mi', change: { memoryMiB: 256 }, files: ['k8s/services/hello.yaml'] },
+  {
+    name: 'runtime user: 65532 -> root',
+    change: { root: true },
+    files: ['Dockerfile', 'SECURITY.md', 'docker-compose.yml', 'k8s/namespace.yaml', 'k8s/services/hello.yaml'],
+    prints: 'kubernetes: hello runs as root (nonroot: false)',
+  },
+  {
+    name: 'runtime user: root -> 65532',
+    change: { root: false },
+    files: ['Dockerfile', 'SECURITY.md', 'docker-compose.yml', 'k8s/namespace.yaml', 'k8s/services/hello.yaml'],
+  },
+  {
+    name: 'add service worker, with manifests',
+    change: { worker: true },
+    files: ['.dockerignore', '.gitignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', '?? k8s/services/worker.yaml'],
+  },
+  {
+    name: 'remove service worker, with manifests',
+    change: { worker: false },
+    files: ['.dockerignore', '.gitignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', 'k8s/services/worker.yaml'],
+  },
 ];
 
 /** `git diff` of the generated files, without the parts that name blobs. */
@@ -101,7 +148,10 @@ describe('every re-synthesis changes exactly the files that depend on the change
     expect(created).toContain('port: 8081,');
     expect(readFileSync(join(repo, 'go.mod'), 'utf-8')).toBe('module example.com/hello-svc\n\ngo 1.25\n');
     expect(readFileSync(join(repo, 'Dockerfile'), 'utf-8')).toContain('EXPOSE 8081/tcp');
-    config = { port: 8081, goVersion: '1.25', modulePath: 'example.com/hello-svc', distroless: false, worker: false, postgres: false, redis: false };
+    config = {
+      port: 8081, goVersion: '1.25', modulePath: 'example.com/hello-svc', distroless: false, worker: false, postgres: false, redis: false,
+      kubernetes: false, readyz: false, root: false,
+    };
     // the user's own work: an edit to main.go, an internal package, a real module from the proxy
     mkdirSync(join(repo, 'internal', 'greet'), { recursive: true });
     writeFileSync(join(repo, 'internal', 'greet', 'greet.go'), [
@@ -141,6 +191,8 @@ describe('every re-synthesis changes exactly the files that depend on the change
     if (config.postgres || config.redis) run('make', ['secrets'], { cwd: repo });
     run('docker-compose', ['config', '-q'], { cwd: repo });
     expect(validate(YAML.parse(readFileSync(join(repo, 'docker-compose.yml'), 'utf-8')))).toEqual([]);
+    if (config.kubernetes) run('make', ['-n', 'k8s-apply'], { cwd: repo });
+    if (config.kubernetes && existsSync(KUBECTL)) run(KUBECTL, ['kustomize', 'k8s'], { cwd: repo });
 
     run('git', ['add', '-A'], { cwd: repo });
     run('git', ['commit', '-qm', step.name], { cwd: repo });
