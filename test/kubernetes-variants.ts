@@ -10,7 +10,8 @@ export function k8sProject(options: Partial<GoServiceProjectOptions> = {}): GoSe
 /** The variants the snapshots (and the server-side dry run) cover: runtime, user, health check, add-ons. */
 export const KUBERNETES_VARIANTS: { [name: string]: (o: Partial<GoServiceProjectOptions>) => GoServiceProject } = {
   'scratch, the sample health check': (o) => k8sProject(o),
-  'distroless, HTTP /readyz, writable /tmp, autoscaled': (o) => k8sProject({ ...o,
+  'distroless, HTTP /readyz, writable /tmp, autoscaled': (o) => k8sProject({
+    ...o,
     runtime: RuntimeStage.distroless(),
     healthCheck: HealthCheck.http({ path: '/readyz', interval: '5s' }),
     writableTmp: true,

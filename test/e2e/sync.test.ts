@@ -90,13 +90,13 @@ const STEPS: Step[] = [
   {
     name: 'kubernetes: true',
     change: { kubernetes: true },
-    files: ['.gitignore', 'Makefile', '?? k8s/'],
+    files: ['.gitignore', '.projen/files.json', 'Makefile', '?? k8s/'],
   },
   { name: 'port 9191 -> 9292, with manifests', change: { port: 9292 }, files: ['Dockerfile', 'Makefile', 'docker-compose.yml', 'k8s/services/hello.yaml'] },
   {
     name: 'health check: healthcheck mode -> GET /readyz',
     change: { readyz: true },
-    files: ['.dockerignore', 'Dockerfile', 'docker-compose.yml', 'k8s/services/hello.yaml'],
+    files: ['Dockerfile', 'docker-compose.yml', 'k8s/services/hello.yaml'],
   },
   { name: 'environment: LOG_LEVEL=debug', change: { logLevel: 'debug' }, files: ['Makefile', 'docker-compose.yml', 'k8s/services/hello.yaml'] },
   { name: 'resources: memory limit 256Mi', change: { memoryMiB: 256 }, files: ['k8s/services/hello.yaml'] },
@@ -114,12 +114,12 @@ const STEPS: Step[] = [
   {
     name: 'add service worker, with manifests',
     change: { worker: true },
-    files: ['.dockerignore', '.gitignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', '?? k8s/services/worker.yaml'],
+    files: ['.dockerignore', '.gitignore', '.projen/files.json', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', '?? k8s/services/worker.yaml'],
   },
   {
     name: 'remove service worker, with manifests',
     change: { worker: false },
-    files: ['.dockerignore', '.gitignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', 'k8s/services/worker.yaml'],
+    files: ['.dockerignore', '.gitignore', '.projen/files.json', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', 'k8s/services/worker.yaml'],
   },
 ];
 
@@ -149,8 +149,16 @@ describe('every re-synthesis changes exactly the files that depend on the change
     expect(readFileSync(join(repo, 'go.mod'), 'utf-8')).toBe('module example.com/hello-svc\n\ngo 1.25\n');
     expect(readFileSync(join(repo, 'Dockerfile'), 'utf-8')).toContain('EXPOSE 8081/tcp');
     config = {
-      port: 8081, goVersion: '1.25', modulePath: 'example.com/hello-svc', distroless: false, worker: false, postgres: false, redis: false,
-      kubernetes: false, readyz: false, root: false,
+      port: 8081,
+      goVersion: '1.25',
+      modulePath: 'example.com/hello-svc',
+      distroless: false,
+      worker: false,
+      postgres: false,
+      redis: false,
+      kubernetes: false,
+      readyz: false,
+      root: false,
     };
     // the user's own work: an edit to main.go, an internal package, a real module from the proxy
     mkdirSync(join(repo, 'internal', 'greet'), { recursive: true });
