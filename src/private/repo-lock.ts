@@ -58,13 +58,21 @@ export class RepoLock {
       try {
         mkdirSync(lock);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          // the holder that made .projen/ released the lock and removed it meanwhile: again
+          mkdirSync(parent, { recursive: true });
+          continue;
+        }
+        if (code !== 'EEXIST') throw e;
       }
       if (!existsSync(join(lock, 'owner.json'))) {
         try {
           writeFileSync(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, token, what, since: Date.now() } satisfies Owner), { flag: 'wx' });
           return new RepoLock(lock, token, true, madeParent);
         } catch (e) {
+          // the holder released the lock (removed its directory) between our mkdir and this write: again
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
             // (a full disk, say): leave nothing behind
             rmSync(lock, { recursive: true, force: true });
