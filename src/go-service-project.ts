@@ -495,6 +495,9 @@ export class GoServiceProject extends Project {
     if (!sources.complete) {
       this.logger.warn(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), so the build context is the whole repository (secrets, .git and node_modules aside): the image builds, but is slower to build. Install Go and run npx projen again.`);
     }
+    for (const m of sources.outsideModules) {
+      this.logger.warn(problem(undefined, 'go.mod', `replaces ${m.path} with ${m.replaceDir}, a directory outside the project directory, which is all the image build sees (its context): make docker-build fails while it does`, `Move the module into the project directory (replace ${m.path} => ./<its directory>), or require a published version of it`));
+    }
     const problems: string[] = [
       ...this.goMod._problems(), ...this.dockerfile._problems(), ...this.makefile._problems(), ...this.cgoProblems(sources),
     ];

@@ -16,7 +16,7 @@ require (
 	golang.org/x/sync v0.10.0
 )
 
-replace golang.org/x/sync => ../sync
+replace golang.org/x/sync => ./third_party/sync
 `;
 
 /** Synthesizes a project over an existing go.mod and returns the go.mod after it. */
@@ -76,7 +76,7 @@ describe('go.mod', () => {
 
   test('a lower goVersion is refused when what a dependency needs cannot be told (not in the module cache)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'pgs-gomod-'));
-    writeFileSync(join(outdir, 'go.mod'), USER_GO_MOD.replace('replace golang.org/x/sync => ../sync\n', ''));
+    writeFileSync(join(outdir, 'go.mod'), USER_GO_MOD.replace('replace golang.org/x/sync => ./third_party/sync\n', ''));
     const project = new GoServiceProject({ name: 'hello', outdir, goVersion: '1.25' });
     expect(() => project.synth()).toThrow(/^goVersion: go\.mod says go 1\.26 and toolchain go1\.26\.8, above goVersion 1\.25, and what \S+ needs cannot be told: it is not in the module cache\. Run go mod download, then npx projen again, or raise goVersion\.$/);
   });

@@ -45,7 +45,7 @@ describe('reading the Go graph', () => {
     const listing = listGoPackages(copyOf('toplevel-packages'), ['./...'], { go: 'go-that-is-not-there' });
     expect(listing).toEqual({ ok: false, reason: 'go-that-is-not-there is not on PATH', packages: [] });
     const sources = readGoSources(copyOf('toplevel-packages'), [{ name: 'emporium', mainPackage: './cmd/emporium', buildTags: [] }], { go: 'go-that-is-not-there' });
-    expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map() });
+    expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map(), localModules: [], outsideModules: [] });
   });
 
   test('a go.mod Go cannot read: says why', () => {
@@ -54,6 +54,36 @@ describe('reading the Go graph', () => {
     const listing = listGoPackages(dir, ['./...']);
     expect(listing.ok).toBe(false);
     expect(listing.reason).toMatch(/^go list failed: .*go\.mod requires go >= 9\.99/);
+  });
+
+  test('a module replaced by a directory of the repository: its go.mod and its packages are build inputs', () => {
+    const sources = readGoSources(copyOf('local-replace'), [{ name: 'ledger', mainPackage: './cmd/ledger', buildTags: [] }]);
+    expect(sources.localModules).toEqual(['libs/money']);
+    expect(sources.outsideModules).toEqual([]);
+    expect(sources.paths).toEqual(['cmd/ledger/*.go', 'libs/money/*.go', 'libs/money/go.mod']);
+  });
+
+  test('a module replaced by a directory outside the repository is told apart; one without go.mod is left out', () => {
+    const dir = copyOf('local-replace');
+    const sibling = join(dir, '..', 'sibling');
+    cpSync(join(dir, 'libs', 'money'), sibling, { recursive: true });
+    writeFileSync(join(dir, 'go.mod'), readFileSync(join(dir, 'go.mod'), 'utf-8').replace('=> ./libs/money', '=> ../sibling')
+      + 'require example.com/gone v0.0.0\n\nreplace example.com/gone => ./gone\n');
+    const sources = readGoSources(dir, [{ name: 'ledger', mainPackage: './cmd/ledger', buildTags: [] }]);
+    expect(sources.localModules).toEqual([]);
+    expect(sources.outsideModules).toEqual([{ path: 'example.com/money', replaceDir: '../sibling' }]);
+  });
+
+  test('the module list is asked for only when go.mod replaces a module by a directory', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'pgs-gowrap-'));
+    const log = join(bin, 'calls');
+    const go = join(bin, 'go');
+    writeFileSync(go, `#!/bin/sh\necho "$*" >> ${log}\nexec go "$@"\n`, { mode: 0o755 });
+    const calls = () => readFileSync(log, 'utf-8').trim().split('\n');
+    expect(readGoSources(copyOf('port-env'), [{ name: 'quotes', mainPackage: './cmd/quotes', buildTags: [] }], { go })).toMatchObject({ complete: true, localModules: [] });
+    expect(calls().filter((c) => / -m /.test(c))).toEqual([]);
+    expect(readGoSources(copyOf('local-replace'), [{ name: 'ledger', mainPackage: './cmd/ledger', buildTags: [] }], { go })).toMatchObject({ complete: true, localModules: ['libs/money'] });
+    expect(calls().filter((c) => / -m /.test(c))).toHaveLength(1);
   });
 
   test('the listing never writes go.mod or go.sum (go list -mod=mod would add a missing go line)', () => {
@@ -85,5 +115,26 @@ describe('cgo, as the graph says', () => {
     const outdir = copyOf('cgo-libc');
     const project = new GoServiceProject({ name: 'hasher', outdir, cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) });
     expect(synth(project)['.dockerignore']).toContain('!native/*.c');
+  });
+});
+
+describe('modules replaced by directories, in the files', () => {
+  test('one in the repository: the module download stage copies its go.mod, and the context lets it in', () => {
+    const project = new GoServiceProject({ name: 'ledger', outdir: copyOf('local-replace'), mainPackage: './cmd/ledger' });
+    const files = synth(project);
+    expect(files.Dockerfile).toContain('COPY go.mod go.sum* ./\nCOPY libs/money/go.mod ./libs/money/\nRUN');
+    expect(files['.dockerignore']).toContain('\n!libs/money/*.go\n!libs/money/go.mod\n');
+  });
+
+  test('one outside the project directory: a warning naming go.mod, the module and the fix', () => {
+    const outdir = copyOf('local-replace');
+    cpSync(join(outdir, 'libs', 'money'), join(outdir, '..', 'money'), { recursive: true });
+    writeFileSync(join(outdir, 'go.mod'), readFileSync(join(outdir, 'go.mod'), 'utf-8').replace('=> ./libs/money', '=> ../money'));
+    const project = new GoServiceProject({ name: 'ledger', outdir, mainPackage: './cmd/ledger' });
+    const warnings: string[] = [];
+    project.logger.warn = (...args: any[]) => { warnings.push(args.join(' ')); };
+    const files = synth(project);
+    expect(warnings).toEqual(['go.mod: replaces example.com/money with ../money, a directory outside the project directory, which is all the image build sees (its context): make docker-build fails while it does. Move the module into the project directory (replace example.com/money => ./<its directory>), or require a published version of it.']);
+    expect(files.Dockerfile).not.toContain('money/go.mod');
   });
 });

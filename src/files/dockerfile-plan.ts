@@ -89,6 +89,8 @@ function depsStage(model: ProjectModel, f: Flavour): Stage {
       Instruction.workdir('/src'),
       ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
       Instruction.copy(['go.mod', 'go.sum*'], './'),
+      // modules that a replace directive points at a directory of the repository: the download reads their go.mod
+      ...model._goSources().localModules.map((m) => Instruction.copy([`${m}/go.mod`], `./${m}/`)),
       Instruction.run('go mod download', { mounts: downloadMounts(model, MOD_CACHE) }),
     ],
   };

@@ -93,16 +93,27 @@ export interface GoModule {
   readonly goVersion?: string;
   /** Why its go.mod could not be read (not in the module cache, say). */
   readonly error?: string;
+  /**
+   * The directory that replaces it, as go.mod writes it (`./libs/money`, `../lib`), when a replace
+   * directive points it at a directory rather than at another module version.
+   */
+  readonly replaceDir?: string;
 }
 
 /** The modules of the build list (`go list -m all`), offline. */
 export function listGoModules(dir: string, options: Pick<GoListOptions, 'go'> = {}): { ok: boolean; reason?: string; modules: GoModule[] } {
-  const r = goList(dir, ['-m', '-json=Path,Version,GoVersion,Main,Error', 'all'], options);
+  const r = goList(dir, ['-m', '-json=Path,Version,GoVersion,Main,Error,Replace', 'all'], options);
   if (!r.ok) return { ok: false, reason: r.reason, modules: [] };
   return {
     ok: true,
     modules: parseJsonStream(r.stdout).map((m) => ({
-      path: m.Path, version: m.Version, main: m.Main === true, goVersion: m.GoVersion, error: m.Error?.Err,
+      path: m.Path,
+      version: m.Version,
+      main: m.Main === true,
+      goVersion: m.GoVersion,
+      error: m.Error?.Err,
+      // a replacement by a directory has a path and no version
+      replaceDir: m.Replace && !m.Replace.Version ? m.Replace.Path : undefined,
     })),
   };
 }

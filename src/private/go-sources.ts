@@ -1,6 +1,6 @@
-import { existsSync } from 'fs';
-import { join, relative, resolve, sep } from 'path';
-import { closure, GoListOptions, GoPackage, listGoPackages } from './go-graph';
+import { existsSync, readFileSync } from 'fs';
+import { isAbsolute, join, relative, resolve, sep } from 'path';
+import { closure, GoListOptions, GoPackage, listGoModules, listGoPackages } from './go-graph';
 
 /** What the model reads of a service to ask Go about it. */
 export interface ServiceSourceFacts {
@@ -24,6 +24,17 @@ export interface GoSources {
   readonly paths: string[];
   /** Each service's packages outside the standard library (its own included), by service name. */
   readonly packages: ReadonlyMap<string, GoPackage[]>;
+  /**
+   * The modules of the build list that a replace directive points at a directory of the repository
+   * (`replace example.com/money => ./libs/money`), as repository paths (`libs/money`), sorted: the
+   * module download reads their go.mod, so the image build needs it before the source.
+   */
+  readonly localModules: string[];
+  /**
+   * The modules of the build list replaced by a directory outside the repository (`=> ../lib`),
+   * which a build whose context is the repository cannot see.
+   */
+  readonly outsideModules: Array<{ readonly path: string; readonly replaceDir: string }>;
 }
 
 /**
@@ -37,7 +48,7 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
   const packages = new Map<string, GoPackage[]>();
   if (!existsSync(join(dir, 'go.mod'))) {
     // a new repository: go.mod and the samples are written by this very synthesis
-    return { complete: true, paths: sorted(paths), packages };
+    return { complete: true, paths: sorted(paths), packages, localModules: [], outsideModules: [] };
   }
   // one listing per set of build tags (tags can change which files, and so which imports, count)
   const groups = new Map<string, ServiceSourceFacts[]>();
@@ -48,7 +59,7 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
   for (const [key, group] of groups) {
     const listing = listGoPackages(dir, group.map((s) => s.mainPackage), { ...options, tags: key ? key.split(',') : [] });
     if (!listing.ok) {
-      return { complete: false, note: listing.reason, paths: [], packages: new Map() };
+      return { complete: false, note: listing.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [] };
     }
     for (const s of group) {
       const rootDir = resolve(dir, s.mainPackage);
@@ -60,7 +71,39 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
       }
     }
   }
-  return { complete: true, paths: sorted(paths), packages };
+  const replaced = readReplacedModules(dir, options);
+  if (!replaced.ok) {
+    return { complete: false, note: replaced.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [] };
+  }
+  for (const m of replaced.localModules) paths.add(`${m}/go.mod`);
+  return { complete: true, paths: sorted(paths), packages, ...replaced };
+}
+
+/**
+ * The modules of the build list replaced by directories, as Go resolves them (`go list -m all`).
+ * Asked only when go.mod has a replace whose target starts like a directory (`./`, `../`, `/`):
+ * most go.mod files have none, and the listing costs a run of go.
+ */
+function readReplacedModules(dir: string, options: Pick<GoListOptions, 'go'>):
+{ ok: true; localModules: string[]; outsideModules: Array<{ path: string; replaceDir: string }> } | { ok: false; reason: string } {
+  const goMod = readFileSync(join(dir, 'go.mod'), 'utf-8');
+  if (!/=>\s*"?(\.{1,2}[\\/]|\/)/.test(goMod)) return { ok: true, localModules: [], outsideModules: [] };
+  const listing = listGoModules(dir, options);
+  if (!listing.ok) return { ok: false, reason: listing.reason ?? 'go list -m all failed' };
+  const localModules = new Set<string>();
+  const outsideModules: Array<{ path: string; replaceDir: string }> = [];
+  for (const m of listing.modules) {
+    if (m.main || m.replaceDir === undefined) continue;
+    const abs = resolve(dir, m.replaceDir);
+    const rel = relative(dir, abs);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+      outsideModules.push({ path: m.path, replaceDir: m.replaceDir });
+    } else if (existsSync(join(abs, 'go.mod'))) {
+      // (a directory without go.mod fails the user's own build the same way: nothing to copy)
+      localModules.add(rel.split(sep).join('/'));
+    }
+  }
+  return { ok: true, localModules: [...localModules].sort(), outsideModules };
 }
 
 /** The build-context paths of a package that lives in the repository (none for one in the module cache or vendor/). */

@@ -134,6 +134,16 @@ const CASES: Case[] = [
     },
   },
   {
+    fixture: 'local-replace',
+    name: 'ledger',
+    serve: [{ service: 'ledger', port: 8080, path: '/balance', body: /^balance 1234\.56 EUR$/m }],
+    after: (p) => {
+      // the module download reads the replacement's go.mod: it is copied before the source
+      expect(read(p, 'Dockerfile')).toContain('COPY go.mod go.sum* ./\nCOPY libs/money/go.mod ./libs/money/\n');
+      expect(read(p, '.dockerignore')).toContain('\n!libs/money/*.go\n!libs/money/go.mod\n');
+    },
+  },
+  {
     fixture: 'security-makefile',
     name: 'notes',
     serve: [{ service: 'notes', port: 8080, path: '/', body: /^notes$/m }],
