@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -45,7 +46,7 @@ describe('reading the Go graph', () => {
     const listing = listGoPackages(copyOf('toplevel-packages'), ['./...'], { go: 'go-that-is-not-there' });
     expect(listing).toEqual({ ok: false, reason: 'go-that-is-not-there is not on PATH', packages: [] });
     const sources = readGoSources(copyOf('toplevel-packages'), [{ name: 'emporium', mainPackage: './cmd/emporium', buildTags: [] }], { go: 'go-that-is-not-there' });
-    expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map(), localModules: [], outsideModules: [] });
+    expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map(), localModules: [], outsideModules: [], vendored: false });
   });
 
   test('a go.mod Go cannot read: says why', () => {
@@ -136,5 +137,22 @@ describe('modules replaced by directories, in the files', () => {
     const files = synth(project);
     expect(warnings).toEqual(['go.mod: replaces example.com/money with ../money, a directory outside the project directory, which is all the image build sees (its context): make docker-build fails while it does. Move the module into the project directory (replace example.com/money => ./<its directory>), or require a published version of it.']);
     expect(files.Dockerfile).not.toContain('money/go.mod');
+  });
+});
+
+describe('vendored modules', () => {
+  test('vendor/modules.txt: the download stage copies vendor/ and downloads nothing', () => {
+    const outdir = copyOf('vendored');
+    execFileSync('go', ['mod', 'vendor'], { cwd: outdir, stdio: 'ignore' });
+    const files = synth(new GoServiceProject({ name: 'tickets', outdir, mainPackage: './cmd/tickets' }));
+    expect(files.Dockerfile).toContain('COPY go.mod go.sum* ./\nCOPY vendor/ ./vendor/\n');
+    expect(files.Dockerfile).not.toContain('go mod download');
+    expect(files['.dockerignore']).toContain('\n!vendor/\n');
+  });
+
+  test('the same repository before go mod vendor downloads the modules', () => {
+    const files = synth(new GoServiceProject({ name: 'tickets', outdir: copyOf('vendored'), mainPackage: './cmd/tickets' }));
+    expect(files.Dockerfile).toContain('go mod download');
+    expect(files.Dockerfile).not.toContain('vendor/');
   });
 });

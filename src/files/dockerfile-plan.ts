@@ -80,17 +80,31 @@ function downloadMounts(model: ProjectModel, ...mounts: RunMount[]): RunMount[] 
 }
 
 function depsStage(model: ProjectModel, f: Flavour): Stage {
+  const sources = model._goSources();
+  const head = [
+    Instruction.workdir('/src'),
+    ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
+    Instruction.copy(['go.mod', 'go.sum*'], './'),
+  ];
+  if (sources.vendored) {
+    // go build reads vendor/ (go.mod's go line is 1.14 or later: -mod=vendor is the default)
+    return {
+      name: f.toolchain.depsStage,
+      from: f.image,
+      platform: f.platform,
+      comment: `${f.comment}\nModules first, in their own layer: vendored (vendor/modules.txt), so nothing is downloaded.`,
+      instructions: [...head, Instruction.copy(['vendor/'], './vendor/')],
+    };
+  }
   return {
     name: f.toolchain.depsStage,
     from: f.image,
     platform: f.platform,
     comment: `${f.comment}\nModules first, in their own layer: it is rebuilt only when go.mod or go.sum change.`,
     instructions: [
-      Instruction.workdir('/src'),
-      ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
-      Instruction.copy(['go.mod', 'go.sum*'], './'),
+      ...head,
       // modules that a replace directive points at a directory of the repository: the download reads their go.mod
-      ...model._goSources().localModules.map((m) => Instruction.copy([`${m}/go.mod`], `./${m}/`)),
+      ...sources.localModules.map((m) => Instruction.copy([`${m}/go.mod`], `./${m}/`)),
       Instruction.run('go mod download', { mounts: downloadMounts(model, MOD_CACHE) }),
     ],
   };

@@ -35,6 +35,8 @@ export interface GoSources {
    * which a build whose context is the repository cannot see.
    */
   readonly outsideModules: Array<{ readonly path: string; readonly replaceDir: string }>;
+  /** Whether the modules are vendored (vendor/modules.txt): the build reads vendor/ and downloads nothing. */
+  readonly vendored: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
   const packages = new Map<string, GoPackage[]>();
   if (!existsSync(join(dir, 'go.mod'))) {
     // a new repository: go.mod and the samples are written by this very synthesis
-    return { complete: true, paths: sorted(paths), packages, localModules: [], outsideModules: [] };
+    return { complete: true, paths: sorted(paths), packages, localModules: [], outsideModules: [], vendored: false };
   }
   // one listing per set of build tags (tags can change which files, and so which imports, count)
   const groups = new Map<string, ServiceSourceFacts[]>();
@@ -59,7 +61,7 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
   for (const [key, group] of groups) {
     const listing = listGoPackages(dir, group.map((s) => s.mainPackage), { ...options, tags: key ? key.split(',') : [] });
     if (!listing.ok) {
-      return { complete: false, note: listing.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [] };
+      return { complete: false, note: listing.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [], vendored: false };
     }
     for (const s of group) {
       const rootDir = resolve(dir, s.mainPackage);
@@ -71,12 +73,16 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
       }
     }
   }
+  if (existsSync(join(dir, 'vendor', 'modules.txt'))) {
+    // every module (replacements included) is in vendor/: no go.mod of theirs is read, none is outside
+    return { complete: true, paths: sorted(paths), packages, localModules: [], outsideModules: [], vendored: true };
+  }
   const replaced = readReplacedModules(dir, options);
   if (!replaced.ok) {
-    return { complete: false, note: replaced.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [] };
+    return { complete: false, note: replaced.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [], vendored: false };
   }
   for (const m of replaced.localModules) paths.add(`${m}/go.mod`);
-  return { complete: true, paths: sorted(paths), packages, ...replaced };
+  return { complete: true, paths: sorted(paths), packages, ...replaced, vendored: false };
 }
 
 /**

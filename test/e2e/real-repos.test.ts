@@ -33,6 +33,10 @@ interface Case {
   readonly commands?: Array<{ service: string; image: string; output: RegExp }>;
   /** Shape-specific checks after adopt. */
   readonly after?: (project: string, adoptOutput: string) => void;
+  /** What the team did to the repository before it is committed (go mod vendor, say). */
+  readonly before?: (project: string) => void;
+  /** Variables for make docker-build (GOPROXY=off, say). */
+  readonly makeArgs?: string[];
 }
 
 const CASES: Case[] = [
@@ -144,6 +148,19 @@ const CASES: Case[] = [
     },
   },
   {
+    fixture: 'vendored',
+    name: 'tickets',
+    serve: [{ service: 'tickets', port: 8080, path: '/ticket', body: /^ticket [0-9a-f-]{36}$/m }],
+    // vendored by the team (here from the module proxy, so that no third-party code is in our tree)
+    before: (p) => { run('go', ['mod', 'vendor'], { cwd: p }); },
+    // and built without a module proxy: the image build must not download
+    makeArgs: ['GOPROXY=off'],
+    after: (p) => {
+      expect(read(p, 'Dockerfile')).toContain('COPY go.mod go.sum* ./\nCOPY vendor/ ./vendor/\n');
+      expect(read(p, 'Dockerfile')).not.toContain('go mod download');
+    },
+  },
+  {
     fixture: 'security-makefile',
     name: 'notes',
     serve: [{ service: 'notes', port: 8080, path: '/', body: /^notes$/m }],
@@ -190,6 +207,7 @@ const rows: string[] = [];
     // GIVEN the repository, committed, as a team has it
     const root = copyFixture(c.fixture, join(work, c.fixture));
     const project = c.module ? join(root, c.module) : root;
+    c.before?.(project);
     run('git', ['init', '-q', '-b', 'main'], { cwd: root });
     run('git', ['add', '-A'], { cwd: root });
     run('git', ['commit', '-q', '-m', 'before projen'], { cwd: root });
@@ -208,7 +226,7 @@ const rows: string[] = [];
     // (-o a directory: a lone main package would otherwise leave its binary in the work tree)
     run('go', ['build', '-o', `${mkdtempSync(join(tmpdir(), 'pgs-bin-'))}/`, './...'], { cwd: project });
     run('make', ['build'], { cwd: project });
-    const build = run('make', ['docker-build', `DOCKER=${DOCKER}`], { cwd: project });
+    const build = run('make', ['docker-build', `DOCKER=${DOCKER}`, ...c.makeArgs ?? []], { cwd: project });
     // make docker-build tags $(VERSION), git describe of the commit
     const version = run('git', ['describe', '--tags', '--always', '--dirty'], { cwd: root }).stdout.trim();
 
