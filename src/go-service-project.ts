@@ -498,6 +498,11 @@ export class GoServiceProject extends Project {
     for (const m of sources.outsideModules) {
       this.logger.warn(problem(undefined, 'go.mod', `replaces ${m.path} with ${m.replaceDir}, a directory outside the project directory, which is all the image build sees (its context): make docker-build fails while it does`, `Move the module into the project directory (replace ${m.path} => ./<its directory>), or require a published version of it`));
     }
+    for (const m of sources.workspaceModules) {
+      const inside = !m.dir.startsWith('../');
+      this.logger.warn(problem(undefined, 'go.work', `${m.goWork} supplies ${m.path} from ${m.dir}, and the image build sees only the project directory, without the workspace: there ${m.path} comes from the version go.mod requires (make docker-build fails when that version is not published)`,
+        inside ? `Add replace ${m.path} => ./${m.dir} to go.mod, or require a published version of it` : `Move ${m.path} into the project directory and replace it there in go.mod (replace ${m.path} => ./<its directory>), or require a published version of it`));
+    }
     const problems: string[] = [
       ...this.goMod._problems(), ...this.dockerfile._problems(), ...this.makefile._problems(), ...this.cgoProblems(sources),
     ];

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { basename, join } from 'path';
 import { DistrolessVariant, GoServiceProject, RuntimeStage } from '../src';
 import { synth } from './util';
 import { listGoPackages } from '../src/private/go-graph';
@@ -46,7 +46,7 @@ describe('reading the Go graph', () => {
     const listing = listGoPackages(copyOf('toplevel-packages'), ['./...'], { go: 'go-that-is-not-there' });
     expect(listing).toEqual({ ok: false, reason: 'go-that-is-not-there is not on PATH', packages: [] });
     const sources = readGoSources(copyOf('toplevel-packages'), [{ name: 'emporium', mainPackage: './cmd/emporium', buildTags: [] }], { go: 'go-that-is-not-there' });
-    expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map(), localModules: [], outsideModules: [], vendored: false });
+    expect(sources).toEqual({ complete: false, note: 'go-that-is-not-there is not on PATH', paths: [], packages: new Map(), localModules: [], outsideModules: [], vendored: false, workspaceModules: [] });
   });
 
   test('a go.mod Go cannot read: says why', () => {
@@ -154,5 +154,63 @@ describe('vendored modules', () => {
     const files = synth(new GoServiceProject({ name: 'tickets', outdir: copyOf('vendored'), mainPackage: './cmd/tickets' }));
     expect(files.Dockerfile).toContain('go mod download');
     expect(files.Dockerfile).not.toContain('vendor/');
+  });
+});
+
+describe('Go workspaces', () => {
+  /** local-replace without its replace directive, the money module supplied by a go.work instead. */
+  function workspace(goWorkIn: 'project' | 'parent'): string {
+    const dir = copyOf('local-replace');
+    writeFileSync(join(dir, 'go.mod'), readFileSync(join(dir, 'go.mod'), 'utf-8').replace(/\n\/\/ the money module[^\n]*\nreplace[^\n]*\n/, ''));
+    if (goWorkIn === 'project') {
+      writeFileSync(join(dir, 'go.work'), 'go 1.25\n\nuse (\n\t.\n\t./libs/money\n)\n');
+    } else {
+      cpSync(join(dir, 'libs', 'money'), join(dir, '..', 'money'), { recursive: true });
+      writeFileSync(join(dir, '..', 'go.work'), `go 1.25\n\nuse (\n\t./${basename(dir)}\n\t./money\n)\n`);
+    }
+    // the team's own build works in the workspace
+    execFileSync('go', ['build', '-o', '/dev/null', './cmd/ledger'], { cwd: dir, env: { ...process.env, GOPROXY: 'off', GOFLAGS: '' } });
+    return dir;
+  }
+
+  function warningsOf(outdir: string): string[] {
+    const project = new GoServiceProject({ name: 'ledger', outdir, mainPackage: './cmd/ledger' });
+    const warnings: string[] = [];
+    project.logger.warn = (...args: any[]) => { warnings.push(args.join(' ')); };
+    synth(project);
+    return warnings;
+  }
+
+  test('a go.work in the project that supplies a module: readGoSources names it', () => {
+    const sources = readGoSources(workspace('project'), [{ name: 'ledger', mainPackage: './cmd/ledger', buildTags: [] }]);
+    expect(sources.workspaceModules).toEqual([{ path: 'example.com/money', dir: 'libs/money', goWork: 'go.work' }]);
+  });
+
+  test('inside the project: a warning with the replace that fixes it', () => {
+    expect(warningsOf(workspace('project'))).toContainEqual('go.work: go.work supplies example.com/money from libs/money, and the image build sees only the project directory, without the workspace: there example.com/money comes from the version go.mod requires (make docker-build fails when that version is not published). Add replace example.com/money => ./libs/money to go.mod, or require a published version of it.');
+  });
+
+  test('a go.work above the project: a warning that says to move the module in', () => {
+    const warnings = warningsOf(workspace('parent'));
+    expect(warnings).toContainEqual(expect.stringMatching(/^go\.work: \.\.\/go\.work supplies example\.com\/money from \.\.\/money, .* Move example\.com\/money into the project directory/));
+  });
+
+  test('with the replace added, no warning: the image build copies the module', () => {
+    const dir = workspace('project');
+    writeFileSync(join(dir, 'go.mod'), `${readFileSync(join(dir, 'go.mod'), 'utf-8')}\nreplace example.com/money => ./libs/money\n`);
+    expect(warningsOf(dir).filter((w) => w.startsWith('go.work'))).toEqual([]);
+  });
+
+  test('no go.work, or GOWORK=off in the environment: nothing', () => {
+    expect(readGoSources(copyOf('port-env'), [{ name: 'quotes', mainPackage: './cmd/quotes', buildTags: [] }]).workspaceModules).toEqual([]);
+    const dir = workspace('project');
+    const before = process.env.GOWORK;
+    process.env.GOWORK = 'off';
+    try {
+      expect(readGoSources(dir, [{ name: 'ledger', mainPackage: './cmd/ledger', buildTags: [] }]).workspaceModules).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.GOWORK;
+      else process.env.GOWORK = before;
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve, sep } from 'path';
 import { closure, GoListOptions, GoPackage, listGoModules, listGoPackages } from './go-graph';
@@ -37,6 +38,25 @@ export interface GoSources {
   readonly outsideModules: Array<{ readonly path: string; readonly replaceDir: string }>;
   /** Whether the modules are vendored (vendor/modules.txt): the build reads vendor/ and downloads nothing. */
   readonly vendored: boolean;
+  /**
+   * The modules a go.work around the project supplies to the services from their directories
+   * (`use ./libs/money`), which the image build, without the workspace, takes at go.mod's versions.
+   */
+  readonly workspaceModules: WorkspaceModule[];
+}
+
+/** A module that a Go workspace supplies from a directory. */
+export interface WorkspaceModule {
+  readonly path: string;
+  /** Its directory, relative to the project (`libs/money`, `../libs/money`). */
+  readonly dir: string;
+  /** The go.work, relative to the project. */
+  readonly goWork: string;
+}
+
+/** What a listing that says nothing of modules holds. */
+function noModules(): Pick<GoSources, 'localModules' | 'outsideModules' | 'vendored' | 'workspaceModules'> {
+  return { localModules: [], outsideModules: [], vendored: false, workspaceModules: [] };
 }
 
 /**
@@ -50,7 +70,7 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
   const packages = new Map<string, GoPackage[]>();
   if (!existsSync(join(dir, 'go.mod'))) {
     // a new repository: go.mod and the samples are written by this very synthesis
-    return { complete: true, paths: sorted(paths), packages, localModules: [], outsideModules: [], vendored: false };
+    return { complete: true, paths: sorted(paths), packages, ...noModules() };
   }
   // one listing per set of build tags (tags can change which files, and so which imports, count)
   const groups = new Map<string, ServiceSourceFacts[]>();
@@ -61,7 +81,7 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
   for (const [key, group] of groups) {
     const listing = listGoPackages(dir, group.map((s) => s.mainPackage), { ...options, tags: key ? key.split(',') : [] });
     if (!listing.ok) {
-      return { complete: false, note: listing.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [], vendored: false };
+      return { complete: false, note: listing.reason, paths: [], packages: new Map(), ...noModules() };
     }
     for (const s of group) {
       const rootDir = resolve(dir, s.mainPackage);
@@ -73,16 +93,64 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
       }
     }
   }
+  const workspaceModules = readWorkspaceModules(dir, services.map((s) => s.mainPackage), options);
   if (existsSync(join(dir, 'vendor', 'modules.txt'))) {
     // every module (replacements included) is in vendor/: no go.mod of theirs is read, none is outside
-    return { complete: true, paths: sorted(paths), packages, localModules: [], outsideModules: [], vendored: true };
+    return { complete: true, paths: sorted(paths), packages, ...noModules(), vendored: true, workspaceModules };
   }
   const replaced = readReplacedModules(dir, options);
   if (!replaced.ok) {
-    return { complete: false, note: replaced.reason, paths: [], packages: new Map(), localModules: [], outsideModules: [], vendored: false };
+    return { complete: false, note: replaced.reason, paths: [], packages: new Map(), ...noModules() };
   }
   for (const m of replaced.localModules) paths.add(`${m}/go.mod`);
-  return { complete: true, paths: sorted(paths), packages, ...replaced, vendored: false };
+  // a module go.mod replaces by a directory is built from it either way
+  const replacedPaths = new Set(replaced.replacedPaths);
+  return {
+    complete: true,
+    paths: sorted(paths),
+    packages,
+    localModules: replaced.localModules,
+    outsideModules: replaced.outsideModules,
+    vendored: false,
+    workspaceModules: workspaceModules.filter((m) => !replacedPaths.has(m.path)),
+  };
+}
+
+/**
+ * The modules a go.work around `dir` supplies to the main packages from directories other than
+ * the project's (`go env GOWORK`, then `go list -deps` in workspace mode, offline). The image build
+ * sees only the project directory and no go.work: there, these modules come from go.mod's versions.
+ */
+function readWorkspaceModules(dir: string, mainPackages: string[], options: Pick<GoListOptions, 'go'>): WorkspaceModule[] {
+  const go = options.go ?? 'go';
+  const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOTOOLCHAIN: 'local', GOOS: 'linux', CGO_ENABLED: '1' };
+  const work = spawnSync(go, ['env', 'GOWORK'], { cwd: dir, encoding: 'utf-8', env, timeout: 60_000 });
+  const goWork = work.status === 0 ? work.stdout.trim() : '';
+  if (goWork === '' || goWork === 'off') return [];
+  const r = spawnSync(go, ['list', '-e', '-deps', '-f', '{{with .Module}}{{if .Main}}{{.Path}}\t{{.Dir}}{{end}}{{end}}', ...mainPackages], {
+    cwd: dir, encoding: 'utf-8', env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000,
+  });
+  if (r.status !== 0) return [];
+  const modules = new Map<string, WorkspaceModule>();
+  for (const line of r.stdout.split('\n')) {
+    const [path, moduleDir] = line.split('\t');
+    if (!path || !moduleDir || resolve(moduleDir) === resolve(dir)) continue;
+    modules.set(path, { path, dir: posix(relative(dir, moduleDir)), goWork: posix(relative(dir, goWork)) });
+  }
+  return [...modules.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function posix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+/** What the replace directives by directories come to. */
+interface ReplacedModules {
+  readonly ok: true;
+  readonly localModules: string[];
+  readonly outsideModules: Array<{ path: string; replaceDir: string }>;
+  /** Every module replaced by a directory, inside or outside. */
+  readonly replacedPaths: string[];
 }
 
 /**
@@ -90,26 +158,27 @@ export function readGoSources(dir: string, services: readonly ServiceSourceFacts
  * Asked only when go.mod has a replace whose target starts like a directory (`./`, `../`, `/`):
  * most go.mod files have none, and the listing costs a run of go.
  */
-function readReplacedModules(dir: string, options: Pick<GoListOptions, 'go'>):
-{ ok: true; localModules: string[]; outsideModules: Array<{ path: string; replaceDir: string }> } | { ok: false; reason: string } {
+function readReplacedModules(dir: string, options: Pick<GoListOptions, 'go'>): ReplacedModules | { ok: false; reason: string } {
   const goMod = readFileSync(join(dir, 'go.mod'), 'utf-8');
-  if (!/=>\s*"?(\.{1,2}[\\/]|\/)/.test(goMod)) return { ok: true, localModules: [], outsideModules: [] };
+  if (!/=>\s*"?(\.{1,2}[\\/]|\/)/.test(goMod)) return { ok: true, localModules: [], outsideModules: [], replacedPaths: [] };
   const listing = listGoModules(dir, options);
   if (!listing.ok) return { ok: false, reason: listing.reason ?? 'go list -m all failed' };
   const localModules = new Set<string>();
   const outsideModules: Array<{ path: string; replaceDir: string }> = [];
+  const replacedPaths: string[] = [];
   for (const m of listing.modules) {
     if (m.main || m.replaceDir === undefined) continue;
+    replacedPaths.push(m.path);
     const abs = resolve(dir, m.replaceDir);
     const rel = relative(dir, abs);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
       outsideModules.push({ path: m.path, replaceDir: m.replaceDir });
     } else if (existsSync(join(abs, 'go.mod'))) {
       // (a directory without go.mod fails the user's own build the same way: nothing to copy)
-      localModules.add(rel.split(sep).join('/'));
+      localModules.add(posix(rel));
     }
   }
-  return { ok: true, localModules: [...localModules].sort(), outsideModules };
+  return { ok: true, localModules: [...localModules].sort(), outsideModules, replacedPaths };
 }
 
 /** The build-context paths of a package that lives in the repository (none for one in the module cache or vendor/). */
