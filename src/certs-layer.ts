@@ -1,4 +1,4 @@
-import { OptionProblem } from './private/problems';
+import { OptionProblem } from './model/problems';
 import { RuntimeStage } from './runtime-stage';
 
 /** Where the CA bundle of an image comes from, once decided for a runtime. */

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-34';
-import { OptionProblem } from './private/problems';
+import { OptionProblem } from './model/problems';
 
 /**
  * Scale a service's pods with its CPU load (a HorizontalPodAutoscaler).

@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { join } from 'path';
-import { FileBase, InitProject, Project, ProjectOptions } from 'projen';
-import { resolve } from 'projen/lib/_resolve';
+import { Project, ProjectOptions } from 'projen';
 import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/typescript';
-import { isTruthy } from 'projen/lib/util';
 import { Addon, addonsOf } from './addons/addon';
 import { ComposeFile } from './files/compose';
 import { Dockerfile } from './files/dockerfile';
@@ -11,24 +9,24 @@ import { DockerIgnore } from './files/dockerignore';
 import { RepoDocs } from './files/docs';
 import { GoMod } from './files/go-mod';
 import { Kubernetes, KubernetesOptions } from './files/kubernetes';
-import { GoMakefile, makeTargetCollision } from './files/makefile';
-import { fromProjenNew, NewRepoSetup } from './files/new-repo-setup';
+import { GoMakefile } from './files/makefile';
+import { fromProjenNew, NewRepoSetup } from './synthesis/new-repo-setup';
 import { RenovateConfig } from './files/renovate';
 import { ServiceSamples } from './files/samples';
-import { STATE_FILE, SynthesisReport } from './files/synthesis-report';
+import { STATE_FILE, SynthesisReport } from './synthesis/report';
 import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions, servicesOf } from './go-service';
-import { SECRETS_DIR } from './private/constants';
-import { FileSystemError, permissions } from './private/fs-safe';
-import { toolchainFor } from './private/go-build';
-import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './private/go-releases';
-import { GoSources, readGoSources } from './private/go-sources';
-import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './private/image-ref';
-import { attachModel } from './private/model';
-import { platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './private/names';
-import { problem, throwIfProblems } from './private/problems';
-import { LOCK_DIR, RepoLock } from './private/repo-lock';
-import { JOURNAL, SynthesisTransaction } from './private/synthesis-transaction';
+import { SECRETS_DIR } from './model/constants';
+import { toolchainFor } from './model/go-build';
+import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './go/go-releases';
+import { GoSources, readGoSources } from './go/go-sources';
+import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './model/image-ref';
+import { attachModel } from './model/model';
+import { makeTargetCollision, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './model/names';
+import { problem, throwIfProblems } from './model/problems';
+import { synthesizeRepository } from './synthesis';
+import { LOCK_DIR } from './synthesis/repo-lock';
+import { JOURNAL } from './synthesis/transaction';
 
 /** The Go release new projects build with. */
 const DEFAULT_GO_VERSION = '1.26';
@@ -382,97 +380,13 @@ export class GoServiceProject extends Project {
   }
 
   /**
-   * Synthesizes the repository as one change (see SynthesisTransaction): under the repository's
-   * lock, after completing any synthesis a kill interrupted; every file written beside its target and
-   * renamed in only when all are written; unchanged files not touched; a file of the user's that a
-   * generated file would replace moved aside, never overwritten. A file-system error (a full disk, a
-   * read-only directory) changes nothing and names the file.
+   * Synthesizes the repository as one change, under the repository's lock (see src/synthesis): every
+   * file written beside its target and renamed in only when all are written; unchanged files not
+   * touched; a file of the user's that a generated file would replace moved aside, never overwritten;
+   * a run a kill interrupted completed first. A file-system error changes nothing and names the file.
    */
   public synth(): void {
-    const lock = RepoLock.acquire(this.outdir, 'npx projen');
-    try {
-      const recovered = SynthesisTransaction.recover(this.outdir, { leftovers: lock.ownedHere });
-      if (recovered) this.logger.info(recovered);
-      const tx = SynthesisTransaction.begin(this, this.outdir);
-      try {
-        this.synthesizeWith(tx);
-      } catch (e) {
-        tx.abort();
-        if (FileSystemError.explains(e)) throw FileSystemError.of(this.outdir, e, 'Nothing was changed');
-        throw e;
-      } finally {
-        SynthesisTransaction.end(this);
-      }
-    } finally {
-      lock.release();
-    }
-  }
-
-  /** Project.synth(), with the files staged in `tx` and moved in at once. */
-  private synthesizeWith(tx: SynthesisTransaction): void {
-    // what projen keeps private: the `projen new` in progress, if any
-    const init: InitProject | undefined = (this as any)._initProject;
-    if (init?.synth === false) {
-      for (const comp of this.components) comp.projectCreation(init);
-      return;
-    }
-    this.preSynthesize();
-    for (const comp of this.components) comp.preSynthesize();
-    // generated files that are no longer generated go (projen's cleanup, in the transaction)
-    const manifest = readManifest(this.outdir);
-    const generated = new Set(this.files.map((f) => f.path));
-    for (const path of manifest) {
-      if (!generated.has(path)) tx.remove(path);
-    }
-    for (const comp of this.components) {
-      if (comp instanceof FileBase) this.stageFile(comp, tx, manifest);
-      else comp.synthesize();
-    }
-    tx.commit();
-    if (init) {
-      for (const comp of this.components) comp.projectCreation(init);
-    }
-    if (!isTruthy(process.env.PROJEN_DISABLE_POST)) {
-      for (const comp of this.components) comp.postSynthesize();
-      this.postSynthesize();
-      if (init) {
-        for (const comp of this.components) comp.postProjectCreation(init);
-      }
-    }
-  }
-
-  /**
-   * FileBase.synthesize(), staged: unchanged files are left alone (content and mode), a file of the
-   * user's is moved aside.
-   */
-  private stageFile(file: FileBase, tx: SynthesisTransaction, manifest: string[]): void {
-    const content: string | undefined = (file as any).synthesizeContent({ resolve: (obj: any, options?: any) => resolve(obj, options) });
-    const abs = join(this.outdir, file.path);
-    if (content === undefined) {
-      if (existsSync(abs)) tx.remove(file.path);
-      return;
-    }
-    const mode = parseInt(file.readonly ? (file.executable ? '544' : '444') : file.executable ? '755' : '644', 8);
-    let prev: string | undefined;
-    let prevMode: number | undefined;
-    try {
-      prev = readFileSync(abs, 'utf-8');
-      prevMode = permissions(abs);
-    } catch {
-      prev = undefined;
-    }
-    (file as any)._previousContent = prev;
-    (file as any)._newContent = content;
-    if (prev === content && prevMode === mode) {
-      (file as any)._changed = false;
-      return;
-    }
-    if (prev !== undefined && prev !== content && !manifest.includes(file.path)) {
-      const to = tx.moveAside(file.path);
-      this.logger.warn(`moved your ${file.path} to ${to}: a generated ${file.path} takes its place. Carry over what you still need through .projenrc.ts, then delete ${to}.`);
-    }
-    tx.stage(file.path, content, mode);
-    (file as any)._changed = true;
+    synthesizeRepository(this);
   }
 
   /**
@@ -564,16 +478,6 @@ export class GoServiceProject extends Project {
       }
     }
     return problems;
-  }
-}
-
-/** The files the last synthesis generated (projen's .projen/files.json). */
-function readManifest(outdir: string): string[] {
-  try {
-    const files = JSON.parse(readFileSync(join(outdir, '.projen', 'files.json'), 'utf-8')).files;
-    return Array.isArray(files) ? files.filter((f: unknown): f is string => typeof f === 'string') : [];
-  } catch {
-    return [];
   }
 }
 

@@ -1,5 +1,5 @@
-import { HEALTH_CHECK_TIMING, HEALTH_PROBE_PATH } from './private/constants';
-import { OptionProblem } from './private/problems';
+import { HEALTH_CHECK_TIMING, HEALTH_PROBE_PATH } from './model/constants';
+import { OptionProblem } from './model/problems';
 
 /**
  * How often and how patiently a health check probes.

@@ -1,5 +1,5 @@
 import type { IPolicyRule, PolicyViolation } from './go-service-project';
-import { NONROOT_UID } from './private/constants';
+import { NONROOT_UID } from './model/constants';
 
 /**
  * Ready-made policy rules.

@@ -1,6 +1,6 @@
-import { NONROOT_UID } from './private/constants';
-import { DIGEST, parseImageRef } from './private/image-ref';
-import { OptionProblem } from './private/problems';
+import { NONROOT_UID } from './model/constants';
+import { DIGEST, parseImageRef } from './model/image-ref';
+import { OptionProblem } from './model/problems';
 
 /** The Debian releases distroless publishes images for. */
 const DISTROLESS_DEBIAN_RELEASES = [12, 13];

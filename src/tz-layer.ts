@@ -1,5 +1,5 @@
-import { OptionProblem } from './private/problems';
-import { TZ_NAMES } from './private/tz-names';
+import { OptionProblem } from './model/problems';
+import { TZ_NAMES } from './model/tz-names';
 import { RuntimeStage } from './runtime-stage';
 
 /** Where an image's time-zone data comes from, once decided for a runtime. */

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { GoService, GoServiceProject } from '../src';
-import { FileSystemError } from '../src/private/fs-safe';
-import { LOCK_DIR, RepoLock, RepositoryBusyError } from '../src/private/repo-lock';
-import { JOURNAL, SynthesisTransaction } from '../src/private/synthesis-transaction';
+import { FileSystemError } from '../src/synthesis/fs-safe';
+import { LOCK_DIR, RepoLock, RepositoryBusyError } from '../src/synthesis/repo-lock';
+import { JOURNAL, SynthesisTransaction } from '../src/synthesis/transaction';
 
 /**
  * Issue 15: no kill, full disk, permission error or second process can lose or half-write a file.

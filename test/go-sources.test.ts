@@ -4,8 +4,8 @@ import { tmpdir } from 'os';
 import { basename, join } from 'path';
 import { DistrolessVariant, GoServiceProject, RuntimeStage } from '../src';
 import { synth } from './util';
-import { listGoPackages } from '../src/private/go-graph';
-import { readGoSources } from '../src/private/go-sources';
+import { listGoPackages } from '../src/go/go-graph';
+import { readGoSources } from '../src/go/go-sources';
 
 /**
  * Issue 14: the model asks the Go toolchain (go list), offline, never guessing from file names.

@@ -9,7 +9,10 @@ import {
   RuntimeStage, TzLayer,
 } from '../src';
 import { newProject, synth } from './util';
-import { AGGREGATE_TARGETS } from '../src/files/makefile';
+import { RENDERED_FAMILIES } from '../src/files/makefile';
+import { MAKE_TARGET_FAMILIES } from '../src/model/names';
+
+const AGGREGATE_TARGETS: readonly string[] = MAKE_TARGET_FAMILIES;
 
 /**
  * Issue 13: each fact is defined once in the model and every renderer reads it from there.
@@ -136,6 +139,8 @@ describe('reserved names come from the Makefile\'s own targets', () => {
     // a name make does not generate is not reserved (compose-config and all were, by hand)
     expect(AGGREGATE_TARGETS).not.toContain('compose-config');
     expect(AGGREGATE_TARGETS).not.toContain('all');
+    // the names the model reserves are the families the Makefile renders, in its order
+    expect(RENDERED_FAMILIES).toEqual(AGGREGATE_TARGETS);
   });
 
   test.each(AGGREGATE_TARGETS.map((t) => [t]))('a service named %s is refused, and nothing is written', (name) => {

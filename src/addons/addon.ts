@@ -1,11 +1,11 @@
 import { Component, Project } from 'projen';
 import { GoService, servicesOf } from '../go-service';
-import { SECRETS_DIR } from '../private/constants';
-import { DIGEST, parseImageRef } from '../private/image-ref';
-import { modelOf, ProjectModel } from '../private/model';
-import { SERVICE_NAME } from '../private/names';
-import { problem, throwIfProblems } from '../private/problems';
-import { SECRETS_MOUNT } from '../private/wiring';
+import { SECRETS_DIR } from '../model/constants';
+import { DIGEST, parseImageRef } from '../model/image-ref';
+import { modelOf, ProjectModel } from '../model/model';
+import { SERVICE_NAME } from '../model/names';
+import { problem, throwIfProblems } from '../model/problems';
+import { SECRETS_MOUNT } from '../model/wiring';
 
 /**
  * A secret file that compose hands to containers, created by `make secrets` on first use (never

@@ -1,7 +1,7 @@
 import { Project } from 'projen';
 import { Addon, AddonOptions, AddonSecret } from './addon';
-import { problem, throwIfProblems } from '../private/problems';
-import { SECRETS_MOUNT } from '../private/wiring';
+import { problem, throwIfProblems } from '../model/problems';
+import { SECRETS_MOUNT } from '../model/wiring';
 
 /** The Postgres release compose runs unless told otherwise. */
 const POSTGRES_IMAGE = 'postgres:17.6-alpine';

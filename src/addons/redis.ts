@@ -1,6 +1,6 @@
 import { Project } from 'projen';
 import { Addon, AddonOptions, AddonSecret } from './addon';
-import { SECRETS_MOUNT } from '../private/wiring';
+import { SECRETS_MOUNT } from '../model/wiring';
 
 /** The Redis release compose runs unless told otherwise. */
 const REDIS_IMAGE = 'redis:8.2-alpine';

@@ -6,7 +6,7 @@ import { ProjenrcEditor, UneditableProjenrc } from './projenrc-editor';
 import { withRepoLock } from './repo-guard';
 import { changes, describeChange, snapshot, synthesize } from './synthesis';
 import { unifiedDiff } from './unified-diff';
-import { keepAside, permissions, renameDurably, writeFileAtomic } from '../private/fs-safe';
+import { keepAside, permissions, renameDurably, writeFileAtomic } from '../synthesis/fs-safe';
 
 /** The file every editing command edits. */
 export const PROJENRC = '.projenrc.ts';

@@ -9,7 +9,7 @@ import { removePostgres, removeRedis, removeService } from './commands/remove';
 import { set } from './commands/set';
 import { CliError, ExitCode } from './exit-codes';
 import { commandHelp, groupHelp } from './help';
-import { FileSystemError } from '../private/fs-safe';
+import { FileSystemError } from '../synthesis/fs-safe';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [addService, addPostgres, addRedis, removeService, removePostgres, removeRedis, set, adopt, check];

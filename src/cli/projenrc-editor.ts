@@ -2,7 +2,7 @@ import {
   ImportDeclaration, NewExpression, NewLineKind, Node, ObjectLiteralExpression, Project, SourceFile, Statement, SyntaxKind,
 } from 'ts-morph';
 import { insertListElement, insertStatementAfter, insertStatementBefore, removeListElement, removeStatement } from './minimal-edits';
-import { DEFAULT_PORT } from '../private/constants';
+import { DEFAULT_PORT } from '../model/constants';
 
 /** The package whose classes `.projenrc.ts` uses. */
 export const PACKAGE = 'projen-go-service';

@@ -1,8 +1,8 @@
 import { Context } from './command';
 import { CliError, ExitCode } from './exit-codes';
-import { FileSystemError } from '../private/fs-safe';
-import { RepoLock, RepositoryBusyError } from '../private/repo-lock';
-import { SynthesisTransaction } from '../private/synthesis-transaction';
+import { FileSystemError } from '../synthesis/fs-safe';
+import { RepoLock, RepositoryBusyError } from '../synthesis/repo-lock';
+import { SynthesisTransaction } from '../synthesis/transaction';
 
 /**
  * Runs a command under the repository's lock (the one `npx projen` takes too, so no two change it at

@@ -3,10 +3,10 @@ import { createHash } from 'crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join, relative } from 'path';
-import { STATE_FILE } from '../files/synthesis-report';
-import { SECRETS_DIR } from '../private/constants';
-import { LOCK_DIR } from '../private/repo-lock';
-import { JOURNAL } from '../private/synthesis-transaction';
+import { STATE_FILE } from '../synthesis/report';
+import { SECRETS_DIR } from '../model/constants';
+import { LOCK_DIR } from '../synthesis/repo-lock';
+import { JOURNAL } from '../synthesis/transaction';
 
 /** Top-level directories a snapshot or a copy skips: installed packages, git, local secrets. */
 const SKIPPED_DIRS = ['node_modules', '.git', SECRETS_DIR];

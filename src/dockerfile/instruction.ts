@@ -1,4 +1,4 @@
-import { HEALTH_CHECK_TIMING } from '../private/constants';
+import { HEALTH_CHECK_TIMING } from '../model/constants';
 
 /**
  * Options for a `RUN --mount=type=cache`.

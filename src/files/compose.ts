@@ -1,8 +1,8 @@
 import { IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
-import { securityOpts } from '../private/docker-run';
-import { modelOf, ProjectModel, ServiceModel } from '../private/model';
-import { wiringOf } from '../private/wiring';
+import { securityOpts } from '../model/docker-run';
+import { modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { wiringOf } from '../model/wiring';
 
 /**
  * The generated docker-compose.yml: one hardened service per GoService, built from our Dockerfile,

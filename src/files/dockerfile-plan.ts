@@ -3,10 +3,10 @@ import { Instruction, RunMount } from '../dockerfile/instruction';
 import { Stage } from '../dockerfile/stage';
 import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
 import { HealthCheckKind } from '../health-check';
-import { HEALTH_PROBE_PATH, ZONEINFO_PATH } from '../private/constants';
-import { cgoEnv, GO_BUILD_FLAGS, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, STRIP_FLAGS, Toolchain, TOOLCHAINS } from '../private/go-build';
-import { HEALTH_PROBE_SOURCE, HEALTH_PROBE_STAGE } from '../private/health-probe';
-import type { ProjectModel, ServiceModel } from '../private/model';
+import { HEALTH_PROBE_PATH, ZONEINFO_PATH } from '../model/constants';
+import { cgoEnv, GO_BUILD_FLAGS, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, STRIP_FLAGS, Toolchain, TOOLCHAINS } from '../model/go-build';
+import { HEALTH_PROBE_SOURCE, HEALTH_PROBE_STAGE } from '../model/health-probe';
+import type { ProjectModel, ServiceModel } from '../model/model';
 import { RuntimeStage } from '../runtime-stage';
 import { TzSource } from '../tz-layer';
 

@@ -2,8 +2,8 @@ import { FileBase, IResolver, Project } from 'projen';
 import { dockerfileStages } from './dockerfile-plan';
 import { Instruction } from '../dockerfile/instruction';
 import { renderDockerfile } from '../dockerfile/stage';
-import { modelOf, ProjectModel } from '../private/model';
-import { problem } from '../private/problems';
+import { modelOf, ProjectModel } from '../model/model';
+import { problem } from '../model/problems';
 
 /** Where added instructions go in a stage. */
 export enum StagePosition {

@@ -1,6 +1,6 @@
 import { FileBase, IResolver, Project } from 'projen';
-import { SECRETS_DIR } from '../private/constants';
-import { modelOf, ProjectModel } from '../private/model';
+import { SECRETS_DIR } from '../model/constants';
+import { modelOf, ProjectModel } from '../model/model';
 
 /** What every Go build reads, besides the packages of the services. */
 const BUILD_INPUTS = ['go.mod', 'go.sum', 'vendor/'];

@@ -1,10 +1,10 @@
 import { Component, FileBase, IResolver, Project } from 'projen';
 import { CertsSource } from '../certs-layer';
 import { ServiceHardening } from '../hardening';
-import { SECRETS_DIR } from '../private/constants';
-import { cgoEnv, GO_BUILD_FLAGS, STRIP_FLAGS } from '../private/go-build';
-import { modelOf, ProjectModel } from '../private/model';
-import { writeSample } from '../private/synthesis-transaction';
+import { SECRETS_DIR, SECURITY_MD } from '../model/constants';
+import { cgoEnv, GO_BUILD_FLAGS, STRIP_FLAGS } from '../model/go-build';
+import { modelOf, ProjectModel } from '../model/model';
+import { writeSample } from '../synthesis/transaction';
 import { TzSource } from '../tz-layer';
 
 /**
@@ -127,8 +127,6 @@ function tzText(t: TzSource): string {
   }
 }
 
-/** Where the notes go unless told otherwise: a repository's security policy. */
-export const SECURITY_MD = 'SECURITY.md';
 
 /**
  * The notes on how the images are hardened, rendered at synthesis so that services added later are

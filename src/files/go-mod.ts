@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, Project } from 'projen';
-import { permissions } from '../private/fs-safe';
-import { listGoModules } from '../private/go-graph';
-import { modelOf, ProjectModel } from '../private/model';
-import { problem } from '../private/problems';
-import { writeGenerated } from '../private/synthesis-transaction';
+import { permissions } from '../synthesis/fs-safe';
+import { listGoModules } from '../go/go-graph';
+import { modelOf, ProjectModel } from '../model/model';
+import { problem } from '../model/problems';
+import { writeGenerated } from '../synthesis/transaction';
 
 /** What a synthesis does to go.mod, decided before anything is written. */
 interface GoModPlan {

@@ -3,9 +3,9 @@ import * as kplus from 'cdk8s-plus-34';
 import { Component, FileBase, IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
 import { HealthCheckKind, HealthProbe } from '../health-check';
-import { KubernetesModel, modelOf, ProjectModel, ServiceModel } from '../private/model';
-import { problem, throwIfProblems } from '../private/problems';
-import { SECRETS_MOUNT, wiringOf } from '../private/wiring';
+import { KubernetesModel, modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { problem, throwIfProblems } from '../model/problems';
+import { SECRETS_MOUNT, wiringOf } from '../model/wiring';
 
 /**
  * Options for the Kubernetes manifests.

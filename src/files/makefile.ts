@@ -1,12 +1,13 @@
 import { FileBase, IResolver, Project, Rule } from 'projen';
 import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
 import { ServiceHardening } from '../hardening';
-import { SECRETS_DIR } from '../private/constants';
-import { securityOpts } from '../private/docker-run';
-import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../private/go-build';
-import { modelOf, ProjectModel, ServiceModel } from '../private/model';
-import { problem } from '../private/problems';
-import { wiringOf } from '../private/wiring';
+import { SECRETS_DIR } from '../model/constants';
+import { MakeTargetFamily } from '../model/names';
+import { securityOpts } from '../model/docker-run';
+import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../model/go-build';
+import { modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { problem } from '../model/problems';
+import { wiringOf } from '../model/wiring';
 
 /**
  * A Makefile target with the line `make help` shows for it.
@@ -31,7 +32,7 @@ interface TargetBody {
  */
 interface TargetFamily {
   /** The aggregate target's name. */
-  readonly name: string;
+  readonly name: MakeTargetFamily;
   /** Whether the model needs the family. @default always */
   when?(model: ProjectModel): boolean;
   /** The aggregate target (its prerequisites default to every per-service target). */
@@ -253,16 +254,8 @@ function overlayRule(m: ProjectModel): Rule {
   };
 }
 
-/**
- * The Makefile's own targets that do not belong to one service (`build`, `test`, `compose-up`, ...),
- * whether or not the current model needs them: no service may take one of these names.
- */
-export const AGGREGATE_TARGETS: readonly string[] = FAMILIES.map((f) => f.name);
-
-/** Why a service cannot take a name the Makefile gives its own targets, if it cannot. */
-export function makeTargetCollision(name: string): string | undefined {
-  return AGGREGATE_TARGETS.includes(name) ? `"${name}" is a Makefile target of its own, and make ${name} would not mean this service` : undefined;
-}
+/** The families of targets this renderer generates, in order (their names are the model's: MAKE_TARGET_FAMILIES). */
+export const RENDERED_FAMILIES: readonly string[] = FAMILIES.map((f) => f.name);
 
 /**
  * What `make compose-up` runs after `up` (and, with Compose v2's `--wait`, only when that fails, to

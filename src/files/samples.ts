@@ -1,9 +1,9 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { Component, Project } from 'projen';
-import { HEALTH_PATH, READY_PATH } from '../private/constants';
-import { modelOf, ProjectModel, ServiceModel } from '../private/model';
-import { writeSample } from '../private/synthesis-transaction';
+import { HEALTH_PATH, READY_PATH } from '../model/constants';
+import { modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { writeSample } from '../synthesis/transaction';
 
 /**
  * Sample code for each new service, written once into its main package directory (only when the

@@ -299,7 +299,7 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
     expect(out).toContain('moved your Makefile to local.mk: the generated Makefile includes it, so its targets still work.');
     expect(readFileSync(join(repo, 'local.mk'), 'utf-8')).toBe(makefile);
     for (const f of USER_FILES) {
-      expect(out).toContain(`moved your ${f} to ${f}.pre-projen: a generated ${f} replaces it.`);
+      expect(out).toContain(`moved your ${f} to ${f}.pre-projen: a generated ${f} takes its place.`);
       expect(readFileSync(join(repo, `${f}.pre-projen`), 'utf-8')).toBe(originals[f]);
     }
     expect(projenrc(repo)).toBe(expectedProjenrc);

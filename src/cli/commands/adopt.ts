@@ -1,17 +1,17 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, dirname, join, relative } from 'path';
-import { SECURITY_MD } from '../../files/docs';
-import { makeTargetCollision } from '../../files/makefile';
-import { INSTALLING, installRepoPackages, repoPackageJson } from '../../files/new-repo-setup';
-import { DEFAULT_PORT } from '../../private/constants';
-import { writeFileAtomic } from '../../private/fs-safe';
-import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../private/go-releases';
-import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../private/names';
+import { ASIDE_SUFFIX, movedAsideMessage } from '../../synthesis/moved-aside';
+import { makeTargetCollision } from '../../model/names';
+import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
+import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
+import { writeFileAtomic } from '../../synthesis/fs-safe';
+import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
+import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
 import { CliError, ExitCode, usageError } from '../exit-codes';
-import { GoRepo, MainPackage, readGoRepo } from '../go-repo';
+import { GoRepo, MainPackage, readGoRepo } from '../../go/go-repo';
 import { CodeStyle, ProjenrcEditor, quote } from '../projenrc-editor';
 import { withRepoLock } from '../repo-guard';
 import { RUNTIMES, serviceStatement } from '../snippets';
@@ -19,7 +19,6 @@ import { changes, describeChange, snapshot, synthesize, synthesizeCopy } from '.
 import { unifiedDiff } from '../unified-diff';
 
 /** The suffix of the user's files that a generated file replaces. */
-export const ASIDE_SUFFIX = '.pre-projen';
 
 /** What the synthesis needs installed. */
 const NEEDED_PACKAGES = ['projen', 'projen-go-service', 'tsx'];
@@ -249,7 +248,7 @@ function synthesisFailed(messages: string[]): CliError {
 function report(ctx: Context, changed: string[], aside: string[], makefileTo: string | undefined, notes: string[]): void {
   for (const line of changed) ctx.io.out(line);
   for (const f of aside) {
-    ctx.io.out(`moved your ${f} to ${f}${ASIDE_SUFFIX}: a generated ${f} replaces it. Carry over what you still need through .projenrc.ts, then delete ${f}${ASIDE_SUFFIX}.`);
+    ctx.io.out(movedAsideMessage(f, `${f}${ASIDE_SUFFIX}`));
   }
   if (makefileTo) ctx.io.out(`moved your Makefile to ${makefileTo}: the generated Makefile includes it, so its targets still work.`);
   for (const m of notes) ctx.io.out(m);

@@ -35,3 +35,6 @@ export const HEALTH_CHECK_TIMING = { interval: '10s', timeout: '3s', startPeriod
 
 /** Where the health probe of images without a shell lives (HealthCheck.http and HealthCheck.tcp). */
 export const HEALTH_PROBE_PATH = '/usr/local/bin/healthprobe';
+
+/** Where the notes on how the images are hardened go unless told otherwise: a repository's security policy. */
+export const SECURITY_MD = 'SECURITY.md';

@@ -46,3 +46,22 @@ export function platformProblems(platforms: string[] | undefined): OptionProblem
 export function imageVariable(service: { readonly name: string }): string {
   return `${service.name.toUpperCase().replace(/-/g, '_')}_IMAGE`;
 }
+
+/**
+ * The Makefile's own targets that do not belong to one service (`build`, `test`, `compose-up`, ...),
+ * in the order the Makefile renders them, whether or not the current model needs them: no service
+ * may take one of these names.
+ */
+export const MAKE_TARGET_FAMILIES = [
+  'help', 'build', 'test', 'vet', 'fmt', 'lint', 'tidy', 'vuln', 'run', 'docker-build', 'docker-buildx', 'docker-run',
+  'docker-push', 'image-size', 'secrets', 'compose-up', 'compose-ps', 'compose-down', 'compose-logs', 'k8s-secrets',
+  'k8s-apply', 'k8s-diff', 'k8s-delete', 'clean',
+] as const;
+
+/** A Makefile target family: its aggregate target's name. */
+export type MakeTargetFamily = typeof MAKE_TARGET_FAMILIES[number];
+
+/** Why a service cannot take a name the Makefile gives its own targets, if it cannot. */
+export function makeTargetCollision(name: string): string | undefined {
+  return (MAKE_TARGET_FAMILIES as readonly string[]).includes(name) ? `"${name}" is a Makefile target of its own, and make ${name} would not mean this service` : undefined;
+}

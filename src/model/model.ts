@@ -8,7 +8,7 @@ import type { RuntimeStage } from '../runtime-stage';
 import type { RuntimeFile } from '../service-files';
 import type { TzLayer, TzSource } from '../tz-layer';
 import { BuildFacts } from './go-build';
-import type { GoSources } from './go-sources';
+import type { GoSources } from '../go/go-sources';
 
 /**
  * The model every renderer reads, and nothing else: the facts of the project, its services and its

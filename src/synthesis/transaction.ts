@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { dirname, join } from 'path';
 import type { IConstruct } from 'constructs';
+import { asidePath } from './moved-aside';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
@@ -14,8 +15,6 @@ export const JOURNAL = '.projen/go-service.journal.json';
  */
 const LEFTOVERS = ['.projenrc.ts.projen-tmp', '.projenrc.ts.projen-orig', 'go.mod.projen-tmp', '.projen/go-service.state.json.tmp'];
 
-/** The suffix of a file of the user's that a generated file would replace. */
-export const ASIDE_SUFFIX = '.pre-projen';
 
 interface Journal {
   /** `writing`: the new files are being written beside their targets; `committing`: they are being moved in. */
@@ -127,8 +126,7 @@ export class SynthesisTransaction {
 
   /** Moves a file of the user's aside (`<file>.pre-projen`, numbered if taken) before a generated one replaces it; returns where it goes. */
   public moveAside(path: string): string {
-    let to = `${path}${ASIDE_SUFFIX}`;
-    for (let i = 2; existsSync(join(this.root, to)); i++) to = `${path}${ASIDE_SUFFIX}.${i}`;
+    const to = asidePath(this.root, path);
     this.asides.set(path, to);
     return to;
   }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, FileBase, Project } from 'projen';
-import { modelOf, ProjectModel } from '../private/model';
-import { sha256, SynthesisTransaction, writeGenerated } from '../private/synthesis-transaction';
+import { modelOf, ProjectModel } from '../model/model';
+import { sha256, SynthesisTransaction, writeGenerated } from './transaction';
 
 /** Where the last synthesis is remembered: ignored by git, so it never shows up in a diff. */
 export const STATE_FILE = '.projen/go-service.state.json';

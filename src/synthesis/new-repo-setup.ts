@@ -2,7 +2,7 @@ import { execSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Component, InitProject, Project } from 'projen';
-import { modelOf, ProjectModel } from '../private/model';
+import { modelOf, ProjectModel } from '../model/model';
 
 /** The tsx that runs .projenrc.ts in generated repos: pinned, so `npx projen` fetches nothing. */
 export const TSX_VERSION = '4.23.15';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative, sep } from 'path';
-import { usageError } from './exit-codes';
-import { closure, GoListing, GoPackage, listGoPackages } from '../private/go-graph';
+import { usageError } from '../cli/exit-codes';
+import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
 
 /**
  * What `adopt` reads from an existing Go repository. It asks the Go toolchain which packages are

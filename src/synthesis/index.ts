@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { FileBase, Project } from 'projen';
+import { FileSystemError, permissions } from './fs-safe';
+import { movedAsideMessage } from './moved-aside';
+import { fileMode, initProjectOf, postSynthesisDisabled, recordSynthesized, renderFile } from './projen-adapter';
+import { RepoLock } from './repo-lock';
+import { SynthesisTransaction } from './transaction';
+
+/**
+ * How files reach the disk: `Project.synth()` as one change of the repository.
+ *
+ * Under the repository's lock, after completing any synthesis a kill interrupted; every file written
+ * beside its target and renamed in only when all are written (SynthesisTransaction); unchanged files
+ * not touched; a file of the user's that a generated file would replace moved aside, never
+ * overwritten. A file-system error (a full disk, a read-only directory) changes nothing and names the
+ * file. The order of projen's synthesis is kept: preSynthesize, stale-file cleanup, the components,
+ * projectCreation, postSynthesize, postProjectCreation.
+ */
+export function synthesizeRepository(project: Project): void {
+  const lock = RepoLock.acquire(project.outdir, 'npx projen');
+  try {
+    const recovered = SynthesisTransaction.recover(project.outdir, { leftovers: lock.ownedHere });
+    if (recovered) project.logger.info(recovered);
+    const tx = SynthesisTransaction.begin(project, project.outdir);
+    try {
+      synthesizeWith(project, tx);
+    } catch (e) {
+      tx.abort();
+      if (FileSystemError.explains(e)) throw FileSystemError.of(project.outdir, e, 'Nothing was changed');
+      throw e;
+    } finally {
+      SynthesisTransaction.end(project);
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** Project.synth(), with the files staged in `tx` and moved in at once. */
+function synthesizeWith(project: Project, tx: SynthesisTransaction): void {
+  const init = initProjectOf(project);
+  if (init?.synth === false) {
+    for (const comp of project.components) comp.projectCreation(init);
+    return;
+  }
+  project.preSynthesize();
+  for (const comp of project.components) comp.preSynthesize();
+  // generated files that are no longer generated go (projen's cleanup, in the transaction)
+  const manifest = readManifest(project.outdir);
+  const generated = new Set(project.files.map((f) => f.path));
+  for (const path of manifest) {
+    if (!generated.has(path)) tx.remove(path);
+  }
+  for (const comp of project.components) {
+    if (comp instanceof FileBase) stageFile(project, comp, tx, manifest);
+    else comp.synthesize();
+  }
+  tx.commit();
+  if (init) {
+    for (const comp of project.components) comp.projectCreation(init);
+  }
+  if (!postSynthesisDisabled()) {
+    for (const comp of project.components) comp.postSynthesize();
+    project.postSynthesize();
+    if (init) {
+      for (const comp of project.components) comp.postProjectCreation(init);
+    }
+  }
+}
+
+/**
+ * FileBase.synthesize(), staged: unchanged files are left alone (content and mode), a file of the
+ * user's is moved aside.
+ */
+function stageFile(project: Project, file: FileBase, tx: SynthesisTransaction, manifest: string[]): void {
+  const content = renderFile(file);
+  const abs = join(project.outdir, file.path);
+  if (content === undefined) {
+    if (existsSync(abs)) tx.remove(file.path);
+    return;
+  }
+  const mode = fileMode(file);
+  let prev: string | undefined;
+  let prevMode: number | undefined;
+  try {
+    prev = readFileSync(abs, 'utf-8');
+    prevMode = permissions(abs);
+  } catch {
+    prev = undefined;
+  }
+  if (prev === content && prevMode === mode) {
+    recordSynthesized(file, prev, content, false);
+    return;
+  }
+  if (prev !== undefined && prev !== content && !manifest.includes(file.path)) {
+    project.logger.warn(movedAsideMessage(file.path, tx.moveAside(file.path)));
+  }
+  tx.stage(file.path, content, mode);
+  recordSynthesized(file, prev, content, true);
+}
+
+/** The files the last synthesis generated (projen's .projen/files.json). */
+function readManifest(outdir: string): string[] {
+  try {
+    const files = JSON.parse(readFileSync(join(outdir, '.projen', 'files.json'), 'utf-8')).files;
+    return Array.isArray(files) ? files.filter((f: unknown): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
