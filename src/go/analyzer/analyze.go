@@ -1,0 +1,295 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Options says what to analyze.
+type Options struct {
+	Dir      string
+	Tags     []string
+	GOOS     string
+	Patterns []string
+	Logf     func(format string, args ...any)
+}
+
+// program is everything loaded once and shared by the analyses of every main package.
+type program struct {
+	opts      Options
+	fset      *token.FileSet
+	prog      *ssa.Program
+	pkgs      map[string]*packages.Package // by import path, whole graph
+	ssaPkgs   map[*packages.Package]*ssa.Package
+	inModule  map[string]bool // import paths whose bodies we analyze
+	goroot    string
+	modcache  string
+	moduleDir string
+	illTyped  []*packages.Package // module packages that did not type-check: not analyzed
+}
+
+func goEnv(dir string, env []string, names ...string) []string {
+	cmd := exec.Command("go", append([]string{"env"}, names...)...)
+	cmd.Dir = dir
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		return make([]string, len(names))
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	for len(lines) < len(names) {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+// Analyze loads the packages and reports on every package main among them.
+func Analyze(opts Options) *Report {
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	if opts.GOOS == "" {
+		opts.GOOS = "linux"
+	}
+	report := &Report{Analyzer: "projen-go-service/analyzer", Schema: schemaVersion, GOOS: opts.GOOS,
+		Tags: nonNil(opts.Tags), Patterns: opts.Patterns, Mains: []*Main{}, Errors: []string{}}
+	env := append(os.Environ(), "GOOS="+opts.GOOS)
+	ge := goEnv(opts.Dir, env, "GOROOT", "GOMODCACHE", "GOMOD")
+	p := &program{opts: opts, fset: token.NewFileSet(), pkgs: map[string]*packages.Package{},
+		ssaPkgs: map[*packages.Package]*ssa.Package{}, inModule: map[string]bool{},
+		goroot: ge[0], modcache: ge[1], moduleDir: opts.Dir}
+	if ge[2] != "" && ge[2] != os.DevNull {
+		p.moduleDir = filepath.Dir(ge[2])
+	}
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+			packages.NeedDeps | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedModule,
+		Dir:       opts.Dir,
+		Env:       env,
+		Fset:      p.fset,
+		ParseFile: p.parseFile,
+	}
+	if len(opts.Tags) > 0 {
+		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
+	}
+	roots, err := packages.Load(cfg, opts.Patterns...)
+	opts.Logf("loaded and type-checked packages")
+	if err != nil {
+		report.Errors = append(report.Errors, "load: "+err.Error())
+		return report
+	}
+	packages.Visit(roots, nil, func(pkg *packages.Package) {
+		p.pkgs[pkg.PkgPath] = pkg
+		if pkg.Module != nil && pkg.Module.Main && !p.stripped(firstFile(pkg)) {
+			p.inModule[pkg.PkgPath] = true
+		}
+	})
+	for _, r := range roots {
+		if r.Module != nil && report.Module == "" {
+			report.Module = r.Module.Path
+		}
+	}
+	for _, r := range roots {
+		for _, e := range r.Errors {
+			opts.Logf("error %s: %v", r.PkgPath, e)
+		}
+	}
+	p.buildSSA(report)
+	opts.Logf("built SSA")
+	var mains []*packages.Package
+	for _, r := range roots {
+		if r.Name == "main" && p.inModule[r.PkgPath] {
+			mains = append(mains, r)
+		}
+		for _, e := range r.Errors {
+			if r.Name != "main" || !p.inModule[r.PkgPath] {
+				report.Errors = append(report.Errors, r.PkgPath+": "+e.Error())
+			}
+		}
+	}
+	sort.Slice(mains, func(i, j int) bool { return mains[i].PkgPath < mains[j].PkgPath })
+	for _, m := range mains {
+		report.Mains = append(report.Mains, p.analyzeMain(m))
+		opts.Logf("analyzed %s", m.PkgPath)
+	}
+	report.Errors = sortedUnique(report.Errors)
+	return report
+}
+
+func firstFile(pkg *packages.Package) string {
+	if len(pkg.CompiledGoFiles) > 0 {
+		return pkg.CompiledGoFiles[0]
+	}
+	if len(pkg.GoFiles) > 0 {
+		return pkg.GoFiles[0]
+	}
+	return ""
+}
+
+// stripped says whether a file is a dependency's (standard library, module cache or vendor/),
+// whose function bodies we drop before type-checking: declarations are all we need there.
+func (p *program) stripped(filename string) bool {
+	if filename == "" {
+		return true
+	}
+	under := func(dir string) bool {
+		return dir != "" && strings.HasPrefix(filename, dir+string(filepath.Separator))
+	}
+	if under(p.goroot) || under(p.modcache) {
+		return true
+	}
+	if strings.Contains(filename, string(filepath.Separator)+"vendor"+string(filepath.Separator)) {
+		return true
+	}
+	// Files of the go build cache (cgo output) belong to whichever package they come from.
+	return false
+}
+
+func (p *program) parseFile(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+	mode := parser.AllErrors | parser.ParseComments
+	strip := p.stripped(filename)
+	if strip {
+		mode = parser.SkipObjectResolution
+	}
+	f, err := parser.ParseFile(fset, filename, src, mode)
+	if f != nil && strip {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				fd.Body = nil
+			}
+		}
+	}
+	return f, err
+}
+
+// buildSSA creates SSA packages for the whole graph, with bodies only for module packages that
+// type-check; the others keep their types (calls into them are leaves).
+func (p *program) buildSSA(report *Report) {
+	p.prog = ssa.NewProgram(p.fset, ssa.InstantiateGenerics)
+	created := map[*types.Package]bool{}
+	var all []*packages.Package
+	for _, pkg := range p.pkgs {
+		all = append(all, pkg)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].PkgPath < all[j].PkgPath })
+	for _, pkg := range all {
+		if pkg.Types == nil {
+			continue
+		}
+		if p.inModule[pkg.PkgPath] && len(pkg.Errors) == 0 {
+			p.ssaPkgs[pkg] = p.prog.CreatePackage(pkg.Types, pkg.Syntax, pkg.TypesInfo, true)
+		} else {
+			if p.inModule[pkg.PkgPath] {
+				delete(p.inModule, pkg.PkgPath)
+				p.illTyped = append(p.illTyped, pkg)
+			}
+			p.ssaPkgs[pkg] = p.prog.CreatePackage(pkg.Types, nil, nil, true)
+		}
+		created[pkg.Types] = true
+	}
+	var createAll func([]*types.Package)
+	createAll = func(ps []*types.Package) {
+		for _, tp := range ps {
+			if !created[tp] {
+				created[tp] = true
+				p.prog.CreatePackage(tp, nil, nil, true)
+				createAll(tp.Imports())
+			}
+		}
+	}
+	for _, pkg := range all {
+		if pkg.Types != nil {
+			createAll(pkg.Types.Imports())
+		}
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				report.Errors = append(report.Errors, fmt.Sprintf("ssa: %v", r))
+			}
+		}()
+		p.prog.Build()
+	}()
+}
+
+// pos renders a position as file:line, relative to the module directory, or to the module
+// cache or GOROOT for dependencies.
+func (p *program) pos(pos token.Pos) string {
+	if !pos.IsValid() {
+		return ""
+	}
+	position := p.fset.Position(pos)
+	name := position.Filename
+	if rel, err := filepath.Rel(p.moduleDir, name); err == nil && !strings.HasPrefix(rel, "..") {
+		name = filepath.ToSlash(rel)
+	} else if p.modcache != "" && strings.HasPrefix(name, p.modcache+string(filepath.Separator)) {
+		name = "$GOMODCACHE/" + filepath.ToSlash(name[len(p.modcache)+1:])
+	} else if p.goroot != "" && strings.HasPrefix(name, p.goroot+string(filepath.Separator)) {
+		name = "$GOROOT/" + filepath.ToSlash(name[len(p.goroot)+1:])
+	}
+	return fmt.Sprintf("%s:%d", name, position.Line)
+}
+
+func (p *program) relDir(pkg *packages.Package) string {
+	f := firstFile(pkg)
+	if f == "" {
+		return ""
+	}
+	rel, err := filepath.Rel(p.moduleDir, filepath.Dir(f))
+	if err != nil {
+		return filepath.Dir(f)
+	}
+	return filepath.ToSlash(rel)
+}
+
+func binaryName(pkgPath string) string {
+	parts := strings.Split(pkgPath, "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if !isMajorVersion(parts[i]) || i == 0 {
+			return parts[i]
+		}
+	}
+	return path.Base(pkgPath)
+}
+
+func isMajorVersion(s string) bool {
+	if len(s) < 2 || s[0] != 'v' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func sortedUnique(s []string) []string {
+	sort.Strings(s)
+	out := []string{}
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}

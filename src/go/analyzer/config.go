@@ -1,0 +1,300 @@
+package main
+
+import (
+	"go/types"
+	"reflect"
+	"strings"
+	"unicode"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Struct-tag configuration: envconfig (`envconfig:"PORT" default:"8080"`), caarlos0/env
+// (`env:"PORT" envDefault:"8080"`), ardanlabs/conf (`conf:"default:...,env:..."`) and configor
+// (`default:"80"`, env PREFIX_PATH_FIELD), read when the program loads such a field.
+
+type tagRef struct {
+	Struct  string // the struct type
+	Field   string // Go field path, e.g. Server.Port
+	Env     string
+	Default string
+	HasDef  bool
+	Flag    string
+	Library string
+}
+
+func (t *tagRef) key() string { return t.Struct + "." + t.Field }
+
+func (t *tagRef) describe() string {
+	s := t.Field
+	if t.Env != "" {
+		s += ", env " + t.Env
+	}
+	if t.Flag != "" {
+		s += ", flag --" + t.Flag
+	}
+	return s
+}
+
+func (t *tagRef) def() *Expr {
+	if !t.HasDef {
+		return nil
+	}
+	return lit(t.Default)
+}
+
+func upperSnake(name string) string {
+	var b strings.Builder
+	r := []rune(name)
+	for i, c := range r {
+		if i > 0 && unicode.IsUpper(c) && (unicode.IsLower(r[i-1]) || (i+1 < len(r) && unicode.IsLower(r[i+1]))) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(c))
+	}
+	return b.String()
+}
+
+// tagRefFor describes field idx of the struct that ptr points to, if its tags configure it.
+func (m *mainAnalysis) tagRefFor(ptr ssa.Value, st types.Type, idx int) *tagRef {
+	s, ok := st.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	tag := reflect.StructTag(s.Tag(idx))
+	f := s.Field(idx)
+	// The chain of enclosing fields (cfg.Server.Port): their names and tags.
+	type level struct {
+		name string
+		tag  reflect.StructTag
+	}
+	var outer []level
+	root := st
+	x := ptr
+	for depth := 0; depth < 6; depth++ {
+		fa, ok := x.(*ssa.FieldAddr)
+		if !ok {
+			break
+		}
+		ps, ok := deref(fa.X.Type()).Underlying().(*types.Struct)
+		if !ok {
+			break
+		}
+		outer = append([]level{{ps.Field(fa.Field).Name(), reflect.StructTag(ps.Tag(fa.Field))}}, outer...)
+		root = deref(fa.X.Type())
+		x = fa.X
+	}
+	path := []string{}
+	for _, l := range outer {
+		path = append(path, l.name)
+	}
+	path = append(path, f.Name())
+	ref := &tagRef{Struct: typeString(root), Field: strings.Join(path, ".")}
+	prefix, hasPrefix := m.envPrefix[typeString(root)]
+	switch {
+	case tag.Get("envconfig") != "" || (m.imports("github.com/kelseyhightower/envconfig") && (tag.Get("default") != "" || tag.Get("split_words") != "")):
+		ref.Library = "envconfig"
+		key := strings.Split(tag.Get("envconfig"), ",")[0]
+		if key == "" {
+			if tag.Get("split_words") == "true" {
+				key = upperSnake(f.Name())
+			} else {
+				key = strings.ToUpper(f.Name())
+			}
+		}
+		parts := []string{}
+		for _, l := range outer {
+			k := strings.Split(l.tag.Get("envconfig"), ",")[0]
+			if k == "" {
+				k = l.name
+			}
+			parts = append(parts, strings.ToUpper(k))
+		}
+		parts = append(parts, strings.ToUpper(key))
+		ref.Env = strings.Join(parts, "_")
+		if hasPrefix && prefix != "" {
+			ref.Env = strings.ToUpper(prefix) + "_" + ref.Env
+		}
+		ref.Default, ref.HasDef = tag.Lookup("default")
+	case tag.Get("env") != "" || tag.Get("envDefault") != "":
+		ref.Library = "caarlos0/env"
+		name := strings.Split(tag.Get("env"), ",")[0]
+		p := ""
+		for _, l := range outer {
+			p += l.tag.Get("envPrefix")
+		}
+		if name != "" {
+			ref.Env = p + name
+		}
+		ref.Default, ref.HasDef = tag.Lookup("envDefault")
+	case tag.Get("conf") != "":
+		ref.Library = "ardanlabs/conf"
+		parts := []string{}
+		for _, l := range outer {
+			parts = append(parts, l.name)
+		}
+		parts = append(parts, f.Name())
+		var env, flag []string
+		for _, p := range parts {
+			env = append(env, upperSnake(p))
+			flag = append(flag, strings.ToLower(strings.ReplaceAll(upperSnake(p), "_", "-")))
+		}
+		ref.Env = strings.Join(env, "_")
+		ref.Flag = strings.Join(flag, "-")
+		for _, opt := range splitConf(tag.Get("conf")) {
+			k, v, _ := strings.Cut(opt, ":")
+			switch k {
+			case "default":
+				ref.Default, ref.HasDef = v, true
+			case "env":
+				ref.Env = v
+			case "flag":
+				ref.Flag = v
+			}
+		}
+		if hasPrefix && prefix != "" {
+			ref.Env = strings.ToUpper(prefix) + "_" + ref.Env
+		}
+	case tag.Get("default") != "" && m.imports("github.com/jinzhu/configor"):
+		ref.Library = "configor"
+		parts := []string{}
+		if p := m.configorPrefix(); p != "" {
+			parts = append(parts, p)
+		}
+		for _, l := range outer {
+			parts = append(parts, strings.ToUpper(l.name))
+		}
+		parts = append(parts, strings.ToUpper(f.Name()))
+		ref.Env = strings.Join(parts, "_")
+		if e := tag.Get("env"); e != "" {
+			ref.Env = e
+		}
+		ref.Default, ref.HasDef = tag.Lookup("default")
+	case tag.Get("default") != "":
+		ref.Library = "default-tag"
+		ref.Default, ref.HasDef = tag.Lookup("default")
+	default:
+		return nil
+	}
+	return ref
+}
+
+// splitConf splits ardanlabs/conf's comma-separated options, where a default may hold commas
+// only if it is the last option.
+func splitConf(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if k, _, ok := strings.Cut(p, ":"); ok && (k == "default" || k == "env" || k == "flag" || k == "short" || k == "help" || k == "mask" || k == "noprint" || k == "required") {
+			out = append(out, p)
+		} else if len(out) > 0 && strings.HasPrefix(out[len(out)-1], "default:") {
+			out[len(out)-1] += "," + p
+		} else {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (m *mainAnalysis) configorPrefix() string {
+	for _, v := range m.stores["f:github.com/jinzhu/configor.Config.ENVPrefix"] {
+		if s := m.str(v); s != "" {
+			return s
+		}
+	}
+	return "CONFIGOR"
+}
+
+// imports says whether main's import graph has the package.
+func (m *mainAnalysis) imports(path string) bool { return m.deps[path] }
+
+// Viper: GetString("key") is a flag bound with BindPFlag, an environment variable bound with
+// BindEnv or AutomaticEnv, and a default from SetDefault.
+type viperKey struct {
+	flag string
+	env  []string
+	def  *Expr
+}
+
+func (m *mainAnalysis) viperCall(c *ssa.Call, name string) {
+	common := c.Common()
+	args := common.Args
+	if common.StaticCallee().Signature.Recv() != nil {
+		args = args[1:]
+	}
+	get := func(key string) *viperKey {
+		key = strings.ToLower(key)
+		if m.viper[key] == nil {
+			m.viper[key] = &viperKey{}
+		}
+		return m.viper[key]
+	}
+	switch name {
+	case "BindPFlag":
+		if len(args) == 2 {
+			key := m.str(args[0])
+			if call, ok := args[1].(*ssa.Call); ok && call.Common().StaticCallee() != nil && call.Common().StaticCallee().Name() == "Lookup" && len(call.Common().Args) == 2 {
+				get(key).flag = m.str(call.Common().Args[1])
+			}
+		}
+	case "BindEnv":
+		if len(args) == 1 {
+			elems := sliceElems(args[0])
+			if len(elems) == 1 {
+				k := m.str(elems[0])
+				get(k).env = append(get(k).env, "{auto}")
+			} else if len(elems) > 1 {
+				k := m.str(elems[0])
+				for _, e := range elems[1:] {
+					get(k).env = append(get(k).env, m.str(e))
+				}
+			}
+		}
+	case "SetDefault":
+		if len(args) == 2 {
+			get(m.str(args[0])).def = m.trace(args[1])
+		}
+	case "SetEnvPrefix":
+		if len(args) == 1 {
+			m.viperPrefix = m.str(args[0])
+		}
+	case "AutomaticEnv":
+		m.viperAuto = true
+	}
+}
+
+func (m *mainAnalysis) viperExpr(key string) *Expr {
+	k := m.viper[strings.ToLower(key)]
+	autoName := strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(key))
+	if m.viperPrefix != "" {
+		autoName = strings.ToUpper(m.viperPrefix) + "_" + autoName
+	}
+	var def *Expr
+	var parts []*Expr
+	if k != nil {
+		def = k.def
+		if k.flag != "" {
+			if f := m.flagByName(k.flag); f != nil {
+				parts = append(parts, &Expr{Op: "flag", Flag: f})
+				if def == nil {
+					def = f.Default
+				}
+			}
+		}
+		for _, e := range k.env {
+			if e == "{auto}" {
+				e = autoName
+			}
+			parts = append(parts, envRef(e, def))
+		}
+	}
+	if m.viperAuto && (k == nil || len(k.env) == 0) {
+		parts = append(parts, envRef(autoName, def))
+	}
+	if len(parts) == 0 {
+		return &Expr{Op: "viper", Name: key, Def: def}
+	}
+	if def != nil {
+		parts = append(parts, def)
+	}
+	return alt(parts...)
+}

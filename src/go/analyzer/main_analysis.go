@@ -1,0 +1,762 @@
+package main
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/ssa"
+)
+
+type mainAnalysis struct {
+	p     *program
+	pkg   *packages.Package
+	reach map[*ssa.Function]bool
+	funcs []*ssa.Function
+	deps  map[string]bool
+
+	stores    map[string][]ssa.Value
+	callSites map[*ssa.Function][]ssa.CallInstruction
+	closures  map[*ssa.Function][]*ssa.MakeClosure
+
+	flags       []*flagDef
+	flagByKey   map[string]*flagDef
+	flagByCall  map[ssa.Value]*flagDef
+	cmds        []*cmdDef
+	cmdByID     map[ssa.Value]*cmdDef
+	urfaveFlags map[*ssa.Alloc]*flagDef
+	toolkitFlag *flagDef
+	envPrefix   map[string]string
+	viper       map[string]*viperKey
+	viperPrefix string
+	viperAuto   bool
+
+	listenSites []listenSite
+}
+
+type listenSite struct {
+	instr ssa.CallInstruction
+	spec  listenSpec
+	fn    *ssa.Function
+}
+
+func (m *mainAnalysis) flagAt(ptr ssa.Value) *flagDef {
+	if f := m.flagByCall[ptr]; f != nil {
+		return f
+	}
+	if k := locKey(ptr); k != "" {
+		return m.flagByKey[k]
+	}
+	return nil
+}
+
+func (p *program) analyzeMain(pkg *packages.Package) *Main {
+	out := &Main{Package: pkg.PkgPath, Dir: p.relDir(pkg), Binary: binaryName(pkg.PkgPath),
+		Server: Server{Calls: []*ListenCall{}}, Listen: []*Listen{}, Flags: []*Flag{}, Subcommands: []*Subcommand{},
+		DefaultArgs: []string{}, RuntimePaths: []*PathUse{}, WritePaths: []*PathUse{},
+		VersionVariables: []*VersionVariable{}, Cgo: []*CgoPackage{}, Errors: []string{}}
+	m := &mainAnalysis{p: p, pkg: pkg, deps: map[string]bool{},
+		stores: map[string][]ssa.Value{}, callSites: map[*ssa.Function][]ssa.CallInstruction{},
+		closures: map[*ssa.Function][]*ssa.MakeClosure{}, flagByKey: map[string]*flagDef{},
+		flagByCall: map[ssa.Value]*flagDef{}, cmdByID: map[ssa.Value]*cmdDef{}, urfaveFlags: map[*ssa.Alloc]*flagDef{},
+		envPrefix: map[string]string{}, viper: map[string]*viperKey{}}
+	var closure []*packages.Package
+	packages.Visit([]*packages.Package{pkg}, nil, func(d *packages.Package) {
+		m.deps[d.PkgPath] = true
+		closure = append(closure, d)
+	})
+	sort.Slice(closure, func(i, j int) bool { return closure[i].PkgPath < closure[j].PkgPath })
+	for _, d := range closure {
+		if !p.inModule[d.PkgPath] && d.Module != nil && d.Module.Main {
+			for _, e := range d.Errors {
+				out.Errors = append(out.Errors, d.PkgPath+": "+e.Error())
+			}
+		}
+		for _, ill := range p.illTyped {
+			if ill == d {
+				out.Errors = append(out.Errors, d.PkgPath+": does not type-check; its code is not analyzed")
+			}
+		}
+	}
+	out.VersionVariables = p.versionVariables(closure)
+	out.Cgo = cgoPackages(closure)
+
+	ssaPkg := p.ssaPkgs[pkg]
+	if ssaPkg == nil || ssaPkg.Func("main") == nil || ssaPkg.Func("main").Blocks == nil {
+		out.Server.How = "not analyzed: the package does not type-check"
+		out.Errors = sortedUnique(out.Errors)
+		return out
+	}
+	r := newReacher(p)
+	m.reach = r.reach([]*ssa.Function{ssaPkg.Func("main"), ssaPkg.Func("init")})
+	m.funcs = sortedFuncs(m.reach)
+	m.index()
+	m.discover()
+
+	// Listen calls.
+	sinkFuncs := map[*ssa.Function]bool{}
+	for _, fn := range m.funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				if spec, ok := classifyListen(ci.Common()); ok {
+					m.listenSites = append(m.listenSites, listenSite{ci, spec, fn})
+					sinkFuncs[fn] = true
+				}
+			}
+		}
+	}
+	out.Server.How = "ssa-reachability"
+	for _, s := range m.listenSites {
+		out.Server.Calls = append(out.Server.Calls, &ListenCall{Call: calleeName(s.instr.Common()),
+			Source: p.pos(m.instrPos(s.instr)), In: s.fn.String()})
+	}
+	out.Server.Listens = len(out.Server.Calls) > 0
+	out.Listen = m.listens()
+	out.Flags = m.flagsOut()
+	out.Subcommands, out.DefaultArgs = m.subcommands(r, sinkFuncs)
+	out.RuntimePaths, out.WritePaths = m.paths()
+
+	sort.Slice(out.Server.Calls, func(i, j int) bool { return lessPos(out.Server.Calls[i].Source, out.Server.Calls[j].Source) })
+	out.Errors = sortedUnique(out.Errors)
+	return out
+}
+
+func lessPos(a, b string) bool {
+	fa, la, _ := strings.Cut(a, ":")
+	fb, lb, _ := strings.Cut(b, ":")
+	if fa != fb {
+		return fa < fb
+	}
+	na, _ := strconv.Atoi(la)
+	nb, _ := strconv.Atoi(lb)
+	return na < nb
+}
+
+func (m *mainAnalysis) instrPos(instr ssa.Instruction) token.Pos {
+	if pos := instr.Pos(); pos.IsValid() {
+		return pos
+	}
+	// An implicit conversion has no position: take the next instruction's that has one.
+	if b := instr.Block(); b != nil {
+		after := false
+		for _, other := range b.Instrs {
+			if other == instr {
+				after = true
+				continue
+			}
+			if after && other.Pos().IsValid() {
+				return other.Pos()
+			}
+		}
+	}
+	fn := instr.Parent()
+	for _, mc := range m.closures[fn] {
+		if mc.Pos().IsValid() {
+			return mc.Pos()
+		}
+	}
+	return fn.Pos()
+}
+
+// index records every store (by location), static call site and closure of the reachable code.
+func (m *mainAnalysis) index() {
+	for _, fn := range m.funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				switch x := instr.(type) {
+				case *ssa.Store:
+					switch x.Addr.(type) {
+					case *ssa.Global, *ssa.FieldAddr:
+						if k := locKey(x.Addr); k != "" {
+							m.stores[k] = append(m.stores[k], x.Val)
+						}
+					}
+				case *ssa.MakeClosure:
+					if f, ok := x.Fn.(*ssa.Function); ok {
+						m.closures[f] = append(m.closures[f], x)
+					}
+				}
+				if ci, ok := instr.(ssa.CallInstruction); ok {
+					if callee := ci.Common().StaticCallee(); callee != nil && callee.Blocks != nil {
+						m.callSites[callee] = append(m.callSites[callee], ci)
+					}
+				}
+			}
+		}
+	}
+}
+
+// listenAddr traces the address of one listen call.
+func (m *mainAnalysis) listenAddr(s listenSite, linked map[ssa.CallInstruction]bool) (*Expr, bool) {
+	args := s.instr.Common().Args
+	switch s.spec.kind {
+	case addrArg:
+		if s.spec.arg < len(args) {
+			return m.trace(args[s.spec.arg]), true
+		}
+	case serverAddr:
+		if len(args) > 0 {
+			t := &tracer{m: m, path: map[ssa.Value]int{}}
+			e := t.field(args[0], 0, args[0].Type())
+			if st, ok := deref(args[0].Type()).Underlying().(*types.Struct); ok {
+				for i := 0; i < st.NumFields(); i++ {
+					if st.Field(i).Name() == "Addr" {
+						e = t.field(args[0], i, args[0].Type())
+					}
+				}
+			}
+			if e.Op == "unknown" && strings.HasPrefix(e.Name, "field") {
+				// Nothing stored into Addr: net/http listens on ":http".
+				return lit(":http"), true
+			}
+			return e, true
+		}
+	case tcpAddrArg:
+		if s.spec.arg < len(args) {
+			t := &tracer{m: m, path: map[ssa.Value]int{}}
+			if st, ok := deref(args[s.spec.arg].Type()).Underlying().(*types.Struct); ok {
+				for i := 0; i < st.NumFields(); i++ {
+					if st.Field(i).Name() == "Port" {
+						return concat(lit(":"), t.field(args[s.spec.arg], i, args[s.spec.arg].Type())), true
+					}
+				}
+			}
+		}
+	case variadicAddr:
+		if s.spec.arg < len(args) {
+			elems := sliceElems(args[s.spec.arg])
+			if len(elems) > 0 {
+				return m.trace(elems[0]), true
+			}
+			if c, ok := args[s.spec.arg].(*ssa.Const); ok && c.Value == nil {
+				return concat(lit(":"), envRef("PORT", lit("8080"))), true
+			}
+		}
+	case toolkitAddr:
+		if m.toolkitFlag != nil {
+			return &Expr{Op: "flag", Flag: m.toolkitFlag}, true
+		}
+	case listenerArg:
+		if s.spec.arg >= 0 && s.spec.arg < len(args) {
+			if site, ok := m.listenerSource(args[s.spec.arg]); ok {
+				linked[site.instr] = true
+				e, _ := m.listenAddr(site, linked)
+				return e, false
+			}
+		}
+	}
+	return unknown("address not traced"), true
+}
+
+// listenerSource follows a net.Listener value to the listen call that made it.
+func (m *mainAnalysis) listenerSource(v ssa.Value) (listenSite, bool) {
+	t := &tracer{m: m, path: map[ssa.Value]int{}}
+	var walk func(ssa.Value, int) (listenSite, bool)
+	walk = func(v ssa.Value, depth int) (listenSite, bool) {
+		if depth > 8 {
+			return listenSite{}, false
+		}
+		for _, target := range t.pointerTargets(v) {
+			var call *ssa.Call
+			switch x := target.(type) {
+			case *ssa.Extract:
+				call, _ = x.Tuple.(*ssa.Call)
+			case *ssa.Call:
+				call = x
+			case *ssa.ChangeInterface:
+				if s, ok := walk(x.X, depth+1); ok {
+					return s, true
+				}
+			}
+			if call == nil {
+				continue
+			}
+			for _, s := range m.listenSites {
+				if s.instr == ssa.CallInstruction(call) {
+					return s, true
+				}
+			}
+			// Wrappers: tls.NewListener(l, cfg), netutil.LimitListener(l, n), proxyproto...
+			if len(call.Common().Args) > 0 {
+				if s, ok := walk(call.Common().Args[0], depth+1); ok {
+					return s, true
+				}
+			}
+		}
+		return listenSite{}, false
+	}
+	return walk(v, 0)
+}
+
+func (m *mainAnalysis) listens() []*Listen {
+	out := []*Listen{}
+	linked := map[ssa.CallInstruction]bool{}
+	type entry struct {
+		site listenSite
+		expr *Expr
+		own  bool
+	}
+	var entries []entry
+	for _, s := range m.listenSites {
+		e, own := m.listenAddr(s, linked)
+		entries = append(entries, entry{s, e, own})
+	}
+	for _, en := range entries {
+		// A listen call whose listener a Serve call uses is reported once, at the Serve call.
+		if en.own && linked[en.site.instr] {
+			continue
+		}
+		out = append(out, m.describeListen(en.site, en.expr))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return lessPos(out[i].Source, out[j].Source) })
+	return out
+}
+
+func (m *mainAnalysis) describeListen(s listenSite, e *Expr) *Listen {
+	l := &Listen{Call: calleeName(s.instr.Common()), Source: m.p.pos(m.instrPos(s.instr)), Expr: e.String()}
+	l.Default = e.eval(nil)
+	if e.Op == "unknown" {
+		l.Default = ""
+	}
+	l.Port = portOf(l.Default)
+	srcs := e.sources()
+	l.Kind = "literal"
+	if e.Op == "unknown" {
+		l.Kind = "unknown"
+	}
+	valueFor := func(src *Expr) string {
+		v := e.eval(src)
+		if strings.Contains(v, ":"+marker) || strings.HasPrefix(v, marker+":") == false && !strings.Contains(v, marker+":") && strings.Contains(v, ":") {
+			return "{port}"
+		}
+		if strings.Contains(v, marker+":") {
+			return ":{port}"
+		}
+		return ":{port}"
+	}
+	// Rank the flag sources: the one whose default carries the port, else one named like a port.
+	var bestFlag *Expr
+	for _, src := range srcs {
+		if src.Op != "flag" {
+			continue
+		}
+		if bestFlag == nil {
+			bestFlag = src
+		}
+		d := ""
+		if src.Flag.Default != nil {
+			d = src.Flag.Default.eval(nil)
+		}
+		if l.Port != 0 && portOf(d) == l.Port {
+			bestFlag = src
+			break
+		}
+		if strings.Contains(strings.ToLower(src.Flag.Name), "port") {
+			bestFlag = src
+		}
+	}
+	if bestFlag != nil {
+		f := bestFlag.Flag
+		l.Kind = "flag"
+		def := ""
+		if f.Default != nil {
+			def = f.Default.eval(nil)
+		}
+		l.Flag = &Override{Name: f.Name, Syntax: f.syntaxName() + "=" + valueFor(bestFlag), Default: def,
+			Source: m.p.pos(f.Pos), Library: f.Library}
+		if len(f.Env) > 0 {
+			l.Env = &Override{Name: f.Env[0], Syntax: f.Env[0] + "=" + valueFor(bestFlag), Default: def,
+				Source: m.p.pos(f.Pos), Library: f.Library}
+		}
+	}
+	for _, src := range srcs {
+		switch src.Op {
+		case "env":
+			if l.Env == nil {
+				def := ""
+				if src.Def != nil {
+					def = src.Def.eval(nil)
+				}
+				l.Env = &Override{Name: src.Name, Syntax: src.Name + "=" + valueFor(src), Default: def, Library: "os"}
+				if l.Kind == "literal" {
+					l.Kind = "env"
+				}
+			}
+		case "tag":
+			tag := src.Tag
+			if l.Kind == "literal" {
+				l.Kind = "config-tag"
+			}
+			if l.Config == nil {
+				l.Config = &Override{Name: tag.Field, Default: tag.Default, Library: tag.Library}
+			}
+			if tag.Env != "" && l.Env == nil {
+				l.Env = &Override{Name: tag.Env, Syntax: tag.Env + "=" + valueFor(src), Default: tag.Default, Library: tag.Library}
+			}
+			if tag.Flag != "" && l.Flag == nil {
+				l.Flag = &Override{Name: tag.Flag, Syntax: "--" + tag.Flag + "=" + valueFor(src), Default: tag.Default, Library: tag.Library}
+			}
+		case "viper":
+			if l.Kind == "literal" {
+				l.Kind = "config"
+			}
+			if l.Config == nil {
+				def := ""
+				if src.Def != nil {
+					def = src.Def.eval(nil)
+				}
+				l.Config = &Override{Name: src.Name, Default: def, Library: "viper"}
+			}
+		}
+	}
+	if l.Kind == "literal" && len(srcs) == 0 && hasUnknown(e) {
+		l.Kind = "unknown"
+	}
+	return l
+}
+
+func hasUnknown(e *Expr) bool {
+	if e == nil {
+		return false
+	}
+	if e.Op == "unknown" {
+		return true
+	}
+	for _, a := range e.Args {
+		if a.Op == "unknown" {
+			return true
+		}
+		if a.Op == "concat" && hasUnknown(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *mainAnalysis) flagsOut() []*Flag {
+	out := []*Flag{}
+	seen := map[string]bool{}
+	for _, f := range m.flags {
+		fl := &Flag{Name: f.Name, Syntax: f.syntaxName(), Shorthand: f.Shorthand, Type: f.Type, Library: f.Library,
+			Source: m.p.pos(f.Pos), Env: nonNil(sortedUnique(append([]string(nil), f.Env...))), Command: []string{}}
+		if f.Default != nil {
+			fl.Default = f.Default.eval(nil)
+		}
+		if f.Usage != nil {
+			fl.Usage = f.Usage.eval(nil)
+		}
+		if f.Cmd != nil {
+			fl.Command = nonNil(f.Cmd.path())
+		}
+		key := strings.Join(fl.Command, " ") + "|" + fl.Name + "|" + fl.Source
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, fl)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := strings.Join(out[i].Command, " "), strings.Join(out[j].Command, " ")
+		if a != b {
+			return a < b
+		}
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return lessPos(out[i].Source, out[j].Source)
+	})
+	return out
+}
+
+var serveNames = map[string]int{"serve": 0, "server": 1, "run": 2, "start": 3, "web": 4, "http": 5, "api": 6, "daemon": 7, "agent": 8}
+
+func (m *mainAnalysis) subcommands(r *reacher, sinkFuncs map[*ssa.Function]bool) ([]*Subcommand, []string) {
+	out := []*Subcommand{}
+	var best *Subcommand
+	rank := func(s *Subcommand) int {
+		if len(s.Path) == 0 {
+			return -1
+		}
+		if n, ok := serveNames[s.Path[len(s.Path)-1]]; ok {
+			return n + len(s.Path)*10
+		}
+		return 100 + len(s.Path)*10
+	}
+	seen := map[string]bool{}
+	for _, c := range m.cmds {
+		if c.root && len(c.actions) == 0 {
+			continue
+		}
+		if c.Name == "" && !c.root {
+			continue
+		}
+		s := &Subcommand{Path: nonNil(c.path()), Library: c.Library, Source: m.p.pos(c.Pos)}
+		if len(c.actions) > 0 {
+			reached := r.reach(c.actions)
+			for fn := range reached {
+				if sinkFuncs[fn] {
+					s.ReachesListen = true
+					break
+				}
+			}
+		}
+		key := strings.Join(s.Path, " ")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, s)
+		if s.ReachesListen && (best == nil || rank(s) < rank(best)) {
+			best = s
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return strings.Join(out[i].Path, " ") < strings.Join(out[j].Path, " ") })
+	if best == nil {
+		return out, []string{}
+	}
+	return out, append([]string{}, best.Path...)
+}
+
+// paths reports the runtime reads and writes of reachable code.
+func (m *mainAnalysis) paths() ([]*PathUse, []*PathUse) {
+	reads, writes := []*PathUse{}, []*PathUse{}
+	seen := map[string]bool{}
+	add := func(write bool, call string, e *Expr, pos token.Pos, strip string) {
+		p := e.eval(nil)
+		if strip != "" {
+			p = strings.TrimPrefix(p, strip)
+		}
+		srcs := e.sources()
+		if p == "" && len(srcs) == 0 {
+			return
+		}
+		if strip == "file:" {
+			if i := strings.Index(p, "?"); i >= 0 {
+				p = p[:i]
+			}
+		}
+		u := &PathUse{Path: p, Expr: e.String(), Kind: "literal", Absolute: path.IsAbs(p), Call: call, Source: m.p.pos(pos)}
+		if hasUnknown(e) || e.Op == "unknown" {
+			u.Kind = "partly-unknown"
+		}
+		if strings.Contains(p, "{executable") {
+			u.Kind = "executable-dir"
+		}
+		for _, s := range srcs {
+			switch s.Op {
+			case "flag":
+				if u.Flag == "" {
+					u.Flag = s.Flag.syntaxName()
+					u.Kind = "flag"
+				}
+			case "env":
+				if u.Env == "" {
+					u.Env = s.Name
+					if u.Kind != "flag" {
+						u.Kind = "env"
+					}
+				}
+			case "tag":
+				if u.Env == "" && s.Tag.Env != "" {
+					u.Env = s.Tag.Env
+				}
+				if u.Kind != "flag" && u.Kind != "env" {
+					u.Kind = "config-tag"
+				}
+			}
+		}
+		key := strconv.FormatBool(write) + u.Path + u.Source + u.Call
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		if write {
+			writes = append(writes, u)
+		} else {
+			reads = append(reads, u)
+		}
+	}
+	for _, fn := range m.funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				// http.Dir("static"): a conversion, or a constant of that type.
+				var ops [32]*ssa.Value
+				for _, op := range instr.Operands(ops[:0]) {
+					if op == nil || *op == nil {
+						continue
+					}
+					if c, ok := (*op).(*ssa.Const); ok && isHTTPDir(c.Type()) && c.Value != nil {
+						add(false, "net/http.Dir", lit(constString(c.Value)), m.instrPos(instr), "")
+					}
+				}
+				if ct, ok := instr.(*ssa.ChangeType); ok && isHTTPDir(ct.Type()) {
+					add(false, "net/http.Dir", m.trace(ct.X), ct.Pos(), "")
+				}
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				spec, name, ok := classifyPath(ci.Common())
+				if !ok {
+					continue
+				}
+				args := ci.Common().Args
+				if spec.arg >= len(args) {
+					continue
+				}
+				write := spec.write
+				if name == "os.OpenFile" && len(args) > 1 {
+					if c, ok := args[1].(*ssa.Const); ok && c.Value != nil && c.Int64()&(0x1|0x2|0x40|0x200|0x400) != 0 {
+						write = true
+					}
+				}
+				if spec.sqlite {
+					if !strings.Contains(strings.ToLower(m.str(args[0])), "sqlite") {
+						continue
+					}
+					spec.strip = "file:"
+				}
+				pos := m.instrPos(ci)
+				if spec.variadic {
+					for _, e := range sliceElems(args[spec.arg]) {
+						add(write, name, m.trace(e), pos, spec.strip)
+					}
+					continue
+				}
+				add(write, name, m.trace(args[spec.arg]), pos, spec.strip)
+			}
+		}
+	}
+	less := func(s []*PathUse) func(i, j int) bool {
+		return func(i, j int) bool {
+			if s[i].Path != s[j].Path {
+				return s[i].Path < s[j].Path
+			}
+			return lessPos(s[i].Source, s[j].Source)
+		}
+	}
+	sort.SliceStable(reads, less(reads))
+	sort.SliceStable(writes, less(writes))
+	return reads, writes
+}
+
+func isHTTPDir(t types.Type) bool {
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "Dir"
+}
+
+var versionName = regexp.MustCompile(`(?i)^(app|build|git|main|short|long|full|release|bin|program)?_?(version|ver|revision|rev|commit|commithash|commitsha|sha|hash|date|time|timestamp|stamp|tag|branch|user|host|number|id|info)$`)
+var versionAlone = regexp.MustCompile(`(?i)^(version|revision|commit|gitcommit|buildDate|buildTime|buildstamp|tag|gittag|branch|gitbranch|builduser|gitsha|githash|builddate|buildtime|buildversion|appversion|gitversion|gitrevision|commithash|commitsha|buildnumber|buildhost|date)$`)
+
+// versionVariables lists package-level string variables that -ldflags -X can stamp: in any
+// module package, and in dependencies whose package is named for versions (prometheus/common/version).
+func (p *program) versionVariables(closure []*packages.Package) []*VersionVariable {
+	out := []*VersionVariable{}
+	for _, pkg := range closure {
+		inModule := pkg.Module != nil && pkg.Module.Main
+		if !inModule {
+			switch pkg.Name {
+			case "version", "buildinfo", "build", "versioninfo":
+			default:
+				continue
+			}
+		}
+		if pkg.Types == nil || pkg.TypesInfo == nil {
+			continue
+		}
+		for _, f := range pkg.Syntax {
+			for _, d := range f.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok || gd.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range gd.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for i, id := range vs.Names {
+						if id.Name == "_" {
+							continue
+						}
+						name := id.Name
+						if !versionAlone.MatchString(name) && !(versionName.MatchString(name) && len(name) > 4 && strings.ContainsAny(name[:1], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") && hasPrefixWord(name)) {
+							continue
+						}
+						obj, ok := pkg.TypesInfo.Defs[id].(*types.Var)
+						if !ok || obj == nil {
+							continue
+						}
+						if b, ok := obj.Type().(*types.Basic); !ok || b.Kind() != types.String {
+							continue
+						}
+						value := ""
+						if len(vs.Values) > 0 {
+							if len(vs.Values) != len(vs.Names) {
+								continue
+							}
+							tv, ok := pkg.TypesInfo.Types[vs.Values[i]]
+							if !ok || tv.Value == nil {
+								continue // initialized by a non-constant: -X would not take
+							}
+							value = constString(tv.Value)
+						}
+						out = append(out, &VersionVariable{Name: pkg.PkgPath + "." + name, Value: value,
+							InModule: inModule, Source: p.pos(id.Pos())})
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// hasPrefixWord accepts names made of a known prefix and a stamp word (gitCommit, buildDate) but
+// not arbitrary words that merely end like one (e.g. "timeout").
+func hasPrefixWord(name string) bool {
+	l := strings.ToLower(name)
+	for _, p := range []string{"app", "build", "git", "main", "short", "long", "full", "release", "bin", "program"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func cgoPackages(closure []*packages.Package) []*CgoPackage {
+	out := []*CgoPackage{}
+	for _, pkg := range closure {
+		if !usesCgo(pkg) {
+			continue
+		}
+		c := &CgoPackage{Package: pkg.PkgPath, Std: !strings.Contains(strings.Split(pkg.PkgPath, "/")[0], ".")}
+		if pkg.Module != nil {
+			c.Module = pkg.Module.Path
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Package < out[j].Package })
+	return out
+}
+
+// usesCgo: go list runs cgo on a package's cgo files, so its compiled files are not its Go files.
+func usesCgo(pkg *packages.Package) bool {
+	goFiles := map[string]bool{}
+	for _, f := range pkg.GoFiles {
+		goFiles[f] = true
+	}
+	for _, f := range pkg.CompiledGoFiles {
+		if !goFiles[f] {
+			return true
+		}
+	}
+	return false
+}

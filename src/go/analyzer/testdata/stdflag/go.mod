@@ -1,0 +1,3 @@
+module example.com/stdflag
+
+go 1.22
