@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/token"
 	"go/types"
 	"reflect"
 	"strings"
@@ -21,6 +22,7 @@ type tagRef struct {
 	HasDef  bool
 	Flag    string
 	Library string
+	Pos     token.Pos
 }
 
 func (t *tagRef) key() string { return t.Struct + "." + t.Field }
@@ -89,7 +91,7 @@ func (m *mainAnalysis) tagRefFor(ptr ssa.Value, st types.Type, idx int) *tagRef 
 		path = append(path, l.name)
 	}
 	path = append(path, f.Name())
-	ref := &tagRef{Struct: typeString(root), Field: strings.Join(path, ".")}
+	ref := &tagRef{Struct: typeString(root), Field: strings.Join(path, "."), Pos: f.Pos()}
 	prefix, hasPrefix := m.envPrefix[typeString(root)]
 	switch {
 	case tag.Get("envconfig") != "" || (m.imports("github.com/kelseyhightower/envconfig") && (tag.Get("default") != "" || tag.Get("split_words") != "")):

@@ -291,6 +291,14 @@ func (m *mainAnalysis) kingpinChain(start ssa.Value, f *flagDef) ssa.Value {
 		}
 		seen[v] = true
 		for _, ref := range *v.Referrers() {
+			// Methods promoted from an embedded struct (kingpin's parserMixin.String) take
+			// the embedded field's address as receiver.
+			if fa, ok := ref.(*ssa.FieldAddr); ok && fa.X == v {
+				if st, ok := deref(v.Type()).Underlying().(*types.Struct); ok && st.Field(fa.Field).Embedded() {
+					queue = append(queue, fa)
+				}
+				continue
+			}
 			call, ok := ref.(*ssa.Call)
 			if !ok || len(call.Common().Args) == 0 || call.Common().Args[0] != v {
 				continue
@@ -527,6 +535,13 @@ func (m *mainAnalysis) discoverAlloc(a *ssa.Alloc) {
 			Type: strings.ToLower(strings.TrimSuffix(tname, "Flag"))}
 		if strings.HasPrefix(tname, "FlagBase") && named.TypeArgs().Len() > 0 {
 			f.Type = typeString(named.TypeArgs().At(0))
+		}
+		for _, v := range field("Aliases") {
+			for _, e := range sliceElems(v) {
+				if f.Shorthand == "" {
+					f.Shorthand = m.str(e)
+				}
+			}
 		}
 		if vals := field("Usage"); len(vals) > 0 {
 			f.Usage = m.trace(vals[0])

@@ -334,95 +334,108 @@ func (m *mainAnalysis) describeListen(s listenSite, e *Expr) *Listen {
 	if e.Op == "unknown" {
 		l.Kind = "unknown"
 	}
-	valueFor := func(src *Expr) string {
+	// Where each source's value goes: the port alone ("{port}"), the whole address (":{port}"),
+	// or the host part (no use for the port).
+	role := func(src *Expr) (int, string) {
 		v := e.eval(src)
-		if strings.Contains(v, ":"+marker) || strings.HasPrefix(v, marker+":") == false && !strings.Contains(v, marker+":") && strings.Contains(v, ":") {
-			return "{port}"
+		switch {
+		case strings.Contains(v, marker+":"):
+			return -1, ""
+		case strings.HasSuffix(v, ":"+marker):
+			return 2, "{port}"
+		case v == marker:
+			if d := srcDefault(src); d != "" && portOf(d) != 0 && !strings.Contains(d, ":") {
+				return 2, "{port}"
+			}
+			return 1, ":{port}"
+		case strings.Contains(v, marker):
+			return 0, ":{port}"
 		}
-		if strings.Contains(v, marker+":") {
-			return ":{port}"
-		}
-		return ":{port}"
+		return -1, ""
 	}
-	// Rank the flag sources: the one whose default carries the port, else one named like a port.
-	var bestFlag *Expr
-	for _, src := range srcs {
-		if src.Op != "flag" {
-			continue
+	best := func(op string) (*Expr, string) {
+		var b *Expr
+		bestRole, bestValue := -1, ""
+		for _, src := range srcs {
+			if src.Op != op {
+				continue
+			}
+			r, v := role(src)
+			if op == "tag" && src.Tag.Env == "" && src.Tag.Flag == "" && r >= 0 {
+				r = 0
+			}
+			if r > bestRole {
+				b, bestRole, bestValue = src, r, v
+			}
 		}
-		if bestFlag == nil {
-			bestFlag = src
-		}
-		d := ""
-		if src.Flag.Default != nil {
-			d = src.Flag.Default.eval(nil)
-		}
-		if l.Port != 0 && portOf(d) == l.Port {
-			bestFlag = src
-			break
-		}
-		if strings.Contains(strings.ToLower(src.Flag.Name), "port") {
-			bestFlag = src
-		}
+		return b, bestValue
 	}
-	if bestFlag != nil {
-		f := bestFlag.Flag
+	if src, value := best("flag"); src != nil {
+		f := src.Flag
 		l.Kind = "flag"
-		def := ""
-		if f.Default != nil {
-			def = f.Default.eval(nil)
-		}
-		l.Flag = &Override{Name: f.Name, Syntax: f.syntaxName() + "=" + valueFor(bestFlag), Default: def,
+		def := srcDefault(src)
+		l.Flag = &Override{Name: f.Name, Syntax: f.syntaxName() + "=" + value, Default: def,
 			Source: m.p.pos(f.Pos), Library: f.Library}
 		if len(f.Env) > 0 {
-			l.Env = &Override{Name: f.Env[0], Syntax: f.Env[0] + "=" + valueFor(bestFlag), Default: def,
+			l.Env = &Override{Name: f.Env[0], Syntax: f.Env[0] + "=" + value, Default: def,
 				Source: m.p.pos(f.Pos), Library: f.Library}
 		}
 	}
-	for _, src := range srcs {
-		switch src.Op {
-		case "env":
-			if l.Env == nil {
-				def := ""
-				if src.Def != nil {
-					def = src.Def.eval(nil)
-				}
-				l.Env = &Override{Name: src.Name, Syntax: src.Name + "=" + valueFor(src), Default: def, Library: "os"}
-				if l.Kind == "literal" {
-					l.Kind = "env"
-				}
-			}
-		case "tag":
-			tag := src.Tag
-			if l.Kind == "literal" {
-				l.Kind = "config-tag"
-			}
-			if l.Config == nil {
-				l.Config = &Override{Name: tag.Field, Default: tag.Default, Library: tag.Library}
-			}
-			if tag.Env != "" && l.Env == nil {
-				l.Env = &Override{Name: tag.Env, Syntax: tag.Env + "=" + valueFor(src), Default: tag.Default, Library: tag.Library}
-			}
-			if tag.Flag != "" && l.Flag == nil {
-				l.Flag = &Override{Name: tag.Flag, Syntax: "--" + tag.Flag + "=" + valueFor(src), Default: tag.Default, Library: tag.Library}
-			}
-		case "viper":
-			if l.Kind == "literal" {
-				l.Kind = "config"
-			}
-			if l.Config == nil {
-				def := ""
-				if src.Def != nil {
-					def = src.Def.eval(nil)
-				}
-				l.Config = &Override{Name: src.Name, Default: def, Library: "viper"}
-			}
+	if src, value := best("env"); src != nil {
+		def := srcDefault(src)
+		if def == "" && value == "{port}" && l.Port != 0 {
+			def = strconv.Itoa(l.Port)
+		} else if def == "" {
+			def = l.Default
+		}
+		if l.Kind == "literal" || l.Kind == "unknown" {
+			l.Kind = "env"
+		}
+		if l.Env == nil {
+			l.Env = &Override{Name: src.Name, Syntax: src.Name + "=" + value, Default: def, Library: "os"}
+		}
+	}
+	if src, value := best("tag"); src != nil {
+		tag := src.Tag
+		if l.Kind == "literal" || l.Kind == "unknown" {
+			l.Kind = "config-tag"
+		}
+		l.Config = &Override{Name: tag.Field, Default: tag.Default, Source: m.p.pos(tag.Pos), Library: tag.Library}
+		if tag.Env != "" && l.Env == nil {
+			l.Env = &Override{Name: tag.Env, Syntax: tag.Env + "=" + value, Default: tag.Default, Source: m.p.pos(tag.Pos), Library: tag.Library}
+		}
+		if tag.Flag != "" && l.Flag == nil {
+			l.Flag = &Override{Name: tag.Flag, Syntax: "--" + tag.Flag + "=" + value, Default: tag.Default, Source: m.p.pos(tag.Pos), Library: tag.Library}
+		}
+	}
+	if src, _ := best("viper"); src != nil {
+		if l.Kind == "literal" || l.Kind == "unknown" {
+			l.Kind = "config"
+		}
+		if l.Config == nil {
+			l.Config = &Override{Name: src.Name, Default: srcDefault(src), Library: "viper"}
 		}
 	}
 	if l.Kind == "literal" && len(srcs) == 0 && hasUnknown(e) {
 		l.Kind = "unknown"
 	}
 	return l
+}
+
+func srcDefault(src *Expr) string {
+	switch src.Op {
+	case "flag":
+		if src.Flag.Default != nil {
+			return src.Flag.Default.eval(nil)
+		}
+	case "tag":
+		return src.Tag.Default
+	default:
+		if src.Def != nil {
+			return src.Def.eval(nil)
+		}
+	}
+	return ""
 }
 
 func hasUnknown(e *Expr) bool {
@@ -539,6 +552,9 @@ func (m *mainAnalysis) paths() ([]*PathUse, []*PathUse) {
 		srcs := e.sources()
 		if p == "" && len(srcs) == 0 {
 			return
+		}
+		for strings.HasPrefix(p, "./") && len(p) > 2 {
+			p = p[2:]
 		}
 		if strip == "file:" {
 			if i := strings.Index(p, "?"); i >= 0 {
@@ -708,7 +724,11 @@ func (p *program) versionVariables(closure []*packages.Package) []*VersionVariab
 							}
 							value = constString(tv.Value)
 						}
-						out = append(out, &VersionVariable{Name: pkg.PkgPath + "." + name, Value: value,
+						ldName := pkg.PkgPath + "." + name
+						if pkg.Name == "main" {
+							ldName = "main." + name // -X names package main so, whatever its path
+						}
+						out = append(out, &VersionVariable{Name: ldName, Value: value,
 							InModule: inModule, Source: p.pos(id.Pos())})
 					}
 				}
