@@ -7,25 +7,29 @@ import { ComposeFile } from './files/compose';
 import { Dockerfile } from './files/dockerfile';
 import { DockerIgnore } from './files/dockerignore';
 import { RepoDocs } from './files/docs';
-import { GoMod } from './files/go-mod';
 import { Kubernetes, KubernetesOptions } from './files/kubernetes';
 import { GoMakefile } from './files/makefile';
-import { fromProjenNew, NewRepoSetup } from './synthesis/new-repo-setup';
 import { RenovateConfig } from './files/renovate';
-import { ServiceSamples } from './files/samples';
-import { STATE_FILE, SynthesisReport } from './synthesis/report';
+import { serviceSamples } from './files/samples';
+import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './go/go-releases';
+import { GoSources, readGoSources } from './go/go-sources';
 import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions, servicesOf } from './go-service';
 import { SECRETS_DIR } from './model/constants';
+import { attachContext } from './model/context';
 import { toolchainFor } from './model/go-build';
-import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './go/go-releases';
-import { GoSources, readGoSources } from './go/go-sources';
 import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './model/image-ref';
-import { attachModel } from './model/model';
+import { attachModel, deepFreeze, modelOf, ProjectModel } from './model/model';
 import { makeTargetCollision, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './model/names';
 import { problem, throwIfProblems } from './model/problems';
+import { deploymentProblems, laterModelProblems, validateModel } from './model/validate';
+import { RuntimeStage } from './runtime-stage';
 import { synthesizeRepository } from './synthesis';
+import { GoMod } from './synthesis/go-mod';
+import { fromProjenNew, NewRepoSetup } from './synthesis/new-repo-setup';
 import { LOCK_DIR } from './synthesis/repo-lock';
+import { STATE_FILE, SynthesisReport } from './synthesis/report';
+import { SampleFiles } from './synthesis/sample-files';
 import { JOURNAL } from './synthesis/transaction';
 
 /** The Go release new projects build with. */
@@ -238,6 +242,8 @@ export class GoServiceProject extends Project {
   public readonly defaultService: GoService;
 
   private sources?: GoSources;
+  /** The model of the synthesis under way (resolved and validated in preSynthesize). */
+  private frozen?: ProjectModel;
   private readonly digests: { [image: string]: string };
   private readonly labels: { [key: string]: string };
   private readonly rules: IPolicyRule[];
@@ -246,8 +252,10 @@ export class GoServiceProject extends Project {
     options = fromProjenNew(options);
     throwIfProblems(projectProblems(options));
     super({ ...options, projenrcJson: false });
-    // the project is the model its services, add-ons and files read (through ProjectModel only)
-    attachModel(this, this);
+    // constructs (services, add-ons) read the live project through ProjectContext; renderers read
+    // the model, plain data resolved from the constructs once per synthesis
+    attachContext(this, this);
+    attachModel(this, () => this.frozen ?? this.resolveModel());
 
     this.modulePath = options.modulePath ?? `example.com/${options.name}`;
     this.goVersion = options.goVersion ?? DEFAULT_GO_VERSION;
@@ -276,14 +284,14 @@ export class GoServiceProject extends Project {
     this.dockerignore = new DockerIgnore(this);
     this.compose = new ComposeFile(this);
     this.makefile = new GoMakefile(this);
-    new RepoDocs(this, options.securityNotesFile);
+    const docs = new RepoDocs(this, options.securityNotesFile);
     for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);
     if (options.renovate ?? true) {
       new RenovateConfig(this);
     }
     new NewRepoSetup(this);
     new SynthesisReport(this);
-    new ServiceSamples(this);
+    new SampleFiles(this, () => [{ files: docs.readme }, ...serviceSamples(modelOf(this, () => 'the samples belong to a GoServiceProject.'))]);
     if (options.kubernetes) {
       new Kubernetes(this, options.kubernetesOptions);
     }
@@ -386,7 +394,33 @@ export class GoServiceProject extends Project {
    * a run a kill interrupted completed first. A file-system error changes nothing and names the file.
    */
   public synth(): void {
-    synthesizeRepository(this);
+    try {
+      synthesizeRepository(this);
+    } finally {
+      this.frozen = undefined;
+    }
+  }
+
+  /**
+   * The project as the renderers read it: plain, frozen data, resolved from the constructs.
+   */
+  private resolveModel(): ProjectModel {
+    const services = this.services.map((s) => s._toModel(this.imageLabels(s)));
+    return deepFreeze({
+      name: this.name,
+      modulePath: this.modulePath,
+      goVersion: this.goVersion,
+      goDirective: this.goDirective,
+      platforms: [...this.platforms],
+      dockerfileSyntax: this.dockerfileSyntax,
+      goModules: { ...this.goModules },
+      builderImages: { pure: this.builderImage(false), cgo: this.builderImage(true) },
+      busyboxImage: this.imageRef(RuntimeStage.distroless({ nonroot: false }).debugImage!),
+      services,
+      addons: this.addons.map((a) => a._toModel()),
+      kubernetes: this.kubernetes?._toModel(services),
+      goSources: this._goSources(),
+    });
   }
 
   /**
@@ -404,44 +438,33 @@ export class GoServiceProject extends Project {
    */
   public preSynthesize(): void {
     this.reincludeCommittedFiles();
+    this.frozen = undefined;
     this.sources = undefined;
-    const sources = this._goSources();
-    if (!sources.complete) {
-      this.logger.warn(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), so the build context is the whole repository (secrets, .git and node_modules aside): the image builds, but is slower to build. Install Go and run npx projen again.`);
-    }
-    for (const m of sources.outsideModules) {
-      this.logger.warn(problem(undefined, 'go.mod', `replaces ${m.path} with ${m.replaceDir}, a directory outside the project directory, which is all the image build sees (its context): make docker-build fails while it does`, `Move the module into the project directory (replace ${m.path} => ./<its directory>), or require a published version of it`));
-    }
-    for (const m of sources.workspaceModules) {
-      const inside = !m.dir.startsWith('../');
-      this.logger.warn(problem(undefined, 'go.work', `${m.goWork} supplies ${m.path} from ${m.dir}, and the image build sees only the project directory, without the workspace: there ${m.path} comes from the version go.mod requires (make docker-build fails when that version is not published)`,
-        inside ? `Add replace ${m.path} => ./${m.dir} to go.mod, or require a published version of it` : `Move ${m.path} into the project directory and replace it there in go.mod (replace ${m.path} => ./<its directory>), or require a published version of it`));
-    }
-    const problems: string[] = [
-      ...this.goMod._problems(), ...this.dockerfile._problems(), ...this.makefile._problems(), ...this.cgoProblems(sources),
-    ];
+    const model = this.resolveModel();
+    const findings = validateModel(model);
+    for (const w of findings.warnings) this.logger.warn(w);
+    const problems: string[] = [...this.escapeHatchProblems(), ...findings.problems];
     for (const include of this.makefile.includedMakefiles.filter((i) => !existsSync(join(this.outdir, i)))) {
       problems.push(problem(undefined, 'makefileIncludes', `${include} does not exist in the repository, and make would stop at the include`, `Create ${include}, or take it out of makefileIncludes`));
     }
-    for (const s of this.services) {
-      const collision = makeTargetCollision(s.name);
-      if (collision) problems.push(problem(s.name, 'name', collision, 'Choose another name'));
-    }
+    problems.push(...laterModelProblems(model));
     for (const addon of this.addons) {
       problems.push(...addon._problems());
     }
-    if (!this.kubernetes) {
-      for (const s of this.services.filter((x) => x.deployment.configured)) {
-        problems.push(problem(s.name, 'deployment', 'says how the service runs on Kubernetes, and the project renders no Kubernetes manifests', 'Set kubernetes: true on the project, or remove deployment'));
-      }
-    }
+    problems.push(...deploymentProblems(model));
     for (const rule of this.rules) {
       for (const v of rule.check(this)) {
         problems.push(problem(v.service, v.option, `${v.what} (policy "${rule.name}")`, v.fix));
       }
     }
     throwIfProblems(problems);
+    this.frozen = model;
     super.preSynthesize();
+  }
+
+  /** What the files' escape hatches were asked that they cannot do (go.mod's plan among them). */
+  private escapeHatchProblems(): string[] {
+    return [this.goMod, this.dockerfile, this.makefile].flatMap((f) => f._problems());
   }
 
   /**
@@ -460,24 +483,6 @@ export class GoServiceProject extends Project {
     for (const path of paths) this.gitignore.include(`/${path}`);
     // what projen's own files exclude again, such as our state under .projen/
     this.gitignore.exclude(`/${STATE_FILE}`, `/${LOCK_DIR}/`, `/${JOURNAL}`);
-  }
-
-  /** Services whose code needs cgo and that build without it. */
-  private cgoProblems(sources: GoSources): string[] {
-    const problems: string[] = [];
-    for (const s of this.services.filter((x) => !x.cgo)) {
-      const needs = (sources.packages.get(s.name) ?? []).filter((p) => p.cgoFiles.length > 0);
-      if (needs.length === 0) continue;
-      const cxx = needs.some((p) => p.cxxFiles.length > 0);
-      const what = `${needs.map((p) => p.importPath).join(', ')} ${needs.length === 1 ? 'has' : 'have'} C code (import "C"), and ${s.name} builds with CGO_ENABLED=0, so it would not build, or would fail when it runs`;
-      const fix = `Set cgo: true with a runtime that has glibc, such as runtime: RuntimeStage.distroless({ variant: DistrolessVariant.${cxx ? 'CC' : 'BASE'} })${s.cgoDefaulted ? ', or cgo: false if the package works without cgo' : ''}`;
-      if (s.cgoDefaulted) {
-        problems.push(problem(s.name, 'cgo', what, fix));
-      } else {
-        this.logger.warn(problem(s.name, 'cgo', `${what} (cgo: false was asked for, so this is a warning)`, fix));
-      }
-    }
-    return problems;
   }
 }
 

@@ -4,8 +4,9 @@ import { DeploymentFacts, KubernetesDeploymentOptions, resolveDeployment } from 
 import { ServiceHardening } from './hardening';
 import { HealthCheck, HealthProbe } from './health-check';
 import { binaryPath, configDir, DEFAULT_PORT } from './model/constants';
+import { contextOf, ProjectContext } from './model/context';
 import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './model/go-build';
-import { modelOf, ProjectModel } from './model/model';
+import { ServiceModel } from './model/model';
 import { imageVariable, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './model/names';
 import { OptionProblem, problem, throwIfProblems } from './model/problems';
 import { RuntimeStage, Libc } from './runtime-stage';
@@ -254,7 +255,7 @@ export class GoService extends Component {
   private readonly extraBuildTags: string[];
   private readonly extraLdflags: string[];
   private readonly env: { [name: string]: string };
-  private readonly model: ProjectModel;
+  private readonly context: ProjectContext;
   /** Whether cgo was asked for or against, rather than left to the default. */
   private readonly cgoExplicit: boolean;
 
@@ -264,14 +265,14 @@ export class GoService extends Component {
    * @param options what the service needs
    */
   constructor(project: Project, name: string, options: GoServiceOptions = {}) {
-    const model = modelOf(project, () => `${name}: a GoService belongs to a GoServiceProject. Create it with new GoService(project, '${name}', {...}) where project is a GoServiceProject.`);
+    const model = contextOf(project, () => `${name}: a GoService belongs to a GoServiceProject. Create it with new GoService(project, '${name}', {...}) where project is a GoServiceProject.`);
     // the services so far: this one is added by super()
     const siblings = model.services;
     throwIfProblems(nameProblems(model, name));
     super(project, `GoService.${name}`);
     Object.defineProperty(this, GO_SERVICE, { value: true });
 
-    this.model = model;
+    this.context = model;
     this.name = name;
     this.isServer = options.server ?? true;
     this.port = this.isServer ? options.port ?? DEFAULT_PORT : options.port;
@@ -314,7 +315,7 @@ export class GoService extends Component {
 
   /** Whether this is the project's default service (named after the project). */
   public get isDefault(): boolean {
-    return this.model.services[0] === this;
+    return this.context.services[0] === this;
   }
 
   /** The Dockerfile target of the service's image. */
@@ -438,6 +439,68 @@ export class GoService extends Component {
     const problems = envProblems({ [name]: value }, this.portVariable);
     throwIfProblems(problems.map((p) => problem(this.name, p.option, p.what, p.fix)));
     this.env[name] = value;
+  }
+
+  /**
+   * The service as the renderers read it: plain, frozen data.
+   * @param imageLabels the OCI labels of its image (the project's and its own)
+   * @internal
+   */
+  public _toModel(imageLabels: { [key: string]: string }): ServiceModel {
+    const rt = this.runtime;
+    const debugImage = rt.debugImage ?? rt.image;
+    return {
+      name: this.name,
+      isDefault: this.isDefault,
+      cgoDefaulted: this.cgoDefaulted,
+      isServer: this.isServer,
+      port: this.port,
+      portVariable: this.portVariable,
+      command: this.command,
+      workdir: this.workdir,
+      runtimeFiles: this.runtimeFiles,
+      runtime: {
+        displayName: rt.displayName,
+        from: rt.image ? this.context.imageRef(rt.image, rt.digest) : 'scratch',
+        debugFrom: debugImage && !rt.isScratch ? this.context.imageRef(debugImage) : 'scratch',
+        hasDebugImage: rt.debugImage !== undefined,
+        digest: rt.digest,
+        shell: rt.shell,
+        libc: rt.libc,
+        nonroot: rt.nonroot,
+        uid: rt.uid,
+        gid: rt.gid,
+        isScratch: rt.isScratch,
+        installCommand: rt._installCommand,
+      },
+      certsSource: this.certsSource,
+      tzSource: this.tzSource,
+      defaultZone: this.tz.defaultZone,
+      writableTmp: this.writableTmp,
+      userName: this.userName,
+      user: this.user,
+      configFiles: [...this.configFiles],
+      configDir: this.configDir,
+      binaryPath: this.binaryPath,
+      imageName: this.imageName,
+      imageLabels,
+      imageVariable: this.imageVariable,
+      imageSizeBudgetMiB: this.imageSizeBudgetMiB,
+      platforms: this.platforms ? [...this.platforms] : undefined,
+      buildStage: this.buildStage,
+      target: this.target,
+      debugTarget: this.debugTarget,
+      buildArgs: this.buildArgs,
+      environment: this.environment,
+      hardening: this.hardening,
+      healthProbe: this.healthProbe,
+      deployment: this.deployment,
+      cgo: this.cgo,
+      mainPackage: this.mainPackage,
+      buildTags: this.buildTags,
+      extraLinkerFlags: this.extraLinkerFlags,
+      versionVariables: { ...this.versionVariables },
+    };
   }
 
   private optionProblems(): OptionProblem[] {
@@ -627,7 +690,7 @@ function envProblems(env: { [name: string]: string }, portVariable: string): Opt
   return problems;
 }
 
-function nameProblems(model: ProjectModel, name: string): string[] {
+function nameProblems(model: ProjectContext, name: string): string[] {
   if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
     return [problem(typeof name === 'string' && name ? name : '(unnamed)', 'name', `${JSON.stringify(name)} is not a valid service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets`, 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters (for example "worker")')];
   }

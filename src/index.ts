@@ -17,7 +17,7 @@ export { Dockerfile, StagePosition } from './files/dockerfile';
 export { ComposeFile } from './files/compose';
 export { DockerIgnore } from './files/dockerignore';
 export { GoMakefile, MakeTarget } from './files/makefile';
-export { GoMod } from './files/go-mod';
+export { GoMod } from './synthesis/go-mod';
 export { Kubernetes, KubernetesOptions } from './files/kubernetes';
 export { DeploymentFacts, KubernetesAutoscaling, KubernetesDeploymentOptions } from './deployment';
 export { Addon, AddonSecret } from './addons/addon';

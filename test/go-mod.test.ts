@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { GoServiceProject } from '../src';
-import { compareGoVersions } from '../src/files/go-mod';
+import { compareGoVersions } from '../src/synthesis/go-mod';
 
 const USER_GO_MOD = `// the user's own comment
 module example.com/hello

@@ -54,7 +54,7 @@ function serviceOptionFields(): string[] {
 
 /** Everything a service holds (its fields and getters), as JSON, for comparing two services. */
 function stateOf(service: GoService, omit: string[] = []): string {
-  const skip = ['node', 'project', 'model', 'isDefault', ...omit];
+  const skip = ['node', 'project', 'context', 'isDefault', ...omit];
   const state: { [key: string]: unknown } = {};
   for (const key of Object.keys(service)) {
     if (!skip.includes(key)) state[key] = (service as any)[key];

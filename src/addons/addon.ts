@@ -1,8 +1,9 @@
 import { Component, Project } from 'projen';
 import { GoService, servicesOf } from '../go-service';
 import { SECRETS_DIR } from '../model/constants';
+import { contextOf, ProjectContext } from '../model/context';
 import { DIGEST, parseImageRef } from '../model/image-ref';
-import { modelOf, ProjectModel } from '../model/model';
+import { AddonHealthModel, AddonModel } from '../model/model';
 import { SERVICE_NAME } from '../model/names';
 import { problem, throwIfProblems } from '../model/problems';
 import { SECRETS_MOUNT } from '../model/wiring';
@@ -62,6 +63,19 @@ export interface AddonOptions {
   readonly urlVariable?: string;
 }
 
+/** How an add-on's container runs (compose, and the renderers after it). */
+export interface AddonContainer {
+  /** Its command, if not the image's. */
+  readonly command?: string[];
+  /** Its own environment. */
+  readonly environment?: { [name: string]: string };
+  /** The compose secrets it reads itself. */
+  readonly secrets?: string[];
+  /** Where its data volume is mounted. */
+  readonly dataPath: string;
+  readonly health: AddonHealthModel;
+}
+
 /** What a concrete add-on says about itself. */
 export interface AddonDefaults {
   /** The add-on's kind, its default name. */
@@ -93,15 +107,17 @@ export abstract class Addon extends Component {
   public readonly hostPort?: number;
   /** The connection variable services get (as `<VARIABLE>_FILE`). */
   public readonly urlVariable: string;
+  /** The add-on's kind (`postgres`, `redis`): its default name and its word in the CLI. */
+  public readonly kind: string;
 
-  private readonly model: ProjectModel;
+  private readonly model: ProjectContext;
   private readonly serviceNames?: string[];
   private readonly imageRef: string;
   private readonly digest?: string;
 
   protected constructor(project: Project, defaults: AddonDefaults, options: AddonOptions = {}) {
     const name = options.name ?? defaults.kind;
-    const model = modelOf(project, () => `${name}: an add-on belongs to a GoServiceProject. Create it with the GoServiceProject as its first argument.`);
+    const model = contextOf(project, () => `${name}: an add-on belongs to a GoServiceProject. Create it with the GoServiceProject as its first argument.`);
     const clash = model.addons.find((a) => a.name === name);
     if (clash || model.services.some((s) => s.name === name)) {
       const what = `${clash ? 'an add-on' : 'a service'} named "${name}" already exists, and compose service names must be unique`;
@@ -111,6 +127,7 @@ export abstract class Addon extends Component {
     Object.defineProperty(this, ADDON, { value: true });
     this.model = model;
     this.name = name;
+    this.kind = defaults.kind;
     this.port = defaults.port;
     this.hostPort = options.hostPort;
     this.urlVariable = options.urlVariable ?? defaults.urlVariable;
@@ -152,10 +169,10 @@ export abstract class Addon extends Component {
   }
 
   /**
-   * The compose service definition (in compose-file keys).
+   * How the add-on's container runs: its command, environment, secrets, volumes and health check.
    * @internal
    */
-  public abstract _composeService(): { [key: string]: any };
+  public abstract _container(): AddonContainer;
 
   /**
    * Secret files this add-on needs, with the recipes that create them.
@@ -172,19 +189,28 @@ export abstract class Addon extends Component {
   }
 
   /**
-   * Environment variables a connected service gets.
+   * The add-on as the renderers read it: plain data.
    * @internal
    */
-  public _environmentFor(_service: { readonly name: string }): { [name: string]: string } {
-    return { [`${this.urlVariable}_FILE`]: `${SECRETS_MOUNT}/${this.urlSecret}` };
-  }
-
-  /**
-   * Secrets a connected service gets.
-   * @internal
-   */
-  public _secretsFor(_service: { readonly name: string }): string[] {
-    return [this.urlSecret];
+  public _toModel(): AddonModel {
+    const container = this._container();
+    return {
+      name: this.name,
+      kind: this.kind,
+      image: this.image,
+      port: this.port,
+      hostPort: this.hostPort,
+      urlVariable: this.urlVariable,
+      connectedServices: this.connectedServices.map((s) => s.name),
+      command: container.command,
+      environment: container.environment,
+      ownSecrets: container.secrets ?? [],
+      volumes: this._volumes().map((name) => ({ name, mountPath: container.dataPath })),
+      health: container.health,
+      secrets: this._secrets(),
+      serviceEnvironment: { [`${this.urlVariable}_FILE`]: `${SECRETS_MOUNT}/${this.urlSecret}` },
+      serviceSecrets: [this.urlSecret],
+    };
   }
 
   /**
@@ -237,15 +263,6 @@ export abstract class Addon extends Component {
       problems.push(problem(n, 'urlVariable', `${JSON.stringify(this.urlVariable)} is not an environment variable name`, 'Use upper-case letters, digits and underscores'));
     }
     return problems;
-  }
-
-  /** The compose keys every add-on shares. */
-  protected commonCompose(): { [key: string]: any } {
-    const svc: { [key: string]: any } = {};
-    if (this.hostPort !== undefined) {
-      svc.ports = [`127.0.0.1:${this.hostPort}:${this.port}`];
-    }
-    return svc;
   }
 
   /** The compose secret carrying the add-on's password. */

@@ -1,5 +1,5 @@
 import { Project } from 'projen';
-import { Addon, AddonOptions, AddonSecret } from './addon';
+import { Addon, AddonContainer, AddonOptions, AddonSecret } from './addon';
 import { problem, throwIfProblems } from '../model/problems';
 import { SECRETS_MOUNT } from '../model/wiring';
 
@@ -50,25 +50,16 @@ export class PostgresDatabase extends Addon {
   }
 
   /** @internal */
-  public _composeService(): { [key: string]: any } {
+  public _container(): AddonContainer {
     return {
-      image: this.image,
       environment: {
         POSTGRES_DB: this.database,
         POSTGRES_USER: this.user,
         POSTGRES_PASSWORD_FILE: `${SECRETS_MOUNT}/${this.passwordSecret}`,
       },
       secrets: [this.passwordSecret],
-      volumes: [`${this.name}-data:/var/lib/postgresql/data`],
-      ...this.commonCompose(),
-      healthcheck: {
-        test: ['CMD', 'pg_isready', '-U', this.user, '-d', this.database],
-        interval: '5s',
-        timeout: '3s',
-        retries: 10,
-        start_period: '10s',
-      },
-      restart: 'unless-stopped',
+      dataPath: '/var/lib/postgresql/data',
+      health: { test: ['CMD', 'pg_isready', '-U', this.user, '-d', this.database], interval: '5s', timeout: '3s', retries: 10, startPeriod: '10s' },
     };
   }
 

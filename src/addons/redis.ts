@@ -1,5 +1,5 @@
 import { Project } from 'projen';
-import { Addon, AddonOptions, AddonSecret } from './addon';
+import { Addon, AddonContainer, AddonOptions, AddonSecret } from './addon';
 import { SECRETS_MOUNT } from '../model/wiring';
 
 /** The Redis release compose runs unless told otherwise. */
@@ -25,23 +25,20 @@ export class RedisCache extends Addon {
   }
 
   /** @internal */
-  public _composeService(): { [key: string]: any } {
+  public _container(): AddonContainer {
     const password = `$$(cat ${SECRETS_MOUNT}/${this.passwordSecret})`;
     return {
-      image: this.image,
       // the password comes from the secret file, never from the compose file or the environment
       command: ['sh', '-c', `exec redis-server --appendonly yes --requirepass "${password}"`],
       secrets: [this.passwordSecret],
-      volumes: [`${this.name}-data:/data`],
-      ...this.commonCompose(),
-      healthcheck: {
+      dataPath: '/data',
+      health: {
         test: ['CMD-SHELL', `redis-cli --no-auth-warning -a "${password}" ping | grep -q PONG`],
         interval: '5s',
         timeout: '3s',
         retries: 10,
-        start_period: '5s',
+        startPeriod: '5s',
       },
-      restart: 'unless-stopped',
     };
   }
 

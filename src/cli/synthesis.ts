@@ -3,9 +3,9 @@ import { createHash } from 'crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join, relative } from 'path';
-import { STATE_FILE } from '../synthesis/report';
 import { SECRETS_DIR } from '../model/constants';
 import { LOCK_DIR } from '../synthesis/repo-lock';
+import { STATE_FILE } from '../synthesis/report';
 import { JOURNAL } from '../synthesis/transaction';
 
 /** Top-level directories a snapshot or a copy skips: installed packages, git, local secrets. */

@@ -1,7 +1,7 @@
 import { IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
 import { securityOpts } from '../model/docker-run';
-import { modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { AddonModel, modelOf, ProjectModel, ServiceModel } from '../model/model';
 import { wiringOf } from '../model/wiring';
 
 /**
@@ -16,8 +16,9 @@ import { wiringOf } from '../model/wiring';
  */
 export class ComposeFile extends YamlFile {
   constructor(project: Project) {
-    const model = modelOf(project, () => 'docker-compose.yml: the generated compose file belongs to a GoServiceProject.');
-    super(project, 'docker-compose.yml', { readonly: true, marker: true, obj: () => renderCompose(model) });
+    const refusal = () => 'docker-compose.yml: the generated compose file belongs to a GoServiceProject.';
+    modelOf(project, refusal);
+    super(project, 'docker-compose.yml', { readonly: true, marker: true, obj: () => renderCompose(modelOf(project, refusal)) });
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
@@ -48,13 +49,26 @@ export function renderCompose(model: ProjectModel): { [key: string]: any } {
   const volumes: { [key: string]: any } = {};
   const secrets: { [key: string]: any } = {};
   for (const addon of model.addons) {
-    doc.services[addon.name] = addon._composeService();
-    for (const v of addon._volumes()) volumes[v] = {};
-    for (const sec of addon._secrets()) secrets[sec.name] = { file: `./${sec.file}` };
+    doc.services[addon.name] = addonService(addon);
+    for (const v of addon.volumes) volumes[v.name] = {};
+    for (const sec of addon.secrets) secrets[sec.name] = { file: `./${sec.file}` };
   }
   if (Object.keys(volumes).length) doc.volumes = volumes;
   if (Object.keys(secrets).length) doc.secrets = secrets;
   return doc;
+}
+
+function addonService(a: AddonModel): { [key: string]: any } {
+  const svc: { [key: string]: any } = { image: a.image };
+  if (a.command) svc.command = [...a.command];
+  if (a.environment) svc.environment = { ...a.environment };
+  if (a.ownSecrets.length) svc.secrets = [...a.ownSecrets];
+  svc.volumes = a.volumes.map((v) => `${v.name}:${v.mountPath}`);
+  if (a.hostPort !== undefined) svc.ports = [`127.0.0.1:${a.hostPort}:${a.port}`];
+  const h = a.health;
+  svc.healthcheck = { test: [...h.test], interval: h.interval, timeout: h.timeout, retries: h.retries, start_period: h.startPeriod };
+  svc.restart = 'unless-stopped';
+  return svc;
 }
 
 function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any } {

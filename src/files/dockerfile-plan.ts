@@ -1,14 +1,10 @@
-import { CertsSource } from '../certs-layer';
 import { Instruction, RunMount } from '../dockerfile/instruction';
 import { Stage } from '../dockerfile/stage';
-import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
-import { HealthCheckKind } from '../health-check';
 import { HEALTH_PROBE_PATH, ZONEINFO_PATH } from '../model/constants';
 import { cgoEnv, GO_BUILD_FLAGS, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, STRIP_FLAGS, Toolchain, TOOLCHAINS } from '../model/go-build';
+import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
 import { HEALTH_PROBE_SOURCE, HEALTH_PROBE_STAGE } from '../model/health-probe';
 import type { ProjectModel, ServiceModel } from '../model/model';
-import { RuntimeStage } from '../runtime-stage';
-import { TzSource } from '../tz-layer';
 
 /** Instructions added to stages through the escape hatch, by stage name. */
 export type StageAdditions = (stage: string) => { start: Instruction[]; end: Instruction[] };
@@ -32,13 +28,13 @@ function flavours(model: ProjectModel): { pure: Flavour; cgo: Flavour } {
   return {
     pure: {
       toolchain: TOOLCHAINS.pure,
-      image: model.builderImage(false),
+      image: model.builderImages.pure,
       platform: '$BUILDPLATFORM',
       comment: 'Pure Go: runs on the build platform and cross-compiles for the target.',
     },
     cgo: {
       toolchain: TOOLCHAINS.cgo,
-      image: model.builderImage(true),
+      image: model.builderImages.cgo,
       comment: 'cgo: gcc and glibc (Debian); runs on the target platform.',
     },
   };
@@ -62,7 +58,7 @@ export function dockerfileStages(model: ProjectModel, additions: StageAdditions 
   // the default service last, so a plain `docker build .` builds it
   const ordered = [...services.filter((s) => !s.isDefault), ...services.filter((s) => s.isDefault)];
   for (const s of ordered) {
-    stages.push(debugStage(model, s), runtimeStage(model, s));
+    stages.push(debugStage(model, s), runtimeStage(s));
   }
   return stages.map((st) => withAdditions(additions, st));
 }
@@ -80,7 +76,7 @@ function downloadMounts(model: ProjectModel, ...mounts: RunMount[]): RunMount[] 
 }
 
 function depsStage(model: ProjectModel, f: Flavour): Stage {
-  const sources = model._goSources();
+  const sources = model.goSources;
   const head = [
     Instruction.workdir('/src'),
     ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
@@ -156,7 +152,7 @@ const BUILD_FAILED = '{ echo "go build failed. If it says a package is missing: 
 /** Whether the image carries the health probe (HTTP and TCP checks in images without a shell). */
 function needsHealthProbe(s: ServiceModel): boolean {
   const kind = s.healthProbe?.kind;
-  return kind === HealthCheckKind.HTTP || kind === HealthCheckKind.TCP;
+  return kind === 'http' || kind === 'tcp';
 }
 
 /** The stage that builds the health probe once, for every target platform: only Go's standard library, static. */
@@ -164,7 +160,7 @@ function healthProbeStage(model: ProjectModel): Stage {
   const source = HEALTH_PROBE_SOURCE.map((l) => `'${l}'`);
   return {
     name: HEALTH_PROBE_STAGE,
-    from: model.builderImage(false),
+    from: model.builderImages.pure,
     platform: '$BUILDPLATFORM',
     comment: 'The health probe of HTTP and TCP health checks: images without a shell or curl can run it. Standard library only, static.',
     instructions: [
@@ -187,11 +183,11 @@ function stampArgs(): Instruction[] {
 function rootfsCommands(s: ServiceModel): string[] {
   const dirs: string[] = [];
   const steps: string[] = [];
-  if (s.certsSource === CertsSource.BUILDER) {
+  if (s.certsSource === 'builder') {
     dirs.push(`${ROOTFS}/etc/ssl/certs`);
     steps.push(`cp /etc/ssl/certs/ca-certificates.crt ${ROOTFS}/etc/ssl/certs/ca-certificates.crt`);
   }
-  if (s.tzSource === TzSource.ZONEINFO_ZIP) {
+  if (s.tzSource === 'zoneinfo-zip') {
     const dir = ZONEINFO_PATH.slice(0, ZONEINFO_PATH.lastIndexOf('/'));
     dirs.push(`${ROOTFS}${dir}`);
     steps.push(`cp "$(go env GOROOT)/lib/time/zoneinfo.zip" ${ROOTFS}${ZONEINFO_PATH}`);
@@ -223,16 +219,16 @@ function rootfsCommands(s: ServiceModel): string[] {
 /** Packages the runtime's package manager installs for this service (Alpine). */
 function packagesFor(s: ServiceModel): string[] {
   const pkgs: string[] = [];
-  if (s.certsSource === CertsSource.PACKAGE) pkgs.push('ca-certificates');
-  if (s.tzSource === TzSource.PACKAGE) pkgs.push('tzdata');
+  if (s.certsSource === 'package') pkgs.push('ca-certificates');
+  if (s.tzSource === 'package') pkgs.push('tzdata');
   return pkgs;
 }
 
 /** The instructions of the service's final image after its FROM line. */
-function imageInstructions(model: ProjectModel, s: ServiceModel): Instruction[] {
+function imageInstructions(s: ServiceModel): Instruction[] {
   const out: Instruction[] = [];
   const pkgs = packagesFor(s);
-  const install = s.runtime._installCommand;
+  const install = s.runtime.installCommand;
   if (pkgs.length > 0 && install) {
     out.push(Instruction.run(`${install} ${pkgs.join(' ')}`));
   }
@@ -240,15 +236,15 @@ function imageInstructions(model: ProjectModel, s: ServiceModel): Instruction[] 
   if (s.port !== undefined) {
     out.push(Instruction.env(s.portVariable, String(s.port)));
   }
-  if (s.tz.defaultZone) {
-    out.push(Instruction.env('TZ', s.tz.defaultZone));
+  if (s.defaultZone) {
+    out.push(Instruction.env('TZ', s.defaultZone));
   }
-  if (s.tzSource === TzSource.ZONEINFO_ZIP) {
+  if (s.tzSource === 'zoneinfo-zip') {
     out.push(Instruction.env('ZONEINFO', ZONEINFO_PATH));
   }
   out.push(
     ...stampArgs(),
-    Instruction.label(model.imageLabels(s)),
+    Instruction.label({ ...s.imageLabels }),
     Instruction.user(s.userName ? `${s.userName}:${s.userName}` : s.user),
   );
   if (s.workdir) {
@@ -263,36 +259,35 @@ function imageInstructions(model: ProjectModel, s: ServiceModel): Instruction[] 
   }
   out.push(Instruction.entrypoint([s.binaryPath]));
   if (s.command.length > 0) {
-    out.push(Instruction.cmd(s.command));
+    out.push(Instruction.cmd([...s.command]));
   }
   return out;
 }
 
-function runtimeStage(model: ProjectModel, s: ServiceModel): Stage {
+function runtimeStage(s: ServiceModel): Stage {
   const rt = s.runtime;
   return {
     name: s.target,
-    from: rt.image ? model.imageRef(rt.image, rt.digest) : 'scratch',
+    from: rt.from,
     comment: `The ${s.name} image (${describe(s)}).${s.isDefault ? ' The default target.' : ''}`,
-    instructions: imageInstructions(model, s),
+    instructions: imageInstructions(s),
   };
 }
 
 /** The same image with a shell: the runtime's debug variant, or a static busybox under /busybox. */
 function debugStage(model: ProjectModel, s: ServiceModel): Stage {
   const rt = s.runtime;
-  const debugImage = rt.debugImage ?? rt.image;
-  const needsBusybox = !rt.debugImage && !rt.shell;
-  const instructions = imageInstructions(model, s);
+  const needsBusybox = !rt.hasDebugImage && !rt.shell;
+  const instructions = imageInstructions(s);
   if (needsBusybox) {
-    const busyboxFrom = model.imageRef(RuntimeStage.distroless({ nonroot: false }).debugImage!);
+    const busyboxFrom = model.busyboxImage;
     instructions.splice(instructions.findIndex((i) => i.keyword === 'COPY') + 1, 0,
       Instruction.copy(['/busybox/'], '/busybox/', { from: busyboxFrom }),
       Instruction.env('PATH', '/usr/local/bin:/busybox'));
   }
   return {
     name: s.debugTarget,
-    from: debugImage && !rt.isScratch ? model.imageRef(debugImage) : 'scratch',
+    from: rt.debugFrom,
     comment: `${s.name} with a shell, for debugging: docker run -it --entrypoint sh <image>.`,
     instructions,
   };

@@ -2,8 +2,10 @@ import { FileBase, IResolver, Project } from 'projen';
 import { dockerfileStages } from './dockerfile-plan';
 import { Instruction } from '../dockerfile/instruction';
 import { renderDockerfile } from '../dockerfile/stage';
-import { modelOf, ProjectModel } from '../model/model';
+import { modelOf, ProjectModel, requireModel } from '../model/model';
 import { problem } from '../model/problems';
+
+const REFUSAL = () => 'Dockerfile: the generated Dockerfile belongs to a GoServiceProject.';
 
 /** Where added instructions go in a stage. */
 export enum StagePosition {
@@ -20,11 +22,15 @@ export enum StagePosition {
  */
 export class Dockerfile extends FileBase {
   private readonly additions = new Map<string, { start: Instruction[]; end: Instruction[] }>();
-  private readonly model: ProjectModel;
+
+  /** The model, as resolved for the synthesis under way. */
+  private get model(): ProjectModel {
+    return modelOf(this.project, REFUSAL);
+  }
 
   constructor(project: Project) {
     super(project, 'Dockerfile', { readonly: true, marker: true });
-    this.model = modelOf(project, () => 'Dockerfile: the generated Dockerfile belongs to a GoServiceProject.');
+    requireModel(project, REFUSAL);
   }
 
   /**

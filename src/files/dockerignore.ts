@@ -1,6 +1,8 @@
 import { FileBase, IResolver, Project } from 'projen';
 import { SECRETS_DIR } from '../model/constants';
-import { modelOf, ProjectModel } from '../model/model';
+import { modelOf, ProjectModel, requireModel } from '../model/model';
+
+const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a GoServiceProject.';
 
 /** What every Go build reads, besides the packages of the services. */
 const BUILD_INPUTS = ['go.mod', 'go.sum', 'vendor/'];
@@ -17,13 +19,17 @@ const NEVER = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${
  * builds) and says so.
  */
 export class DockerIgnore extends FileBase {
-  private readonly model: ProjectModel;
   /** The patterns added, in order: `!path` lets a path in, any other keeps one out. */
   private readonly patterns: string[] = [];
 
+  /** The model, as resolved for the synthesis under way. */
+  private get model(): ProjectModel {
+    return modelOf(this.project, REFUSAL);
+  }
+
   constructor(project: Project) {
     super(project, '.dockerignore', { readonly: true, marker: true });
-    this.model = modelOf(project, () => '.dockerignore: the generated .dockerignore belongs to a GoServiceProject.');
+    requireModel(project, REFUSAL);
   }
 
   /**
@@ -55,7 +61,7 @@ export class DockerIgnore extends FileBase {
 
   /** The paths let into the build context, in order (empty when Go could not be asked: then everything is). */
   public get contextPaths(): string[] {
-    const sources = this.model._goSources();
+    const sources = this.model.goSources;
     if (!sources.complete) return [];
     const files = this.model.services.flatMap((s) => s.runtimeFiles.map((f) => f.source));
     const included = this.patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
@@ -63,7 +69,7 @@ export class DockerIgnore extends FileBase {
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
-    const sources = this.model._goSources();
+    const sources = this.model.goSources;
     const allow = sources.complete
       ? ['# An allow-list: everything is ignored, then only what the build reads is let back in.', '*', ...this.contextPaths.map((p) => `!${p}`)]
       : [`# Go could not be asked which packages the build reads (${sources.note}), so everything is let in; run npx projen where Go is installed for the smallest context.`];

@@ -2,8 +2,7 @@ import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Component, FileBase, IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
-import { HealthCheckKind, HealthProbe } from '../health-check';
-import { KubernetesModel, modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { HealthProbe, KubernetesModel, modelOf, ProjectModel, requireModel, ServiceModel } from '../model/model';
 import { problem, throwIfProblems } from '../model/problems';
 import { SECRETS_MOUNT, wiringOf } from '../model/wiring';
 
@@ -17,6 +16,11 @@ export interface KubernetesOptions {
    */
   readonly namespace?: string;
 }
+
+const REFUSAL = () => 'Kubernetes: the manifests belong to a GoServiceProject. Set kubernetes: true on the GoServiceProject.';
+
+/** The Secret that holds a service's secret files. */
+const secretNameOf = (service: string) => `${service}-secrets`;
 
 /** A DNS-1123 label: what a namespace name must be. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -57,11 +61,10 @@ export class Kubernetes extends Component {
    */
   public readonly chart: Chart;
 
-  private readonly model: ProjectModel;
   private readonly serviceFiles = new Map<string, ManifestFile>();
 
   constructor(project: Project, options: KubernetesOptions = {}) {
-    const model = modelOf(project, () => 'Kubernetes: the manifests belong to a GoServiceProject. Set kubernetes: true on the GoServiceProject.');
+    requireModel(project, REFUSAL);
     const namespace = options.namespace ?? project.name;
     const problems: string[] = [];
     if (Kubernetes.of(project)) {
@@ -73,38 +76,43 @@ export class Kubernetes extends Component {
     }
     throwIfProblems(problems);
     super(project, 'Kubernetes');
-    this.model = model;
     this.namespace = namespace;
     this.chart = new Chart(new App(), 'objects', { namespace, disableResourceNameHashes: true });
 
-    new ManifestFile(project, `${this.directory}/namespace.yaml`, () => renderNamespace(model, this));
+    new ManifestFile(project, `${this.directory}/namespace.yaml`, () => renderNamespace(this.model));
     new ManifestFile(project, `${this.directory}/objects.yaml`, () => this.chart.toJson());
     new YamlFile(project, `${this.directory}/kustomization.yaml`, {
       readonly: true,
       marker: true,
-      obj: () => ({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: this.resources }),
+      obj: () => ({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...this.resources] }),
     });
     project.gitignore.exclude(`/${this.overlayDirectory}/`);
     this.addServiceFiles();
   }
 
+  /** The model, as resolved for the synthesis under way. */
+  private get model(): ProjectModel {
+    return modelOf(this.project, REFUSAL);
+  }
+
+  /** The facts of the manifests, as the model resolves them. */
+  private get facts(): KubernetesModel {
+    return this.model.kubernetes!;
+  }
+
   /** The services deployed, by name: the servers (a command, `server: false`, is not). */
   public get serviceNames(): string[] {
-    return this._services().map((s) => s.name);
+    return [...this.facts.services];
   }
 
   /** The Pod Security level the namespace enforces: `restricted`, or `baseline` when a service runs as root. */
   public get podSecurity(): string {
-    return this.rootServices().length ? 'baseline' : 'restricted';
+    return this.facts.podSecurity;
   }
 
   /** The manifests kustomization.yaml lists, relative to the directory. */
   public get resources(): string[] {
-    return [
-      'namespace.yaml',
-      ...this.serviceNames.map((s) => `services/${s}.yaml`),
-      ...(this.chart.node.children.length ? ['objects.yaml'] : []),
-    ];
+    return [...this.facts.resources];
   }
 
   /**
@@ -112,15 +120,33 @@ export class Kubernetes extends Component {
    * @param serviceName the service
    */
   public secretName(serviceName: string): string {
-    return `${serviceName}-secrets`;
+    return secretNameOf(serviceName);
   }
 
   /**
-   * The services deployed.
+   * The manifests' facts, from the services of the model being resolved.
    * @internal
    */
-  public _services(): ServiceModel[] {
-    return this.model.services.filter((s) => s.isServer);
+  public _toModel(services: readonly ServiceModel[]): KubernetesModel {
+    const deployed = services.filter((s) => s.isServer);
+    return {
+      namespace: this.namespace,
+      podSecurity: deployed.some((s) => !s.runtime.nonroot) ? 'baseline' : 'restricted',
+      directory: this.directory,
+      overlayDirectory: this.overlayDirectory,
+      resources: [
+        'namespace.yaml',
+        ...deployed.map((s) => `services/${s.name}.yaml`),
+        ...(this.chart.node.children.length ? ['objects.yaml'] : []),
+      ],
+      services: deployed.map((s) => s.name),
+      secretNames: Object.fromEntries(deployed.map((s) => [s.name, secretNameOf(s.name)])),
+    };
+  }
+
+  /** The services deployed. */
+  private deployed(): ServiceModel[] {
+    return this.model.services.filter((s) => this.facts.services.includes(s.name));
   }
 
   public preSynthesize(): void {
@@ -133,15 +159,15 @@ export class Kubernetes extends Component {
 
   /** The services that run as root, which Pod Security `restricted` refuses. */
   private rootServices(): ServiceModel[] {
-    return this._services().filter((s) => !s.runtime.nonroot);
+    return this.deployed().filter((s) => !s.runtime.nonroot);
   }
 
   private addServiceFiles(): void {
-    for (const s of this._services()) {
+    for (const s of this.deployed()) {
       if (this.serviceFiles.has(s.name)) continue;
       const file = new ManifestFile(this.project, `${this.directory}/services/${s.name}.yaml`, () => {
-        const current = this._services().find((x) => x.name === s.name);
-        return current ? renderServiceObjects(this.model, this, current) : [];
+        const current = this.deployed().find((x) => x.name === s.name);
+        return current ? renderServiceObjects(this.model, current) : [];
       });
       this.serviceFiles.set(s.name, file);
     }
@@ -175,7 +201,8 @@ export function serviceLabels(model: ProjectModel, s: ServiceModel): { selector:
 }
 
 /** The Namespace, labelled for Pod Security. */
-export function renderNamespace(model: ProjectModel, k8s: KubernetesModel): any[] {
+export function renderNamespace(model: ProjectModel): any[] {
+  const k8s = model.kubernetes!;
   const chart = new Chart(new App(), 'namespace', { disableResourceNameHashes: true });
   const level = k8s.podSecurity;
   new kplus.Namespace(chart, 'Namespace', {
@@ -201,7 +228,8 @@ export function renderNamespace(model: ProjectModel, k8s: KubernetesModel): any[
  * A service's objects: ServiceAccount, Deployment, Service, PodDisruptionBudget, the optional
  * HorizontalPodAutoscaler, and NetworkPolicy. Every fact is read from the model.
  */
-export function renderServiceObjects(model: ProjectModel, k8s: KubernetesModel, s: ServiceModel): any[] {
+export function renderServiceObjects(model: ProjectModel, s: ServiceModel): any[] {
+  const k8s = model.kubernetes!;
   const chart = new Chart(new App(), s.name, { namespace: k8s.namespace, disableResourceNameHashes: true });
   const labels = serviceLabels(model, s);
   const metadata = { name: s.name, labels: labels.all };
@@ -255,7 +283,7 @@ export function renderServiceObjects(model: ProjectModel, k8s: KubernetesModel, 
   const container = deployment.containers[0];
   if (wiring.secrets.length) {
     // the files compose hands the service, at the same paths: the same <NAME>_FILE variables work
-    const secret = kplus.Secret.fromSecretName(chart, 'Secret', k8s.secretName(s.name));
+    const secret = kplus.Secret.fromSecretName(chart, 'Secret', k8s.secretNames[s.name]);
     const items: { [key: string]: kplus.PathMapping } = {};
     for (const x of wiring.secrets) items[x.name] = { path: x.name };
     container.mount(SECRETS_MOUNT, kplus.Volume.fromSecret(chart, 'SecretsVolume', secret, { name: 'secrets', items }), { readOnly: true });
@@ -327,9 +355,9 @@ function toProbe(p: HealthProbe, use: 'steady' | 'startup'): kplus.Probe {
     ? { periodSeconds: Duration.seconds(interval), timeoutSeconds, failureThreshold: p.retries }
     : { periodSeconds: Duration.seconds(1), timeoutSeconds, failureThreshold: seconds(p.startPeriod) + interval * p.retries };
   switch (p.kind) {
-    case HealthCheckKind.HTTP:
+    case 'http':
       return kplus.Probe.fromHttpGet(p.path!, { ...options, port: p.port });
-    case HealthCheckKind.TCP:
+    case 'tcp':
       return kplus.Probe.fromTcpSocket({ ...options, port: p.port });
     default:
       return kplus.Probe.fromCommand(p.command, options);

@@ -1,13 +1,14 @@
 import { FileBase, IResolver, Project, Rule } from 'projen';
-import { GO_ENV_ARGS, goEnvDefault } from '../go-modules';
-import { ServiceHardening } from '../hardening';
 import { SECRETS_DIR } from '../model/constants';
-import { MakeTargetFamily } from '../model/names';
 import { securityOpts } from '../model/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../model/go-build';
-import { modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
+import { modelOf, ProjectModel, requireModel, ServiceHardening, ServiceModel } from '../model/model';
+import { MakeTargetFamily } from '../model/names';
 import { problem } from '../model/problems';
 import { wiringOf } from '../model/wiring';
+
+const REFUSAL = () => 'Makefile: the generated Makefile belongs to a GoServiceProject.';
 
 /**
  * A Makefile target with the line `make help` shows for it.
@@ -40,6 +41,9 @@ interface TargetFamily {
   /** The per-service target, `<name>-<service>`. */
   each?(model: ProjectModel, service: ServiceModel): TargetBody;
 }
+
+/** The services deployed to Kubernetes. */
+const deployed = (m: ProjectModel) => m.services.filter((s) => m.kubernetes?.services.includes(s.name));
 
 const img = (s: ServiceModel) => `$(${s.imageVariable})`;
 
@@ -179,13 +183,13 @@ const FAMILIES: TargetFamily[] = [
     when: (m) => m.kubernetes !== undefined,
     aggregate: (m) => {
       const k8s = m.kubernetes!;
-      const withSecrets = k8s._services().map((s) => ({ s, secrets: wiringOf(m, s).secrets })).filter((x) => x.secrets.length);
+      const withSecrets = deployed(m).map((s) => ({ s, secrets: wiringOf(m, s).secrets })).filter((x) => x.secrets.length);
       return {
         description: `Create the Kubernetes Secrets of the services from the files compose uses (${SECRETS_DIR}/)`,
         prerequisites: [...new Set(withSecrets.flatMap((x) => x.secrets.map((f) => f.file)))],
         recipe: withSecrets.length === 0 ? ['@echo "k8s-secrets: no service uses a secret file"'] : [
           `$(KUBECTL) apply -f ${k8s.directory}/namespace.yaml`,
-          ...withSecrets.map(({ s, secrets }) => `$(KUBECTL) -n ${k8s.namespace} create secret generic ${k8s.secretName(s.name)} ` +
+          ...withSecrets.map(({ s, secrets }) => `$(KUBECTL) -n ${k8s.namespace} create secret generic ${k8s.secretNames[s.name]} ` +
             `${secrets.map((f) => `--from-file=${f.name}=${f.file}`).join(' ')} --dry-run=client -o yaml | $(KUBECTL) apply -f -`),
         ],
       };
@@ -241,7 +245,7 @@ function overlayRule(m: ProjectModel): Rule {
     'resources:',
     `  - ../${k8s.directory}`,
     'images:',
-    ...k8s._services().flatMap((s) => [
+    ...deployed(m).flatMap((s) => [
       `  - name: ${s.imageName}`,
       `    newName: ${img(s)}`,
       `    $(if $(${digestVariable(s)}),digest: $(${digestVariable(s)}),newTag: $(VERSION))`,
@@ -293,14 +297,18 @@ const HELP_WIDTH = 28;
  * Rendered from the model at synthesis; `addTarget`, `addRule` and `addVariable` add to it.
  */
 export class GoMakefile extends FileBase {
-  private readonly model: ProjectModel;
   private readonly added: Array<{ readonly rule: Rule; readonly description?: string }> = [];
   private readonly variables: Array<[string, string]> = [];
   private readonly includes: string[] = [];
 
+  /** The model, as resolved for the synthesis under way. */
+  private get model(): ProjectModel {
+    return modelOf(this.project, REFUSAL);
+  }
+
   constructor(project: Project) {
     super(project, 'Makefile', { readonly: true, marker: true });
-    this.model = modelOf(project, () => 'Makefile: the generated Makefile belongs to a GoServiceProject.');
+    requireModel(project, REFUSAL);
   }
 
   /**
@@ -428,9 +436,9 @@ export class GoMakefile extends FileBase {
     }
     if (m.kubernetes) {
       vars.push(['KUBECTL', 'kubectl']);
-      const deployed = m.kubernetes._services();
-      for (const s of deployed) {
-        vars.push([digestVariable(s), '', s === deployed[0] ? 'pin k8s-apply to image digests (sha256:...) instead of $(VERSION)' : undefined]);
+      const onK8s = deployed(m);
+      for (const s of onK8s) {
+        vars.push([digestVariable(s), '', s === onK8s[0] ? 'pin k8s-apply to image digests (sha256:...) instead of $(VERSION)' : undefined]);
       }
     }
     for (const [n, v] of this.variables) vars.push([n, v]);
@@ -468,7 +476,7 @@ export class GoMakefile extends FileBase {
     // the generated targets, the add-ons' secret files, then what was added
     const rules: Rule[] = [
       ...this.generatedTargets().map(({ description: _d, ...rule }) => rule),
-      ...secretFiles(this.model).map((s) => ({ targets: [s.file], prerequisites: s.prerequisites, recipe: s.recipe })),
+      ...secretFiles(this.model).map((s) => ({ targets: [s.file], prerequisites: s.prerequisites && [...s.prerequisites], recipe: [...s.recipe] })),
       ...(this.model.kubernetes ? [overlayRule(this.model)] : []),
       ...this.added.map((a) => a.rule),
     ];
@@ -520,7 +528,7 @@ function defaultService(m: ProjectModel): ServiceModel {
 }
 
 function secretFiles(m: ProjectModel) {
-  return m.addons.flatMap((a) => a._secrets());
+  return m.addons.flatMap((a) => a.secrets);
 }
 
 /** The make variable that pins a service's image to a digest on Kubernetes. */

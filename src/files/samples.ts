@@ -1,45 +1,26 @@
-import { existsSync } from 'fs';
-import { join } from 'path';
-import { Component, Project } from 'projen';
 import { HEALTH_PATH, READY_PATH } from '../model/constants';
-import { modelOf, ProjectModel, ServiceModel } from '../model/model';
-import { writeSample } from '../synthesis/transaction';
+import { ProjectModel, ServiceModel } from '../model/model';
 
 /**
  * Sample code for each new service, written once into its main package directory (only when the
- * directory does not exist yet, as projen's SampleDir does) and owned by the user afterwards. A
- * component of the project: services are model, and never write files themselves.
+ * directory does not exist yet, as projen's SampleDir does) and owned by the user afterwards.
+ * Services are model, and never write files themselves: the project writes these (SampleFiles).
  */
-export class ServiceSamples extends Component {
-  /** The sample files of a service, by path relative to the repository. */
-  public static filesFor(service: ServiceModel): { [path: string]: string } {
-    const dir = service.mainPackage.replace(/^\.\//, '');
-    const files: { [name: string]: string } = service.isServer
-      ? { 'main.go': mainGo(service), 'main_test.go': mainTestGo(service) }
-      : { 'main.go': commandGo(service), 'main_test.go': COMMAND_TEST_GO };
-    if (service.cgo) {
-      files['cgo.go'] = CGO_GO;
-      files['nocgo.go'] = NOCGO_GO;
-    }
-    return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${dir}/${name}`, text]));
-  }
+export function serviceSamples(model: ProjectModel): Array<{ dir: string; files: { [path: string]: string } }> {
+  return model.services.map((s) => ({ dir: s.mainPackage, files: sampleFilesFor(s) }));
+}
 
-  private readonly model: ProjectModel;
-
-  constructor(project: Project) {
-    super(project);
-    this.model = modelOf(project, () => 'the service samples belong to a GoServiceProject.');
+/** The sample files of a service, by path relative to the repository. */
+export function sampleFilesFor(service: ServiceModel): { [path: string]: string } {
+  const dir = service.mainPackage.replace(/^\.\//, '');
+  const files: { [name: string]: string } = service.isServer
+    ? { 'main.go': mainGo(service), 'main_test.go': mainTestGo(service) }
+    : { 'main.go': commandGo(service), 'main_test.go': COMMAND_TEST_GO };
+  if (service.cgo) {
+    files['cgo.go'] = CGO_GO;
+    files['nocgo.go'] = NOCGO_GO;
   }
-
-  public synthesize(): void {
-    for (const service of this.model.services) {
-      // a new package gets every sample; in an existing one, only a sample never completely written is written again
-      const isNew = !existsSync(join(this.project.outdir, service.mainPackage));
-      for (const [path, text] of Object.entries(ServiceSamples.filesFor(service))) {
-        if (isNew || existsSync(join(this.project.outdir, path))) writeSample(this.project, path, text);
-      }
-    }
-  }
+  return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${dir}/${name}`, text]));
 }
 
 function mainGo(s: ServiceModel): string {

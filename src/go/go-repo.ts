@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative, sep } from 'path';
-import { usageError } from '../cli/exit-codes';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
 
 /**
@@ -47,6 +46,9 @@ export interface MainPackage {
   readonly cxx: boolean;
 }
 
+/** Why a repository cannot be read (the CLI reports it as a usage error). */
+export class GoRepoError extends Error {}
+
 /** Reads go.mod, asks Go for the packages, reads the Dockerfile. */
 export function readGoRepo(dir: string): GoRepo {
   const goMod = join(dir, 'go.mod');
@@ -55,29 +57,29 @@ export function readGoRepo(dir: string): GoRepo {
     const hint = below.length
       ? `The Go module is in ${below.map((m) => `${m}/`).join(', ')}: run adopt there (cd ${below[0]} && npx projen-go-service adopt)`
       : 'Run adopt at the root of a Go module (or make one with go mod init <module path>)';
-    throw usageError(`adopt: there is no go.mod in ${dir}. ${hint}`);
+    throw new GoRepoError(`adopt: there is no go.mod in ${dir}. ${hint}`);
   }
   const text = readFileSync(goMod, 'utf-8');
   const lines = text.split('\n').map((l) => l.replace(/\/\/.*$/, '').trim());
   const modulePath = lines.map((l) => /^module\s+"?([^"\s]+)"?$/.exec(l)?.[1]).find((m) => m !== undefined);
   if (!modulePath) {
-    throw usageError('adopt: go.mod has no module line. Add one (module example.com/<name>) and run adopt again');
+    throw new GoRepoError('adopt: go.mod has no module line. Add one (module example.com/<name>) and run adopt again');
   }
   const goLine = lines.map((l) => /^go\s+(\S+)$/.exec(l)?.[1]).find((v) => v !== undefined);
   const toolchain = lines.map((l) => /^toolchain\s+go(\S+)$/.exec(l)?.[1]).find((v) => v !== undefined);
 
   const all = listGoPackages(dir, ['./...'], { deps: false });
   if (!all.ok) {
-    throw usageError(`adopt: the Go toolchain could not list the packages of ${dir} (${all.reason}). Install Go (and run go mod download if the module cache is empty), then run adopt again`);
+    throw new GoRepoError(`adopt: the Go toolchain could not list the packages of ${dir} (${all.reason}). Install Go (and run go mod download if the module cache is empty), then run adopt again`);
   }
   const mains = all.packages.filter((p) => p.name === 'main' && p.dir && !p.error?.includes('no Go files'));
   if (mains.length === 0) {
-    throw usageError('adopt: go list finds no package main in this module, so there is no command to build. Run adopt in the module that has one');
+    throw new GoRepoError('adopt: go list finds no package main in this module, so there is no command to build. Run adopt in the module that has one');
   }
   const paths = mains.map((p) => packagePath(dir, p.dir!));
   const graph = listGoPackages(dir, paths, { deps: true });
   if (!graph.ok) {
-    throw usageError(`adopt: the Go toolchain could not list what the commands import (${graph.reason}). Fix the module so go build ./... works, then run adopt again`);
+    throw new GoRepoError(`adopt: the Go toolchain could not list what the commands import (${graph.reason}). Fix the module so go build ./... works, then run adopt again`);
   }
   const mainPackages = mains.map((m) => describeMain(dir, modulePath, m, graph)).sort((a, b) => a.path.localeCompare(b.path));
   const dockerfile = readDockerfile(join(dir, 'Dockerfile'));

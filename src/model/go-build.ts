@@ -1,4 +1,4 @@
-import { GO_ENV_ARGS } from '../go-modules';
+import { GO_ENV_ARGS } from './go-env';
 import type { VersionVariables } from '../service-files';
 
 /**

@@ -1,19 +1,30 @@
 import type { IConstruct } from 'constructs';
-import type { CertsLayer, CertsSource } from '../certs-layer';
+import type { CertsSource } from '../certs-layer';
 import type { DeploymentFacts } from '../deployment';
+import type { GoSources } from '../go/go-sources';
 import type { GoModuleSettings } from '../go-modules';
 import type { ServiceHardening } from '../hardening';
-import type { HealthProbe } from '../health-check';
-import type { RuntimeStage } from '../runtime-stage';
+import type { HealthCheckKind, HealthProbe } from '../health-check';
+import type { Libc } from '../runtime-stage';
 import type { RuntimeFile } from '../service-files';
-import type { TzLayer, TzSource } from '../tz-layer';
-import { BuildFacts } from './go-build';
-import type { GoSources } from '../go/go-sources';
+import type { TzSource } from '../tz-layer';
+import type { BuildFacts } from './go-build';
+
+export type { GoModuleSettings, GoSources, HealthProbe, RuntimeFile, ServiceHardening };
+
+/** Where a service's CA certificates come from: `builder`, `base`, `package` or `none`. */
+export type CertsFrom = `${CertsSource}`;
+/** Where a service's time-zone data comes from: `embedded`, `zoneinfo-zip`, `base`, `package` or `none`. */
+export type TzFrom = `${TzSource}`;
+/** What a health probe does: `command`, `http`, `tcp` or `none`. */
+export type ProbeKind = `${HealthCheckKind}`;
 
 /**
- * The model every renderer reads, and nothing else: the facts of the project, its services and its
- * add-ons, read-only. Data flows one way: options → model (GoServiceProject, GoService, add-ons) →
- * renderers (src/files) → files. A renderer never imports the project class or another renderer.
+ * The model every renderer reads, and nothing else: plain, frozen data, resolved once per synthesis
+ * from the constructs (GoServiceProject, GoService, the add-ons, Kubernetes) by `resolveModel`, and
+ * validated before any file is rendered. Data flows one way: options → constructs → this model →
+ * renderers (src/files) → files. A renderer never imports a construct, the project or another
+ * renderer; it is a function of this data.
  */
 export interface ProjectModel {
   /** The project name: the default service's name. */
@@ -24,26 +35,43 @@ export interface ProjectModel {
   /** go.mod's go line when it is not goVersion. */
   readonly goDirective?: string;
   /** The platforms multi-platform builds target, unless a service says otherwise. */
-  readonly platforms: string[];
-  readonly registryMirror?: string;
+  readonly platforms: readonly string[];
   readonly dockerfileSyntax?: string;
   readonly goModules: GoModuleSettings;
+  /** The builder images (mirror and digest applied): pure Go, and cgo. */
+  readonly builderImages: { readonly pure: string; readonly cgo: string };
+  /** The image a debug target copies a static busybox from (mirror and digest applied). */
+  readonly busyboxImage: string;
   /** Every service, the default one first. */
-  readonly services: ServiceModel[];
+  readonly services: readonly ServiceModel[];
   /** Every add-on, in the order they were added. */
-  readonly addons: AddonModel[];
+  readonly addons: readonly AddonModel[];
   /** The Kubernetes manifests, when the project renders them. */
   readonly kubernetes?: KubernetesModel;
-  /** The reference for an image: mirror prefix and digest pin applied. */
-  imageRef(image: string, digest?: string): string;
-  /** The digest an image is pinned to (the one given, else the project's pin), if any. */
-  digestOf(image: string, digest?: string): string | undefined;
-  /** The builder image reference (mirror and digest applied) for the pure-Go or the cgo toolchain. */
-  builderImage(cgo: boolean): string;
-  /** The OCI labels of a service's image (values may reference build args). */
-  imageLabels(service: ServiceModel): { [key: string]: string };
-  /** What `go build` of the services reads, as the Go toolchain says (read once per synthesis). */
-  _goSources(): GoSources;
+  /** What `go build` of the services reads, as the Go toolchain says. */
+  readonly goSources: GoSources;
+}
+
+/** What the renderers read of a service's runtime base. */
+export interface RuntimeModel {
+  /** How the base is named in comments and docs (`distroless static (Debian 13)`). */
+  readonly displayName: string;
+  /** The FROM of the image: the reference with mirror and digest applied, or `scratch`. */
+  readonly from: string;
+  /** The FROM of the debug image (the runtime's debug variant, else the image itself), or `scratch`. */
+  readonly debugFrom: string;
+  /** The debug variant has a shell of its own (no busybox is copied in). */
+  readonly hasDebugImage: boolean;
+  /** The digest the base is pinned to, if any. */
+  readonly digest?: string;
+  readonly shell: boolean;
+  readonly libc: `${Libc}`;
+  readonly nonroot: boolean;
+  readonly uid: number;
+  readonly gid: number;
+  readonly isScratch: boolean;
+  /** The package manager command, if the base has one (`apk add --no-cache`). */
+  readonly installCommand?: string;
 }
 
 /** What the renderers read of a service: each fact defined once, in GoService. */
@@ -51,6 +79,8 @@ export interface ServiceModel extends BuildFacts {
   readonly name: string;
   /** The default service: the last Dockerfile stage, `make run`, `make docker-run`. */
   readonly isDefault: boolean;
+  /** cgo was left to its default (false), rather than asked for or against. */
+  readonly cgoDefaulted: boolean;
   /** A server (a port, a health check, a compose service), or a command. */
   readonly isServer: boolean;
   /** The port it listens on; undefined for a command. */
@@ -58,30 +88,32 @@ export interface ServiceModel extends BuildFacts {
   /** The environment variable that carries the port. */
   readonly portVariable: string;
   /** The arguments the image passes the binary (its CMD). */
-  readonly command: string[];
+  readonly command: readonly string[];
   /** The working directory in the image, if set. */
   readonly workdir?: string;
   /** The files it reads at run time and where they land in the image. */
-  readonly runtimeFiles: RuntimeFile[];
-  readonly runtime: RuntimeStage;
-  readonly certs: CertsLayer;
-  readonly tz: TzLayer;
-  readonly certsSource: CertsSource;
-  readonly tzSource: TzSource;
+  readonly runtimeFiles: readonly RuntimeFile[];
+  readonly runtime: RuntimeModel;
+  readonly certsSource: CertsFrom;
+  readonly tzSource: TzFrom;
+  /** The zone TZ names in the image, if any. */
+  readonly defaultZone?: string;
   readonly writableTmp: boolean;
   readonly userName?: string;
   /** The user the image runs as, `uid:gid`. */
   readonly user: string;
-  readonly configFiles: string[];
+  readonly configFiles: readonly string[];
   readonly configDir: string;
   readonly binaryPath: string;
   /** The image name, without registry or tag. */
   readonly imageName: string;
+  /** The OCI labels of the image (values may reference build args). */
+  readonly imageLabels: { readonly [key: string]: string };
   /** The make and compose variable that holds the full image name (registry prefix applied). */
   readonly imageVariable: string;
   readonly imageSizeBudgetMiB?: number;
   /** The platforms of multi-platform builds; undefined for the native platform only (cgo). */
-  readonly platforms?: string[];
+  readonly platforms?: readonly string[];
   /** The Dockerfile stage that builds the binary and the image root. */
   readonly buildStage: string;
   /** The Dockerfile target of the image. */
@@ -91,7 +123,7 @@ export interface ServiceModel extends BuildFacts {
   /** The build args the image build takes. */
   readonly buildArgs: readonly string[];
   /** The run-time environment, `PORT` first. */
-  readonly environment: { [name: string]: string };
+  readonly environment: { readonly [name: string]: string };
   readonly hardening: ServiceHardening;
   /** How the container's health is probed; undefined when it is not. */
   readonly healthProbe?: HealthProbe;
@@ -110,53 +142,101 @@ export interface KubernetesModel {
   /** Where `make k8s-*` writes the kustomization that pins the images (ignored by git). */
   readonly overlayDirectory: string;
   /** The manifests kustomization.yaml lists, relative to the directory. */
-  readonly resources: string[];
-  /** The Secret that holds a service's secret files. */
-  secretName(serviceName: string): string;
-  /** The services deployed: the servers. */
-  _services(): ServiceModel[];
+  readonly resources: readonly string[];
+  /** The services deployed (the servers), by name. */
+  readonly services: readonly string[];
+  /** The Secret that holds each deployed service's secret files, by service name. */
+  readonly secretNames: { readonly [service: string]: string };
 }
 
 /** A secret file an add-on needs, with the Makefile recipe that creates it. */
 export interface SecretFileModel {
   readonly name: string;
   readonly file: string;
-  readonly recipe: string[];
-  readonly prerequisites?: string[];
+  readonly recipe: readonly string[];
+  readonly prerequisites?: readonly string[];
 }
 
-/** What the renderers read of an add-on. */
+/** How compose checks an add-on's health. */
+export interface AddonHealthModel {
+  /** The compose `test`, such as `['CMD', 'pg_isready', ...]`. */
+  readonly test: readonly string[];
+  readonly interval: string;
+  readonly timeout: string;
+  readonly retries: number;
+  readonly startPeriod: string;
+}
+
+/** What the renderers read of an add-on: a backing service and what it gives the services wired to it. */
 export interface AddonModel {
+  /** The compose service name (the host name services connect to). */
   readonly name: string;
+  /** The add-on's kind (`postgres`, `redis`). */
+  readonly kind: string;
+  /** The image reference (mirror and digest applied). */
+  readonly image: string;
+  /** The port it listens on inside the compose network. */
   readonly port: number;
+  /** The host port it is published on, if any. */
   readonly hostPort?: number;
+  /** The connection variable services get (as `<VARIABLE>_FILE`). */
   readonly urlVariable: string;
-  readonly connectedServices: ServiceModel[];
-  _composeService(): { [key: string]: any };
-  _secrets(): SecretFileModel[];
-  _volumes(): string[];
-  _environmentFor(service: ServiceModel): { [name: string]: string };
-  _secretsFor(service: ServiceModel): string[];
-  _problems(): string[];
+  /** The services wired to it, by name. */
+  readonly connectedServices: readonly string[];
+  /** Its command, if it is not the image's. */
+  readonly command?: readonly string[];
+  /** Its own environment. */
+  readonly environment?: { readonly [name: string]: string };
+  /** The compose secrets it reads itself. */
+  readonly ownSecrets: readonly string[];
+  /** Its named volumes and where they are mounted. */
+  readonly volumes: readonly { readonly name: string; readonly mountPath: string }[];
+  readonly health: AddonHealthModel;
+  /** The secret files it needs (created by `make secrets`). */
+  readonly secrets: readonly SecretFileModel[];
+  /** The environment a connected service gets. */
+  readonly serviceEnvironment: { readonly [name: string]: string };
+  /** The secrets a connected service gets. */
+  readonly serviceSecrets: readonly string[];
 }
 
-const MODELS = new WeakMap<IConstruct, ProjectModel>();
+/** How a project's model is resolved: the project registers it, renderers ask for it. */
+const RESOLVERS = new WeakMap<IConstruct, () => ProjectModel>();
 
-/** Makes `model` the model of `project`: what its services, add-ons and files find with `modelOf`. */
-export function attachModel(project: IConstruct, model: ProjectModel): void {
-  MODELS.set(project, model);
+/** Makes `resolve` the way the model of `project` is read by its renderers (`modelOf`). */
+export function attachModel(project: IConstruct, resolve: () => ProjectModel): void {
+  RESOLVERS.set(project, resolve);
 }
 
 /**
- * The model of the project a construct is created in.
+ * The model of the project a file component is created in: plain, frozen data (resolved once per
+ * synthesis). Renderers call it when they render, never when they are constructed.
  *
- * @param project the project passed to the construct
+ * @param project the project passed to the component
  * @param refusal the house error when the project is not a GoServiceProject
  */
 export function modelOf(project: IConstruct, refusal: () => string): ProjectModel {
-  const model = project ? MODELS.get(project) : undefined;
-  if (!model) {
+  const resolve = project ? RESOLVERS.get(project) : undefined;
+  if (!resolve) {
     throw new Error(refusal());
   }
-  return model;
+  return resolve();
+}
+
+/**
+ * Refuses a file component created in a project that has no model (not a GoServiceProject). The
+ * model itself is read only when the component renders.
+ */
+export function requireModel(project: IConstruct, refusal: () => string): void {
+  if (!project || !RESOLVERS.has(project)) throw new Error(refusal());
+}
+
+/** Freezes plain objects and arrays, and everything plain in them (value objects of other libraries, such as cdk8s sizes, are left as they are). */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as object)) deepFreeze(v);
+  return value;
 }

@@ -14,7 +14,7 @@ export interface ServiceSecret {
  * add-ons it uses, its environment with their connection variables, and the secret files they hand it.
  */
 export interface ServiceWiring {
-  readonly addons: AddonModel[];
+  readonly addons: readonly AddonModel[];
   /** The service's run-time environment, then each add-on's `<NAME>_URL_FILE`. */
   readonly environment: { [name: string]: string };
   readonly secrets: ServiceSecret[];
@@ -25,11 +25,11 @@ export const SECRETS_MOUNT = '/run/secrets';
 
 /** What `service` is wired to in `model`. */
 export function wiringOf(model: ProjectModel, service: ServiceModel): ServiceWiring {
-  const addons = model.addons.filter((a) => a.connectedServices.some((c) => c.name === service.name));
+  const addons = model.addons.filter((a) => a.connectedServices.includes(service.name));
   const environment: { [name: string]: string } = { ...service.environment };
-  for (const a of addons) Object.assign(environment, a._environmentFor(service));
+  for (const a of addons) Object.assign(environment, a.serviceEnvironment);
   // the files come from the add-on that creates them (`make secrets`)
-  const files = new Map(addons.flatMap((a) => a._secrets()).map((s) => [s.name, s.file]));
-  const secrets = addons.flatMap((a) => a._secretsFor(service)).map((name) => ({ name, file: files.get(name) ?? `${SECRETS_DIR}/${name}` }));
+  const files = new Map(addons.flatMap((a) => a.secrets).map((s) => [s.name, s.file]));
+  const secrets = addons.flatMap((a) => a.serviceSecrets).map((name) => ({ name, file: files.get(name) ?? `${SECRETS_DIR}/${name}` }));
   return { addons, environment, secrets };
 }

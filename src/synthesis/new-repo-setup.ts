@@ -2,7 +2,9 @@ import { execSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Component, InitProject, Project } from 'projen';
-import { modelOf, ProjectModel } from '../model/model';
+import { modelOf, ProjectModel, requireModel } from '../model/model';
+
+const REFUSAL = () => 'the setup of a new repository belongs to a GoServiceProject.';
 
 /** The tsx that runs .projenrc.ts in generated repos: pinned, so `npx projen` fetches nothing. */
 export const TSX_VERSION = '4.23.15';
@@ -16,11 +18,15 @@ const PROJEN_RANGE = '^0.103.25';
  * re-synthesizes without fetching anything else.
  */
 export class NewRepoSetup extends Component {
-  private readonly model: ProjectModel;
+
+  /** The model, as resolved for the synthesis under way. */
+  private get model(): ProjectModel {
+    return modelOf(this.project, REFUSAL);
+  }
 
   constructor(project: Project) {
     super(project);
-    this.model = modelOf(project, () => 'the setup of a new repository belongs to a GoServiceProject.');
+    requireModel(project, REFUSAL);
   }
 
   /**

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, FileBase, Project } from 'projen';
-import { modelOf, ProjectModel } from '../model/model';
 import { sha256, SynthesisTransaction, writeGenerated } from './transaction';
+import { modelOf, ProjectModel, requireModel } from '../model/model';
+
+const REFUSAL = () => 'the synthesis report belongs to a GoServiceProject.';
 
 /** Where the last synthesis is remembered: ignored by git, so it never shows up in a diff. */
 export const STATE_FILE = '.projen/go-service.state.json';
@@ -21,13 +23,17 @@ interface State {
  * killed half-way never makes the next one report a hand edit that nobody made.
  */
 export class SynthesisReport extends Component {
-  private readonly model: ProjectModel;
   private editedBefore: string[] = [];
   private removed: Array<[string, string]> = [];
 
+  /** The model, as resolved for the synthesis under way. */
+  private get model(): ProjectModel {
+    return modelOf(this.project, REFUSAL);
+  }
+
   constructor(project: Project) {
     super(project);
-    this.model = modelOf(project, () => 'the synthesis report belongs to a GoServiceProject.');
+    requireModel(project, REFUSAL);
     project.gitignore.exclude(`/${STATE_FILE}`);
   }
 

@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { dirname, join } from 'path';
 import type { IConstruct } from 'constructs';
-import { asidePath } from './moved-aside';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
+import { asidePath } from './moved-aside';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
 export const JOURNAL = '.projen/go-service.journal.json';

@@ -1,17 +1,16 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, dirname, join, relative } from 'path';
-import { ASIDE_SUFFIX, movedAsideMessage } from '../../synthesis/moved-aside';
-import { makeTargetCollision } from '../../model/names';
-import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
-import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
-import { writeFileAtomic } from '../../synthesis/fs-safe';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
-import { RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
+import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
+import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
+import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
+import { writeFileAtomic } from '../../synthesis/fs-safe';
+import { ASIDE_SUFFIX, movedAsideMessage } from '../../synthesis/moved-aside';
+import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
 import { CliError, ExitCode, usageError } from '../exit-codes';
-import { GoRepo, MainPackage, readGoRepo } from '../../go/go-repo';
 import { CodeStyle, ProjenrcEditor, quote } from '../projenrc-editor';
 import { withRepoLock } from '../repo-guard';
 import { RUNTIMES, serviceStatement } from '../snippets';
@@ -67,7 +66,7 @@ export const adopt: Command = {
     if (existsSync(join(dir, PROJENRC))) {
       throw usageError(`adopt: there is a ${PROJENRC} here already. Change it with npx projen-go-service add, remove or set`);
     }
-    const repo = readGoRepo(dir);
+    const repo = readRepo(dir);
     const name = projectName(dir, repo, options.name as string | undefined);
     const makefileTo = existsSync(join(dir, 'Makefile')) ? OWN_MAKEFILES.find((f) => !existsSync(join(dir, f))) : undefined;
     if (existsSync(join(dir, 'Makefile')) && !makefileTo) {
@@ -446,4 +445,14 @@ function gitattributes(dir: string): Array<[string, string[]]> {
   return readFileSync(file, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
     .map((l) => l.split(/\s+/))
     .map(([glob, ...attrs]): [string, string[]] => [glob, attrs]);
+}
+
+/** readGoRepo, its refusals as usage errors. */
+function readRepo(dir: string): GoRepo {
+  try {
+    return readGoRepo(dir);
+  } catch (e) {
+    if (e instanceof GoRepoError) throw usageError(e.message);
+    throw e;
+  }
 }

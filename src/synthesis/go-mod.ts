@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, Project } from 'projen';
-import { permissions } from '../synthesis/fs-safe';
+import { permissions } from './fs-safe';
+import { writeGenerated } from './transaction';
 import { listGoModules } from '../go/go-graph';
-import { modelOf, ProjectModel } from '../model/model';
+import { modelOf, ProjectModel, requireModel } from '../model/model';
 import { problem } from '../model/problems';
-import { writeGenerated } from '../synthesis/transaction';
+
+const REFUSAL = () => 'go.mod: the model of go.mod belongs to a GoServiceProject.';
 
 /** What a synthesis does to go.mod, decided before anything is written. */
 interface GoModPlan {
@@ -29,12 +31,16 @@ interface GoModPlan {
  * synthesis is refused, naming the dependency.
  */
 export class GoMod extends Component {
-  private readonly model: ProjectModel;
   private plan?: GoModPlan;
+
+  /** The model, as resolved for the synthesis under way. */
+  private get model(): ProjectModel {
+    return modelOf(this.project, REFUSAL);
+  }
 
   constructor(project: Project) {
     super(project);
-    this.model = modelOf(project, () => 'go.mod: the model of go.mod belongs to a GoServiceProject.');
+    requireModel(project, REFUSAL);
   }
 
   /** The go.mod text for a new module. */
