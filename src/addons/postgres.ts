@@ -1,10 +1,15 @@
 import { Project } from 'projen';
 import { Addon, AddonContainer, AddonOptions, AddonSecret } from './addon';
+import { registerAddonKind } from './registry';
 import { problem, throwIfProblems } from '../model/problems';
 import { SECRETS_MOUNT } from '../model/wiring';
 
 /** The Postgres release compose runs unless told otherwise. */
 const POSTGRES_IMAGE = 'postgres:17.6-alpine';
+
+const POSTGRES = registerAddonKind({
+  kind: 'postgres', className: 'PostgresDatabase', summary: 'a PostgreSQL database for local development', image: POSTGRES_IMAGE, port: 5432, urlVariable: 'DATABASE_URL',
+});
 
 /**
  * Options for PostgresDatabase.
@@ -44,7 +49,7 @@ export class PostgresDatabase extends Addon {
     throwIfProblems(Object.entries({ database, user })
       .filter(([, value]) => !/^[a-z_][a-z0-9_]{0,62}$/.test(value))
       .map(([option, value]) => problem(options.name ?? 'postgres', option, `${JSON.stringify(value)} is not a plain Postgres identifier`, 'Use lowercase letters, digits and underscores, starting with a letter')));
-    super(project, { kind: 'postgres', image: POSTGRES_IMAGE, port: 5432, urlVariable: 'DATABASE_URL' }, options);
+    super(project, POSTGRES, options);
     this.database = database;
     this.user = user;
   }

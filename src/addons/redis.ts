@@ -1,9 +1,14 @@
 import { Project } from 'projen';
 import { Addon, AddonContainer, AddonOptions, AddonSecret } from './addon';
+import { registerAddonKind } from './registry';
 import { SECRETS_MOUNT } from '../model/wiring';
 
 /** The Redis release compose runs unless told otherwise. */
 const REDIS_IMAGE = 'redis:8.2-alpine';
+
+const REDIS = registerAddonKind({
+  kind: 'redis', className: 'RedisCache', summary: 'a Redis cache for local development', image: REDIS_IMAGE, port: 6379, urlVariable: 'REDIS_URL',
+});
 
 /**
  * Options for RedisCache.
@@ -21,7 +26,7 @@ export interface RedisCacheOptions extends AddonOptions {}
  */
 export class RedisCache extends Addon {
   constructor(project: Project, options: RedisCacheOptions = {}) {
-    super(project, { kind: 'redis', image: REDIS_IMAGE, port: 6379, urlVariable: 'REDIS_URL' }, options);
+    super(project, REDIS, options);
   }
 
   /** @internal */

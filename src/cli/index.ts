@@ -2,17 +2,21 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs } from './args';
 import { Command, Context } from './command';
-import { addPostgres, addRedis, addService } from './commands/add';
+import { addAddon, addService } from './commands/add';
 import { adopt } from './commands/adopt';
 import { check } from './commands/check';
-import { removePostgres, removeRedis, removeService } from './commands/remove';
+import { removeAddon, removeService } from './commands/remove';
 import { set } from './commands/set';
 import { CliError, ExitCode } from './exit-codes';
 import { commandHelp, groupHelp } from './help';
+import '../addons';
+import { addonKinds } from '../addons/registry';
 import { FileSystemError } from '../synthesis/fs-safe';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [addService, addPostgres, addRedis, removeService, removePostgres, removeRedis, set, adopt, check];
+export const COMMANDS: Command[] = [
+  addService, ...addonKinds().map(addAddon), removeService, ...addonKinds().map(removeAddon), set, adopt, check,
+];
 
 /**
  * `projen-go-service <command> ...`: finds the command named by the first words, parses the rest,

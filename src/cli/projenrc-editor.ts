@@ -2,14 +2,19 @@ import {
   ImportDeclaration, NewExpression, NewLineKind, Node, ObjectLiteralExpression, Project, SourceFile, Statement, SyntaxKind,
 } from 'ts-morph';
 import { insertListElement, insertStatementAfter, insertStatementBefore, removeListElement, removeStatement } from './minimal-edits';
+import '../addons';
+import { addonKind, addonKinds } from '../addons/registry';
 import { DEFAULT_PORT } from '../model/constants';
 
 /** The package whose classes `.projenrc.ts` uses. */
 export const PACKAGE = 'projen-go-service';
 
-/** The add-on kinds the CLI adds and removes, and their classes. */
-export const ADDON_CLASSES = { postgres: 'PostgresDatabase', redis: 'RedisCache' } as const;
-export type AddonKind = keyof typeof ADDON_CLASSES;
+/** The class `.projenrc.ts` creates for a registered add-on kind. */
+export function addonClass(kind: string): string {
+  const found = addonKind(kind);
+  if (!found) throw new Error(`there is no add-on kind ${kind}: use one of ${addonKinds().map((k) => k.kind).join(', ')}`);
+  return found.className;
+}
 
 /**
  * `.projenrc.ts` has a shape that cannot be edited safely. The message says what is wrong (the
@@ -41,7 +46,7 @@ export interface ServiceEntry {
 
 /** A `new PostgresDatabase(...)` or `new RedisCache(...)` found in the file. */
 export interface AddonEntry {
-  readonly kind: AddonKind;
+  readonly kind: string;
   /** The compose service name: its `name` option, else the kind; undefined when not a literal. */
   readonly name?: string;
   /** The `services` option, when it is an array of string literals. */
@@ -149,7 +154,7 @@ export class ProjenrcEditor implements CodeStyle {
   /** Every add-on (`new PostgresDatabase(...)`, `new RedisCache(...)`). */
   public addons(): AddonEntry[] {
     const projectVariable = this.shape().projectVariable;
-    return (Object.keys(ADDON_CLASSES) as AddonKind[]).flatMap((kind) => this.findNew(ADDON_CLASSES[kind]).map((f) => {
+    return addonKinds().flatMap(({ kind, className }) => this.findNew(className).map((f) => {
       const [project, options] = f.expression.getArguments();
       const literal = options === undefined || Node.isObjectLiteralExpression(options);
       const name = options === undefined ? kind : this.nameOption(f.options, kind);
@@ -224,7 +229,7 @@ export class ProjenrcEditor implements CodeStyle {
 
   /** Adds an add-on statement after the last add-on, else before `project.synth()`. */
   public addAddonStatement(code: string): void {
-    this.addStatementAfterLast(Object.values(ADDON_CLASSES).flatMap((c) => this.findNew(c)), code);
+    this.addStatementAfterLast(addonKinds().flatMap((k) => this.findNew(k.className)), code);
   }
 
   /** Adds a statement right before `project.synth()`. */
@@ -239,8 +244,8 @@ export class ProjenrcEditor implements CodeStyle {
   }
 
   /** Removes the add-on statement named `name`; false if there is none to remove. */
-  public removeAddon(kind: AddonKind, name: string): boolean {
-    const found = this.findNew(ADDON_CLASSES[kind])
+  public removeAddon(kind: string, name: string): boolean {
+    const found = this.findNew(addonClass(kind))
       .find((f) => (f.expression.getArguments()[1] === undefined ? kind : this.nameOption(f.options, kind)) === name);
     return found ? this.removeFound(found) : false;
   }
@@ -251,10 +256,10 @@ export class ProjenrcEditor implements CodeStyle {
    */
   public removeServiceFromAddons(service: string): string[] {
     const changed: string[] = [];
-    for (const kind of Object.keys(ADDON_CLASSES) as AddonKind[]) {
+    for (const { kind, className } of addonKinds()) {
       for (let again = true; again;) {
         again = false;
-        for (const f of this.findNew(ADDON_CLASSES[kind])) {
+        for (const f of this.findNew(className)) {
           const list = f.options && this.propertyInitializer(f.options, 'services');
           if (!list || !Node.isArrayLiteralExpression(list)) continue;
           const elements = list.getElements();
@@ -398,7 +403,7 @@ export class ProjenrcEditor implements CodeStyle {
   }
 
   /** An add-on's `name` option, its kind when absent, undefined when not a string literal. */
-  private nameOption(options: ObjectLiteralExpression | undefined, kind: AddonKind): string | undefined {
+  private nameOption(options: ObjectLiteralExpression | undefined, kind: string): string | undefined {
     if (!options) return undefined;
     const has = options.getProperties().some((x) => propertyName(x) === 'name');
     return has ? stringValue(this.propertyInitializer(options, 'name')) : kind;

@@ -1,4 +1,4 @@
-import { ADDON_CLASSES, AddonKind, CodeStyle, PACKAGE, ProjenrcEditor, quote } from './projenrc-editor';
+import { addonClass, CodeStyle, PACKAGE, ProjenrcEditor, quote } from './projenrc-editor';
 
 /** The Alpine release `--runtime alpine` pins. */
 const ALPINE_VERSION = '3.22';
@@ -33,9 +33,9 @@ export function serviceStatement(s: CodeStyle, spec: ServiceSpec): string {
   return `new ${s.ref('GoService')}(${s.project}, ${s.str(spec.name)}, ${objectLiteral(props)});`;
 }
 
-/** What `add postgres|redis` writes. */
+/** What `add <add-on>` writes. */
 export interface AddonSpec {
-  readonly kind: AddonKind;
+  readonly kind: string;
   readonly name: string;
   readonly services?: string[];
 }
@@ -46,7 +46,7 @@ export function addonStatement(s: CodeStyle, spec: AddonSpec): string {
   if (spec.name !== spec.kind) props.push(['name', s.str(spec.name)]);
   if (spec.services && spec.services.length > 0) props.push(['services', `[${spec.services.map((x) => s.str(x)).join(', ')}]`]);
   const options = props.length > 0 ? `, ${objectLiteral(props)}` : '';
-  return `new ${s.ref(ADDON_CLASSES[spec.kind])}(${s.project}${options});`;
+  return `new ${s.ref(addonClass(spec.kind))}(${s.project}${options});`;
 }
 
 /** `{ a: 1, b: 2 }` on one line. */

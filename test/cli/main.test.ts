@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseArgs } from '../../src/cli/args';
-import { addPostgres, addService } from '../../src/cli/commands/add';
+import { addonKind } from '../../src/addons/registry';
+import { addAddon, addService } from '../../src/cli/commands/add';
+
+const addPostgres = addAddon(addonKind('postgres')!);
 import { CliError } from '../../src/cli/exit-codes';
 import { COMMANDS, main } from '../../src/cli/index';
 

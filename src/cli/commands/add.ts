@@ -1,7 +1,8 @@
 import { Command, DRY_RUN } from '../command';
 import { runEdit } from '../edit-session';
 import { usageError } from '../exit-codes';
-import { ADDON_CLASSES, AddonKind, ProjenrcEditor } from '../projenrc-editor';
+import { AddonKind } from '../../addons/registry';
+import { ProjenrcEditor } from '../projenrc-editor';
 import { addonStatement, AddonSpec, HandWrittenCode, RUNTIMES, serviceStatement, ServiceSpec } from '../snippets';
 
 /** `add service <name> [--port N] [--runtime R] [--cgo]` */
@@ -50,12 +51,12 @@ export const addService: Command = {
   },
 };
 
-/** `add postgres|redis [--for <service>...] [--name <name>]` */
-function addAddon(kind: AddonKind, what: string, variable: string): Command {
+/** `add <add-on> [--for <service>...] [--name <name>]`, for each registered add-on kind */
+export function addAddon({ kind, className, summary: what, urlVariable: variable }: AddonKind): Command {
   return {
     path: ['add', kind],
     args: [],
-    summary: `Add ${what}: new ${ADDON_CLASSES[kind]}(project, {...}) in .projenrc.ts, then npx projen.`,
+    summary: `Add ${what}: new ${className}(project, {...}) in .projenrc.ts, then npx projen.`,
     details: [
       'A compose service with a health check, a volume and its password in a compose secret (make secrets creates it).',
       `The services it is for get ${variable}_FILE and start once it is healthy; without --for, every service.`,
@@ -82,5 +83,3 @@ function addAddon(kind: AddonKind, what: string, variable: string): Command {
   };
 }
 
-export const addPostgres = addAddon('postgres', 'a PostgreSQL database for local development', 'DATABASE_URL');
-export const addRedis = addAddon('redis', 'a Redis cache for local development', 'REDIS_URL');

@@ -1,7 +1,8 @@
 import { Command, DRY_RUN } from '../command';
 import { runEdit } from '../edit-session';
 import { usageError } from '../exit-codes';
-import { ADDON_CLASSES, AddonKind, UneditableProjenrc } from '../projenrc-editor';
+import { AddonKind } from '../../addons/registry';
+import { UneditableProjenrc } from '../projenrc-editor';
 
 /** `remove service <name>` */
 export const removeService: Command = {
@@ -35,9 +36,8 @@ export const removeService: Command = {
   },
 };
 
-/** `remove postgres|redis [<name>]` */
-function removeAddon(kind: AddonKind): Command {
-  const className = ADDON_CLASSES[kind];
+/** `remove <add-on> [<name>]`, for each registered add-on kind */
+export function removeAddon({ kind, className }: AddonKind): Command {
   return {
     path: ['remove', kind],
     args: ['[<name>]'],
@@ -62,8 +62,6 @@ function removeAddon(kind: AddonKind): Command {
   };
 }
 
-export const removePostgres = removeAddon('postgres');
-export const removeRedis = removeAddon('redis');
 
 /**
  * The entry named `name`: a usage error when there is none, a refusal when some entry's name is not
