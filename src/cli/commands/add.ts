@@ -1,7 +1,7 @@
+import { AddonKind } from '../../addons/registry';
 import { Command, DRY_RUN } from '../command';
 import { runEdit } from '../edit-session';
 import { usageError } from '../exit-codes';
-import { AddonKind } from '../../addons/registry';
 import { ProjenrcEditor } from '../projenrc-editor';
 import { addonStatement, AddonSpec, HandWrittenCode, RUNTIMES, serviceStatement, ServiceSpec } from '../snippets';
 
