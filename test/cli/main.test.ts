@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseArgs } from '../../src/cli/args';
 import { addonKind } from '../../src/addons/registry';
+import { parseArgs } from '../../src/cli/args';
 import { addAddon, addService } from '../../src/cli/commands/add';
 
 const addPostgres = addAddon(addonKind('postgres')!);
