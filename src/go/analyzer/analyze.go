@@ -101,11 +101,6 @@ func Analyze(opts Options) *Report {
 			report.Module = r.Module.Path
 		}
 	}
-	for _, r := range roots {
-		for _, e := range r.Errors {
-			opts.Logf("error %s: %v", r.PkgPath, e)
-		}
-	}
 	p.buildSSA(report)
 	opts.Logf("built SSA")
 	var mains []*packages.Package
@@ -114,14 +109,12 @@ func Analyze(opts Options) *Report {
 			mains = append(mains, r)
 		}
 		for _, e := range r.Errors {
-			if r.Name != "main" || !p.inModule[r.PkgPath] {
-				report.Errors = append(report.Errors, r.PkgPath+": "+e.Error())
-			}
+			report.Errors = append(report.Errors, r.PkgPath+": "+e.Error())
 		}
 	}
 	sort.Slice(mains, func(i, j int) bool { return mains[i].PkgPath < mains[j].PkgPath })
 	for _, m := range mains {
-		report.Mains = append(report.Mains, p.analyzeMain(m))
+		report.Mains = append(report.Mains, p.safeAnalyzeMain(m))
 		opts.Logf("analyzed %s", m.PkgPath)
 	}
 	report.Errors = sortedUnique(report.Errors)
@@ -177,24 +170,28 @@ func (p *program) parseFile(fset *token.FileSet, filename string, src []byte) (*
 // buildSSA creates SSA packages for the whole graph, with bodies only for module packages that
 // type-check; the others keep their types (calls into them are leaves).
 func (p *program) buildSSA(report *Report) {
-	p.prog = ssa.NewProgram(p.fset, ssa.InstantiateGenerics)
+	p.prog = ssa.NewProgram(p.fset, ssa.InstantiateGenerics|ssa.BuildSerially)
 	created := map[*types.Package]bool{}
 	var all []*packages.Package
 	for _, pkg := range p.pkgs {
 		all = append(all, pkg)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].PkgPath < all[j].PkgPath })
+	var partial []*ssa.Package
 	for _, pkg := range all {
 		if pkg.Types == nil {
 			continue
 		}
-		if p.inModule[pkg.PkgPath] && len(pkg.Errors) == 0 {
+		switch {
+		case p.inModule[pkg.PkgPath] && len(pkg.Errors) == 0:
 			p.ssaPkgs[pkg] = p.prog.CreatePackage(pkg.Types, pkg.Syntax, pkg.TypesInfo, true)
-		} else {
-			if p.inModule[pkg.PkgPath] {
-				delete(p.inModule, pkg.PkgPath)
-				p.illTyped = append(p.illTyped, pkg)
-			}
+		case p.inModule[pkg.PkgPath] && pkg.TypesInfo != nil && len(pkg.Syntax) > 0:
+			// It does not type-check (a generated file is missing, a build tag is needed):
+			// build what can be built, the rest is reported as not analyzed.
+			p.ssaPkgs[pkg] = p.prog.CreatePackage(pkg.Types, pkg.Syntax, pkg.TypesInfo, true)
+			partial = append(partial, p.ssaPkgs[pkg])
+			p.illTyped = append(p.illTyped, pkg)
+		default:
 			p.ssaPkgs[pkg] = p.prog.CreatePackage(pkg.Types, nil, nil, true)
 		}
 		created[pkg.Types] = true
@@ -214,14 +211,29 @@ func (p *program) buildSSA(report *Report) {
 			createAll(pkg.Types.Imports())
 		}
 	}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				report.Errors = append(report.Errors, fmt.Sprintf("ssa: %v", r))
-			}
+	// Well-typed packages first, serially, so that a panic in a package that does not
+	// type-check is caught here and costs that package only.
+	isPartial := map[*ssa.Package]bool{}
+	for _, sp := range partial {
+		isPartial[sp] = true
+	}
+	var order []*ssa.Package
+	for _, pkg := range all {
+		if sp := p.ssaPkgs[pkg]; sp != nil && !isPartial[sp] {
+			order = append(order, sp)
+		}
+	}
+	order = append(order, partial...)
+	for _, sp := range order {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					report.Errors = append(report.Errors, fmt.Sprintf("%s: building SSA failed: %v", sp.Pkg.Path(), r))
+				}
+			}()
+			sp.Build()
 		}()
-		p.prog.Build()
-	}()
+	}
 }
 
 // pos renders a position as file:line, relative to the module directory, or to the module
@@ -292,4 +304,18 @@ func sortedUnique(s []string) []string {
 		}
 	}
 	return out
+}
+
+// safeAnalyzeMain turns a panic (SSA of code that does not type-check) into an error entry.
+func (p *program) safeAnalyzeMain(pkg *packages.Package) (out *Main) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = &Main{Package: pkg.PkgPath, Dir: p.relDir(pkg), Binary: binaryName(pkg.PkgPath),
+				Server: Server{How: "not analyzed", Calls: []*ListenCall{}}, Listen: []*Listen{}, Flags: []*Flag{},
+				Subcommands: []*Subcommand{}, DefaultArgs: []string{}, RuntimePaths: []*PathUse{},
+				WritePaths: []*PathUse{}, VersionVariables: []*VersionVariable{}, Cgo: []*CgoPackage{},
+				Errors: []string{fmt.Sprintf("analysis failed: %v", r)}}
+		}
+	}()
+	return p.analyzeMain(pkg)
 }

@@ -118,17 +118,58 @@ func (m *mainAnalysis) tagRefFor(ptr ssa.Value, st types.Type, idx int) *tagRef 
 			ref.Env = strings.ToUpper(prefix) + "_" + ref.Env
 		}
 		ref.Default, ref.HasDef = tag.Lookup("default")
+	case tag.Get("long") != "" || tag.Get("short") != "":
+		// jessevdk/go-flags: long:"port" env:"PORT" default:"4181".
+		ref.Library = "go-flags"
+		ref.Flag = tag.Get("long")
+		ns := ""
+		for _, l := range outer {
+			if g := l.tag.Get("namespace"); g != "" {
+				ns += g + l.tag.Get("namespace-delimiter")
+				if l.tag.Get("namespace-delimiter") == "" {
+					ns += "."
+				}
+			}
+		}
+		if ref.Flag != "" {
+			ref.Flag = ns + ref.Flag
+		}
+		ref.Env = tag.Get("env")
+		ref.Default, ref.HasDef = tag.Lookup("default")
 	case tag.Get("env") != "" || tag.Get("envDefault") != "":
+		// caarlos0/env: env:"PORT" envDefault:"8080", envPrefix:"HTTP_" on the parent;
+		// sethvargo/go-envconfig: env:"PORT,default=8080", env:",prefix=HTTP_" on the parent.
 		ref.Library = "caarlos0/env"
-		name := strings.Split(tag.Get("env"), ",")[0]
+		sethvargo := m.imports("github.com/sethvargo/go-envconfig")
+		if sethvargo {
+			ref.Library = "sethvargo/go-envconfig"
+		}
+		opts := strings.Split(tag.Get("env"), ",")
+		name := opts[0]
 		p := ""
 		for _, l := range outer {
 			p += l.tag.Get("envPrefix")
+			for _, o := range strings.Split(l.tag.Get("env"), ",")[1:] {
+				if v, ok := strings.CutPrefix(o, "prefix="); ok {
+					p += v
+				}
+			}
+		}
+		if sethvargo {
+			p = m.sethvargoPrefix + p
 		}
 		if name != "" {
 			ref.Env = p + name
 		}
 		ref.Default, ref.HasDef = tag.Lookup("envDefault")
+		for _, o := range opts[1:] {
+			if v, ok := strings.CutPrefix(o, "default="); ok && !ref.HasDef {
+				ref.Default, ref.HasDef = v, true
+			}
+		}
+		if !ref.HasDef {
+			ref.Default, ref.HasDef = tag.Lookup("default")
+		}
 	case tag.Get("conf") != "":
 		ref.Library = "ardanlabs/conf"
 		parts := []string{}

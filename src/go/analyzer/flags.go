@@ -28,14 +28,15 @@ type flagDef struct {
 func (f *flagDef) syntaxName() string { return f.dash + f.Name }
 
 type cmdDef struct {
-	Name      string
-	Library   string
-	Pos       token.Pos
-	parent    *cmdDef
-	root      bool
-	actions   []*ssa.Function
-	id        ssa.Value
-	isDefault bool
+	Name       string
+	Library    string
+	Pos        token.Pos
+	parent     *cmdDef
+	root       bool
+	actions    []*ssa.Function
+	id         ssa.Value
+	isDefault  bool
+	deprecated bool
 }
 
 func (c *cmdDef) path() []string {
@@ -66,6 +67,8 @@ func library(pkgPath string) string {
 		return "exporter-toolkit"
 	case strings.HasPrefix(pkgPath, "github.com/kelseyhightower/envconfig"):
 		return "envconfig"
+	case strings.HasPrefix(pkgPath, "github.com/sethvargo/go-envconfig"):
+		return "sethvargo"
 	case strings.HasPrefix(pkgPath, "github.com/jinzhu/configor"):
 		return "configor"
 	}
@@ -265,6 +268,10 @@ func (m *mainAnalysis) discoverCall(c *ssa.Call) {
 		m.toolkitFlag = f
 		m.addFlag(&flagDef{Library: "kingpin", Name: "web.config.file", Pos: c.Pos(), dash: "--", Type: "string",
 			Default: lit(""), Usage: lit("Path to configuration file that can enable TLS or authentication.")}, nil, nil)
+	case "sethvargo":
+		if name == "PrefixLookuper" && len(common.Args) > 0 {
+			m.sethvargoPrefix = m.str(common.Args[0])
+		}
 	case "envconfig":
 		if name == "Process" || name == "MustProcess" {
 			if len(common.Args) >= 2 {
@@ -518,6 +525,7 @@ func (m *mainAnalysis) discoverAlloc(a *ssa.Alloc) {
 		if use == "" {
 			cmd.Name = ""
 		}
+		cmd.deprecated = first("Deprecated") != "" || first("Hidden") == "true"
 		for _, fname := range []string{"Run", "RunE"} {
 			for _, v := range field(fname) {
 				cmd.actions = append(cmd.actions, m.funcsOf(v)...)

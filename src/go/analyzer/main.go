@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -21,6 +22,7 @@ func main() {
 	tags := flag.String("tags", "", "comma-separated build tags")
 	goos := flag.String("goos", "linux", "GOOS to load the packages for")
 	verbose := flag.Bool("v", false, "print timings on stderr")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	patterns := flag.Args()
 	if len(patterns) == 0 {
@@ -42,6 +44,12 @@ func main() {
 		start := time.Now()
 		logf = func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "analyzer: %6.2fs "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
+		}
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
 		}
 	}
 	report := Analyze(Options{Dir: abs, Tags: tagList, GOOS: *goos, Patterns: patterns, Logf: logf})

@@ -22,22 +22,29 @@ type mainAnalysis struct {
 	deps  map[string]bool
 
 	stores    map[string][]ssa.Value
+	ctxStores map[string][]storedValue // stores through a pointer parameter, with the call bound
 	callSites map[*ssa.Function][]ssa.CallInstruction
 	closures  map[*ssa.Function][]*ssa.MakeClosure
 
-	flags       []*flagDef
-	flagByKey   map[string]*flagDef
-	flagByCall  map[ssa.Value]*flagDef
-	cmds        []*cmdDef
-	cmdByID     map[ssa.Value]*cmdDef
-	urfaveFlags map[*ssa.Alloc]*flagDef
-	toolkitFlag *flagDef
-	envPrefix   map[string]string
-	viper       map[string]*viperKey
-	viperPrefix string
-	viperAuto   bool
+	flags           []*flagDef
+	flagByKey       map[string]*flagDef
+	flagByCall      map[ssa.Value]*flagDef
+	cmds            []*cmdDef
+	cmdByID         map[ssa.Value]*cmdDef
+	urfaveFlags     map[*ssa.Alloc]*flagDef
+	toolkitFlag     *flagDef
+	envPrefix       map[string]string
+	viper           map[string]*viperKey
+	viperPrefix     string
+	viperAuto       bool
+	sethvargoPrefix string
 
 	listenSites []listenSite
+}
+
+type storedValue struct {
+	v   ssa.Value
+	ctx []binding
 }
 
 type listenSite struct {
@@ -62,7 +69,7 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 		DefaultArgs: []string{}, RuntimePaths: []*PathUse{}, WritePaths: []*PathUse{},
 		VersionVariables: []*VersionVariable{}, Cgo: []*CgoPackage{}, Errors: []string{}}
 	m := &mainAnalysis{p: p, pkg: pkg, deps: map[string]bool{},
-		stores: map[string][]ssa.Value{}, callSites: map[*ssa.Function][]ssa.CallInstruction{},
+		stores: map[string][]ssa.Value{}, ctxStores: map[string][]storedValue{}, callSites: map[*ssa.Function][]ssa.CallInstruction{},
 		closures: map[*ssa.Function][]*ssa.MakeClosure{}, flagByKey: map[string]*flagDef{},
 		flagByCall: map[ssa.Value]*flagDef{}, cmdByID: map[ssa.Value]*cmdDef{}, urfaveFlags: map[*ssa.Alloc]*flagDef{},
 		envPrefix: map[string]string{}, viper: map[string]*viperKey{}}
@@ -73,14 +80,12 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 	})
 	sort.Slice(closure, func(i, j int) bool { return closure[i].PkgPath < closure[j].PkgPath })
 	for _, d := range closure {
-		if !p.inModule[d.PkgPath] && d.Module != nil && d.Module.Main {
-			for _, e := range d.Errors {
-				out.Errors = append(out.Errors, d.PkgPath+": "+e.Error())
-			}
-		}
 		for _, ill := range p.illTyped {
 			if ill == d {
-				out.Errors = append(out.Errors, d.PkgPath+": does not type-check; its code is not analyzed")
+				for _, e := range d.Errors {
+					out.Errors = append(out.Errors, d.PkgPath+": "+e.Error())
+				}
+				out.Errors = append(out.Errors, d.PkgPath+": does not type-check; analyzed as far as its SSA could be built")
 			}
 		}
 	}
@@ -170,6 +175,7 @@ func (m *mainAnalysis) instrPos(instr ssa.Instruction) token.Pos {
 
 // index records every store (by location), static call site and closure of the reachable code.
 func (m *mainAnalysis) index() {
+	var paramStores []*ssa.Store
 	for _, fn := range m.funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
@@ -180,6 +186,8 @@ func (m *mainAnalysis) index() {
 						if k := locKey(x.Addr); k != "" {
 							m.stores[k] = append(m.stores[k], x.Val)
 						}
+					case *ssa.Parameter:
+						paramStores = append(paramStores, x)
 					}
 				case *ssa.MakeClosure:
 					if f, ok := x.Fn.(*ssa.Function); ok {
@@ -194,19 +202,42 @@ func (m *mainAnalysis) index() {
 			}
 		}
 	}
+	// *target = v in func parse(target *int, ...): a store into whatever each call site passes.
+	for _, st := range paramStores {
+		param := st.Addr.(*ssa.Parameter)
+		fn := param.Parent()
+		idx := -1
+		for i, p := range fn.Params {
+			if p == param {
+				idx = i
+			}
+		}
+		for _, site := range m.callSites[fn] {
+			args := site.Common().Args
+			if idx < 0 || idx >= len(args) {
+				continue
+			}
+			switch args[idx].(type) {
+			case *ssa.Global, *ssa.FieldAddr:
+				k := locKey(args[idx])
+				m.ctxStores[k] = append(m.ctxStores[k], storedValue{st.Val, []binding{{fn, args}}})
+			}
+		}
+	}
 }
 
 // listenAddr traces the address of one listen call.
-func (m *mainAnalysis) listenAddr(s listenSite, linked map[ssa.CallInstruction]bool) (*Expr, bool) {
+func (m *mainAnalysis) listenAddr(s listenSite, ctx []binding, linked map[ssa.CallInstruction]bool) (*Expr, bool) {
 	args := s.instr.Common().Args
+	trace := func(v ssa.Value) *Expr { return m.traceIn(v, ctx) }
 	switch s.spec.kind {
 	case addrArg:
 		if s.spec.arg < len(args) {
-			return m.trace(args[s.spec.arg]), true
+			return trace(args[s.spec.arg]), true
 		}
 	case serverAddr:
 		if len(args) > 0 {
-			t := &tracer{m: m, path: map[ssa.Value]int{}}
+			t := &tracer{m: m, path: map[ssa.Value]int{}, stack: append([]binding(nil), ctx...)}
 			e := t.field(args[0], 0, args[0].Type())
 			if st, ok := deref(args[0].Type()).Underlying().(*types.Struct); ok {
 				for i := 0; i < st.NumFields(); i++ {
@@ -223,7 +254,7 @@ func (m *mainAnalysis) listenAddr(s listenSite, linked map[ssa.CallInstruction]b
 		}
 	case tcpAddrArg:
 		if s.spec.arg < len(args) {
-			t := &tracer{m: m, path: map[ssa.Value]int{}}
+			t := &tracer{m: m, path: map[ssa.Value]int{}, stack: append([]binding(nil), ctx...)}
 			if st, ok := deref(args[s.spec.arg].Type()).Underlying().(*types.Struct); ok {
 				for i := 0; i < st.NumFields(); i++ {
 					if st.Field(i).Name() == "Port" {
@@ -236,7 +267,7 @@ func (m *mainAnalysis) listenAddr(s listenSite, linked map[ssa.CallInstruction]b
 		if s.spec.arg < len(args) {
 			elems := sliceElems(args[s.spec.arg])
 			if len(elems) > 0 {
-				return m.trace(elems[0]), true
+				return trace(elems[0]), true
 			}
 			if c, ok := args[s.spec.arg].(*ssa.Const); ok && c.Value == nil {
 				return concat(lit(":"), envRef("PORT", lit("8080"))), true
@@ -248,9 +279,9 @@ func (m *mainAnalysis) listenAddr(s listenSite, linked map[ssa.CallInstruction]b
 		}
 	case listenerArg:
 		if s.spec.arg >= 0 && s.spec.arg < len(args) {
-			if site, ok := m.listenerSource(args[s.spec.arg]); ok {
+			if site, inner, ok := m.listenerSource(args[s.spec.arg]); ok {
 				linked[site.instr] = true
-				e, _ := m.listenAddr(site, linked)
+				e, _ := m.listenAddr(site, append(append([]binding(nil), ctx...), inner...), linked)
 				return e, false
 			}
 		}
@@ -258,44 +289,122 @@ func (m *mainAnalysis) listenAddr(s listenSite, linked map[ssa.CallInstruction]b
 	return unknown("address not traced"), true
 }
 
-// listenerSource follows a net.Listener value to the listen call that made it.
-func (m *mainAnalysis) listenerSource(v ssa.Value) (listenSite, bool) {
-	t := &tracer{m: m, path: map[ssa.Value]int{}}
-	var walk func(ssa.Value, int) (listenSite, bool)
-	walk = func(v ssa.Value, depth int) (listenSite, bool) {
-		if depth > 8 {
-			return listenSite{}, false
+// listenerSource follows a net.Listener value to the listen call that made it, keeping the calls
+// it went through (startListening(addr, port) called twice gives two addresses, not one mixed).
+func (m *mainAnalysis) listenerSource(v ssa.Value) (listenSite, []binding, bool) {
+	seen := map[ssa.Value]bool{}
+	var walk func(ssa.Value, []binding, int) (listenSite, []binding, bool)
+	walk = func(v ssa.Value, ctx []binding, depth int) (listenSite, []binding, bool) {
+		if v == nil || depth > 12 || seen[v] {
+			return listenSite{}, nil, false
 		}
-		for _, target := range t.pointerTargets(v) {
-			var call *ssa.Call
-			switch x := target.(type) {
-			case *ssa.Extract:
-				call, _ = x.Tuple.(*ssa.Call)
-			case *ssa.Call:
-				call = x
-			case *ssa.ChangeInterface:
-				if s, ok := walk(x.X, depth+1); ok {
-					return s, true
+		seen[v] = true
+		defer delete(seen, v)
+		var call *ssa.Call
+		switch x := v.(type) {
+		case *ssa.Extract:
+			call, _ = x.Tuple.(*ssa.Call)
+		case *ssa.Call:
+			call = x
+		case *ssa.ChangeInterface:
+			return walk(x.X, ctx, depth+1)
+		case *ssa.MakeInterface:
+			return walk(x.X, ctx, depth+1)
+		case *ssa.TypeAssert:
+			return walk(x.X, ctx, depth+1)
+		case *ssa.Phi:
+			for _, e := range x.Edges {
+				if s, c, ok := walk(e, ctx, depth+1); ok {
+					return s, c, true
 				}
 			}
-			if call == nil {
-				continue
-			}
-			for _, s := range m.listenSites {
-				if s.instr == ssa.CallInstruction(call) {
-					return s, true
+			return listenSite{}, nil, false
+		case *ssa.Parameter:
+			fn := x.Parent()
+			idx := -1
+			for j, q := range fn.Params {
+				if q == x {
+					idx = j
 				}
 			}
-			// Wrappers: tls.NewListener(l, cfg), netutil.LimitListener(l, n), proxyproto...
-			if len(call.Common().Args) > 0 {
-				if s, ok := walk(call.Common().Args[0], depth+1); ok {
-					return s, true
+			for i := len(ctx) - 1; i >= 0; i-- {
+				if ctx[i].fn == fn && idx < len(ctx[i].args) {
+					return walk(ctx[i].args[idx], ctx[:i], depth+1)
 				}
+			}
+			for _, site := range m.callSites[fn] {
+				if args := site.Common().Args; idx < len(args) {
+					if s, c, ok := walk(args[idx], nil, depth+1); ok {
+						return s, c, true
+					}
+				}
+			}
+			return listenSite{}, nil, false
+		case *ssa.FreeVar:
+			fn := x.Parent()
+			for j, fv := range fn.FreeVars {
+				if fv != x {
+					continue
+				}
+				for _, mc := range m.closures[fn] {
+					if s, c, ok := walk(mc.Bindings[j], ctx, depth+1); ok {
+						return s, c, true
+					}
+				}
+			}
+			return listenSite{}, nil, false
+		case *ssa.Alloc:
+			for _, ref := range *x.Referrers() {
+				if st, ok := ref.(*ssa.Store); ok && st.Addr == x {
+					if s, c, ok := walk(st.Val, ctx, depth+1); ok {
+						return s, c, true
+					}
+				}
+			}
+			return listenSite{}, nil, false
+		case *ssa.UnOp:
+			if x.Op != token.MUL {
+				return listenSite{}, nil, false
+			}
+			if g, ok := x.X.(*ssa.Global); ok {
+				for _, st := range m.stores[locKey(g)] {
+					if s, c, ok := walk(st, nil, depth+1); ok {
+						return s, c, true
+					}
+				}
+				return listenSite{}, nil, false
+			}
+			return walk(x.X, ctx, depth+1) // a captured variable: its Alloc's stores
+		}
+		if call == nil {
+			return listenSite{}, nil, false
+		}
+		for _, s := range m.listenSites {
+			if s.instr == ssa.CallInstruction(call) {
+				return s, ctx, true
 			}
 		}
-		return listenSite{}, false
+		common := call.Common()
+		if callee := common.StaticCallee(); callee != nil && callee.Blocks != nil {
+			idx := 0
+			if x, ok := v.(*ssa.Extract); ok {
+				idx = x.Index
+			}
+			inner := append(append([]binding(nil), ctx...), binding{callee, common.Args})
+			for _, r := range returns(callee, idx) {
+				if s, c, ok := walk(r, inner, depth+1); ok {
+					return s, c, true
+				}
+			}
+			return listenSite{}, nil, false
+		}
+		// Wrappers: tls.NewListener(l, cfg), netutil.LimitListener(l, n), proxyproto...
+		if len(common.Args) > 0 {
+			return walk(common.Args[0], ctx, depth+1)
+		}
+		return listenSite{}, nil, false
 	}
-	return walk(v, 0)
+	return walk(v, nil, 0)
 }
 
 func (m *mainAnalysis) listens() []*Listen {
@@ -308,7 +417,7 @@ func (m *mainAnalysis) listens() []*Listen {
 	}
 	var entries []entry
 	for _, s := range m.listenSites {
-		e, own := m.listenAddr(s, linked)
+		e, own := m.listenAddr(s, nil, linked)
 		entries = append(entries, entry{s, e, own})
 	}
 	for _, en := range entries {
@@ -497,6 +606,9 @@ func (m *mainAnalysis) subcommands(r *reacher, sinkFuncs map[*ssa.Function]bool)
 	out := []*Subcommand{}
 	var best *Subcommand
 	rank := func(s *Subcommand) int {
+		if s.Deprecated {
+			return 1000 + len(s.Path)
+		}
 		if len(s.Path) == 0 {
 			return -1
 		}
@@ -513,7 +625,7 @@ func (m *mainAnalysis) subcommands(r *reacher, sinkFuncs map[*ssa.Function]bool)
 		if c.Name == "" && !c.root {
 			continue
 		}
-		s := &Subcommand{Path: nonNil(c.path()), Library: c.Library, Source: m.p.pos(c.Pos)}
+		s := &Subcommand{Path: nonNil(c.path()), Library: c.Library, Source: m.p.pos(c.Pos), Deprecated: c.deprecated}
 		if len(c.actions) > 0 {
 			reached := r.reach(c.actions)
 			for fn := range reached {

@@ -88,6 +88,7 @@ type Subcommand struct {
 	Library       string   `json:"library"`
 	Source        string   `json:"source"`
 	ReachesListen bool     `json:"reachesListen"`
+	Deprecated    bool     `json:"deprecated"`
 }
 
 // PathUse is one file or directory the program reads or writes at run time.

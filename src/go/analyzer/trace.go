@@ -288,7 +288,14 @@ func (t *tracer) load(ptr ssa.Value) *Expr {
 	}
 	switch p := ptr.(type) {
 	case *ssa.Global:
-		return t.stored(t.m.stores[locKey(p)], "global "+p.Name())
+		e := t.stored(t.m.stores[locKey(p)], "global "+p.Name())
+		for _, sv := range t.m.ctxStores[locKey(p)] {
+			saved := t.stack
+			t.stack = append(append([]binding(nil), saved...), sv.ctx...)
+			e = alt(e, t.value(sv.v))
+			t.stack = saved
+		}
+		return e
 	case *ssa.FieldAddr:
 		return t.field(p.X, p.Field, p.X.Type())
 	case *ssa.Alloc:
@@ -351,34 +358,51 @@ func (t *tracer) pointerTargets(v ssa.Value) []ssa.Value {
 			if x.Op != token.MUL {
 				return
 			}
-			switch loc := x.X.(type) {
-			case *ssa.Global:
-				for _, s := range t.m.stores[locKey(loc)] {
-					walk(s, depth+1)
-				}
-			case *ssa.Alloc:
-				for _, ref := range *loc.Referrers() {
-					if st, ok := ref.(*ssa.Store); ok && st.Addr == loc {
-						walk(st.Val, depth+1)
+			var locs []ssa.Value
+			switch x.X.(type) {
+			case *ssa.Global, *ssa.Alloc, *ssa.FieldAddr:
+				locs = []ssa.Value{x.X}
+			default:
+				// A captured variable (*FreeVar), a pointer parameter: where it points.
+				for _, l := range t.pointerTargets(x.X) {
+					if l != x.X {
+						locs = append(locs, l)
 					}
 				}
-			case *ssa.FieldAddr:
-				found := false
-				for _, a := range t.pointerTargets(loc.X) {
-					if alloc, ok := a.(*ssa.Alloc); ok {
-						for _, s := range fieldStores(alloc, loc.Field) {
-							found = true
-							walk(s, depth+1)
-						}
-					}
-				}
-				if !found {
+			}
+			if len(locs) == 0 {
+				out = append(out, v)
+			}
+			for _, l := range locs {
+				switch loc := l.(type) {
+				case *ssa.Global:
 					for _, s := range t.m.stores[locKey(loc)] {
 						walk(s, depth+1)
 					}
+				case *ssa.Alloc:
+					for _, ref := range *loc.Referrers() {
+						if st, ok := ref.(*ssa.Store); ok && st.Addr == loc {
+							walk(st.Val, depth+1)
+						}
+					}
+				case *ssa.FieldAddr:
+					found := false
+					for _, a := range t.pointerTargets(loc.X) {
+						if alloc, ok := a.(*ssa.Alloc); ok {
+							for _, s := range fieldStores(alloc, loc.Field) {
+								found = true
+								walk(s, depth+1)
+							}
+						}
+					}
+					if !found {
+						for _, s := range t.m.stores[locKey(loc)] {
+							walk(s, depth+1)
+						}
+					}
+				default:
+					out = append(out, v)
 				}
-			default:
-				out = append(out, v)
 			}
 		case *ssa.Phi:
 			for _, e := range x.Edges {
@@ -468,6 +492,12 @@ func (t *tracer) field(structPtr ssa.Value, idx int, ptrType types.Type) *Expr {
 			break
 		}
 		parts = append(parts, t.value(v))
+	}
+	for _, sv := range t.m.ctxStores[key] {
+		saved := t.stack
+		t.stack = append(append([]binding(nil), saved...), sv.ctx...)
+		parts = append(parts, t.value(sv.v))
+		t.stack = saved
 	}
 	if len(parts) == 0 {
 		return unknown("field " + s.Field(idx).Name())
