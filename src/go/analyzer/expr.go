@@ -138,7 +138,10 @@ const marker = "\x00"
 
 // eval gives the value with every source at its default, except target (if any), which is the
 // marker, so that where the port goes in a source's value can be read off the result.
-func (e *Expr) eval(target *Expr) string {
+func (e *Expr) eval(target *Expr) string { return e.evalWith(target, "") }
+
+// evalWith is eval with unknown parts written as unknownAs ("{?}" for paths).
+func (e *Expr) evalWith(target *Expr, unknownAs string) string {
 	if e == nil {
 		return ""
 	}
@@ -151,13 +154,13 @@ func (e *Expr) eval(target *Expr) string {
 	case "concat":
 		var b strings.Builder
 		for _, a := range e.Args {
-			b.WriteString(a.eval(target))
+			b.WriteString(a.evalWith(target, unknownAs))
 		}
 		return b.String()
 	case "alt":
 		first := ""
 		for _, a := range e.Args {
-			v := a.eval(target)
+			v := a.evalWith(target, unknownAs)
 			if strings.Contains(v, marker) {
 				return v
 			}
@@ -168,16 +171,16 @@ func (e *Expr) eval(target *Expr) string {
 		return first
 	case "flag":
 		if e.Flag.Default != nil {
-			return e.Flag.Default.eval(target)
+			return e.Flag.Default.evalWith(target, unknownAs)
 		}
 	case "env", "tag", "viper":
 		if e.Def != nil {
-			return e.Def.eval(target)
+			return e.Def.evalWith(target, unknownAs)
 		}
 	case "exe":
 		return "{executable}"
 	case "dir":
-		v := e.Args[0].eval(target)
+		v := e.Args[0].evalWith(target, unknownAs)
 		if v == "{executable}" {
 			return "{executable-dir}"
 		}
@@ -185,7 +188,7 @@ func (e *Expr) eval(target *Expr) string {
 	case "join":
 		var parts []string
 		for _, a := range e.Args {
-			if v := a.eval(target); v != "" {
+			if v := a.evalWith(target, unknownAs); v != "" {
 				parts = append(parts, v)
 			}
 		}
@@ -193,6 +196,8 @@ func (e *Expr) eval(target *Expr) string {
 			return ""
 		}
 		return filepath.Join(parts...)
+	case "unknown":
+		return unknownAs
 	}
 	return ""
 }

@@ -657,13 +657,16 @@ func (m *mainAnalysis) paths() ([]*PathUse, []*PathUse) {
 	reads, writes := []*PathUse{}, []*PathUse{}
 	seen := map[string]bool{}
 	add := func(write bool, call string, e *Expr, pos token.Pos, strip string) {
-		p := e.eval(nil)
+		p := e.evalWith(nil, "{?}")
+		if e.Op == "unknown" {
+			p = ""
+		}
 		if strip != "" {
 			p = strings.TrimPrefix(p, strip)
 		}
 		srcs := e.sources()
-		if p == "" && len(srcs) == 0 {
-			return
+		if (p == "" || strings.HasPrefix(p, "{?}")) && len(srcs) == 0 {
+			return // nothing known, or a name under an unknown directory
 		}
 		for strings.HasPrefix(p, "./") && len(p) > 2 {
 			p = p[2:]

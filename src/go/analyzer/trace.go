@@ -323,6 +323,21 @@ func (t *tracer) load(ptr ssa.Value) *Expr {
 			parts = append(parts, t.load(target))
 		}
 		return alt(parts...)
+	case *ssa.IndexAddr:
+		// An element of a slice or array: the slice's own source (a repeatable flag's default),
+		// or the elements of a slice literal.
+		if elems := sliceElems(p.X); len(elems) > 0 {
+			var parts []*Expr
+			for _, el := range elems {
+				parts = append(parts, t.value(el))
+			}
+			return alt(parts...)
+		}
+		e := t.value(p.X)
+		if e.Op == "flag" || e.Op == "env" || e.Op == "tag" {
+			return e
+		}
+		return unknown("slice element")
 	case *ssa.MakeInterface, *ssa.ChangeType, *ssa.Convert:
 		return unknown("converted pointer")
 	}
