@@ -117,6 +117,9 @@ func Analyze(opts Options) *Report {
 		report.Mains = append(report.Mains, p.safeAnalyzeMain(m))
 		opts.Logf("analyzed %s", m.PkgPath)
 	}
+	for i, e := range report.Errors {
+		report.Errors[i] = p.relErr(e)
+	}
 	report.Errors = sortedUnique(report.Errors)
 	return report
 }
@@ -188,6 +191,7 @@ func (p *program) buildSSA(report *Report) {
 		case p.inModule[pkg.PkgPath] && pkg.TypesInfo != nil && len(pkg.Syntax) > 0:
 			// It does not type-check (a generated file is missing, a build tag is needed):
 			// build what can be built, the rest is reported as not analyzed.
+			dropErroneous(pkg)
 			p.ssaPkgs[pkg] = p.prog.CreatePackage(pkg.Types, pkg.Syntax, pkg.TypesInfo, true)
 			partial = append(partial, p.ssaPkgs[pkg])
 			p.illTyped = append(p.illTyped, pkg)
@@ -318,4 +322,128 @@ func (p *program) safeAnalyzeMain(pkg *packages.Package) (out *Main) {
 		}
 	}()
 	return p.analyzeMain(pkg)
+}
+
+// dropErroneous makes a package that does not type-check buildable: a statement with a type error
+// is dropped, and so is every later statement that uses what it declared; a function whose
+// signature has one loses its body (calls to it become leaves); a package variable whose
+// initializer has one is left uninitialized. Everything else is analyzed as usual.
+func dropErroneous(pkg *packages.Package) {
+	var bad []token.Pos
+	for _, e := range pkg.TypeErrors {
+		bad = append(bad, e.Pos)
+	}
+	if len(bad) == 0 || pkg.TypesInfo == nil {
+		return
+	}
+	contains := func(n ast.Node) bool {
+		for _, pos := range bad {
+			if n.Pos() <= pos && pos < n.End() {
+				return true
+			}
+		}
+		return false
+	}
+	info := pkg.TypesInfo
+	dropped := map[types.Object]bool{}
+	uses := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(x ast.Node) bool {
+			if id, ok := x.(*ast.Ident); ok && dropped[info.Uses[id]] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	// nestedBlockHasError says whether the error is inside a block nested in stmt, so that the
+	// statement to drop is further in.
+	nestedBlockHasError := func(stmt ast.Stmt) bool {
+		found := false
+		ast.Inspect(stmt, func(x ast.Node) bool {
+			if found || x == nil || x == ast.Node(stmt) {
+				return !found
+			}
+			switch b := x.(type) {
+			case *ast.BlockStmt:
+				if contains(b) {
+					found = true
+				}
+			case *ast.CaseClause:
+				for _, st := range b.Body {
+					if contains(st) {
+						found = true
+					}
+				}
+			case *ast.CommClause:
+				for _, st := range b.Body {
+					if contains(st) {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	filter := func(list []ast.Stmt) []ast.Stmt {
+		var out []ast.Stmt
+		for _, st := range list {
+			if (contains(st) && !nestedBlockHasError(st)) || uses(st) {
+				ast.Inspect(st, func(x ast.Node) bool {
+					if id, ok := x.(*ast.Ident); ok && info.Defs[id] != nil {
+						dropped[info.Defs[id]] = true
+					}
+					return true
+				})
+				continue
+			}
+			out = append(out, st)
+		}
+		return out
+	}
+	for _, f := range pkg.Syntax {
+		if !contains(f) {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || !contains(fd) {
+				continue
+			}
+			if !contains(fd.Body) {
+				fd.Body = nil // the error is in the signature
+				continue
+			}
+			for i := 0; i < 3; i++ { // later uses of dropped declarations, to a fixed point
+				ast.Inspect(fd.Body, func(x ast.Node) bool {
+					switch b := x.(type) {
+					case *ast.BlockStmt:
+						b.List = filter(b.List)
+					case *ast.CaseClause:
+						b.Body = filter(b.Body)
+					case *ast.CommClause:
+						b.Body = filter(b.Body)
+					}
+					return true
+				})
+			}
+		}
+	}
+	var keep []*types.Initializer
+	for _, init := range info.InitOrder {
+		if !contains(init.Rhs) {
+			keep = append(keep, init)
+		}
+	}
+	info.InitOrder = keep
+}
+
+// relErr writes the file names in an error message relative to the module, like positions.
+func (p *program) relErr(s string) string {
+	s = strings.ReplaceAll(s, p.moduleDir+string(filepath.Separator), "")
+	if p.modcache != "" {
+		s = strings.ReplaceAll(s, p.modcache+string(filepath.Separator), "$GOMODCACHE/")
+	}
+	return s
 }

@@ -132,6 +132,9 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 	out.RuntimePaths, out.WritePaths = m.paths()
 
 	sort.Slice(out.Server.Calls, func(i, j int) bool { return lessPos(out.Server.Calls[i].Source, out.Server.Calls[j].Source) })
+	for i, e := range out.Errors {
+		out.Errors[i] = p.relErr(e)
+	}
 	out.Errors = sortedUnique(out.Errors)
 	return out
 }
@@ -375,6 +378,14 @@ func (m *mainAnalysis) listenerSource(v ssa.Value) (listenSite, []binding, bool)
 				return listenSite{}, nil, false
 			}
 			return walk(x.X, ctx, depth+1) // a captured variable: its Alloc's stores
+		case *ssa.FieldAddr:
+			// A listener kept in a struct field (s.ln = l; s.srv.Serve(s.ln)).
+			for _, st := range m.stores[locKey(x)] {
+				if s, c, ok := walk(st, nil, depth+1); ok {
+					return s, c, true
+				}
+			}
+			return listenSite{}, nil, false
 		}
 		if call == nil {
 			return listenSite{}, nil, false
