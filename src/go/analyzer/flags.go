@@ -198,42 +198,63 @@ func (m *mainAnalysis) discoverCall(c *ssa.Call) {
 		if paramIndex(sig, "name") < 0 || paramIndex(sig, "usage") < 0 {
 			return
 		}
-		f := &flagDef{Library: lib, Pos: c.Pos(), dash: "--", Type: flagTypeFromName(name)}
-		if lib == "flag" {
-			f.dash = "-"
-		}
-		f.Name = m.str(argFor(common, "name"))
-		f.Shorthand = m.str(argFor(common, "shorthand"))
-		if u := argFor(common, "usage"); u != nil {
-			f.Usage = m.trace(u)
-		}
-		if name != "Var" && name != "VarP" && name != "VarPF" && name != "Func" && name != "BoolFunc" {
-			if v := argFor(common, "value"); v != nil {
-				f.Default = m.trace(v)
+		for _, ctx := range m.helperContexts(c, argFor(common, "name")) {
+			tr := func(v ssa.Value) *Expr { return m.traceIn(v, ctx.ctx) }
+			f := &flagDef{Library: lib, Pos: ctx.pos, dash: "--", Type: flagTypeFromName(name)}
+			if lib == "flag" {
+				f.dash = "-"
+			}
+			f.Name = tr(argFor(common, "name")).eval(nil)
+			if s := argFor(common, "shorthand"); s != nil {
+				f.Shorthand = tr(s).eval(nil)
+			}
+			if u := argFor(common, "usage"); u != nil {
+				f.Usage = tr(u)
+			}
+			if name != "Var" && name != "VarP" && name != "VarPF" && name != "Func" && name != "BoolFunc" {
+				if v := argFor(common, "value"); v != nil {
+					f.Default = tr(v)
+				}
+			}
+			if rv := receiver(common); rv != nil {
+				f.Cmd = m.cmdOfFlagSet(rv)
+			}
+			storage := argFor(common, "p")
+			if p, ok := asParam(storage); ok && ctx.site != nil {
+				storage = argOfSite(p, ctx.site)
+			}
+			m.addFlag(f, storage, c)
+			if ctx.site != nil {
+				if sc, ok := ctx.site.(*ssa.Call); ok {
+					m.flagByCall[sc] = f
+				}
 			}
 		}
-		if rv := receiver(common); rv != nil {
-			f.Cmd = m.cmdOfFlagSet(rv)
-		}
-		m.addFlag(f, argFor(common, "p"), c)
 	case "kingpin":
 		switch name {
 		case "Flag":
 			if sig.Params().Len() != 2 {
 				return
 			}
-			f := &flagDef{Library: lib, Pos: c.Pos(), dash: "--", Type: "string"}
 			args := common.Args
+			var cmd *cmdDef
 			if sig.Recv() != nil {
 				args = args[1:]
-				f.Cmd = m.cmdFor(common.Args[0])
+				cmd = m.cmdFor(common.Args[0])
 			}
-			f.Name = m.str(args[0])
-			f.Usage = m.trace(args[1])
-			storage := m.kingpinChain(c, f)
-			m.addFlag(f, storage, nil)
-			if storage == nil {
-				m.flags = m.flags[:len(m.flags)]
+			for _, ctx := range m.helperContexts(c, args[0]) {
+				f := &flagDef{Library: lib, Pos: ctx.pos, dash: "--", Type: "string", Cmd: cmd}
+				f.Name = m.traceIn(args[0], ctx.ctx).eval(nil)
+				f.Usage = m.traceIn(args[1], ctx.ctx)
+				storage := m.kingpinChain(c, f)
+				if sc, ok := ctx.site.(*ssa.Call); ok {
+					// Flag made by a helper (serverOnlyFlag(a, name, help)): its chain goes on
+					// at the call site.
+					if s := m.kingpinChain(sc, f); s != nil {
+						storage = s
+					}
+				}
+				m.addFlag(f, storage, nil)
 			}
 		case "Command":
 			if sig.Params().Len() != 2 {
@@ -646,4 +667,58 @@ func (m *mainAnalysis) linkUrfaveCommand(c *cmdDef) {
 			}
 		}
 	}
+}
+
+type helperContext struct {
+	ctx  []binding
+	site ssa.CallInstruction
+	pos  token.Pos
+}
+
+// helperContexts: a flag whose name is a parameter of the function defining it is defined by a
+// helper (func serverOnlyFlag(app, name, help string) *kingpin.FlagClause); it is one flag per
+// call site of the helper, each traced with that call's arguments.
+func (m *mainAnalysis) helperContexts(c *ssa.Call, nameArg ssa.Value) []helperContext {
+	p, ok := asParam(nameArg)
+	fn := c.Parent()
+	if !ok || p.Parent() != fn || len(m.callSites[fn]) == 0 {
+		return []helperContext{{pos: c.Pos()}}
+	}
+	var out []helperContext
+	for _, site := range m.callSites[fn] {
+		out = append(out, helperContext{ctx: []binding{{fn, site.Common().Args}}, site: site, pos: site.Pos()})
+	}
+	return out
+}
+
+func argOfSite(p *ssa.Parameter, site ssa.CallInstruction) ssa.Value {
+	for i, q := range p.Parent().Params {
+		if q == p && i < len(site.Common().Args) {
+			return site.Common().Args[i]
+		}
+	}
+	return p
+}
+
+// asParam sees through the variable SSA makes for a parameter that a closure captures.
+func asParam(v ssa.Value) (*ssa.Parameter, bool) {
+	if p, ok := v.(*ssa.Parameter); ok {
+		return p, true
+	}
+	if ld, ok := v.(*ssa.UnOp); ok && ld.Op == token.MUL {
+		if alloc, ok := ld.X.(*ssa.Alloc); ok {
+			var param *ssa.Parameter
+			n := 0
+			for _, ref := range *alloc.Referrers() {
+				if st, ok := ref.(*ssa.Store); ok && st.Addr == alloc {
+					n++
+					param, _ = st.Val.(*ssa.Parameter)
+				}
+			}
+			if n == 1 && param != nil {
+				return param, true
+			}
+		}
+	}
+	return nil, false
 }
