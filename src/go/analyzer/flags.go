@@ -28,15 +28,16 @@ type flagDef struct {
 func (f *flagDef) syntaxName() string { return f.dash + f.Name }
 
 type cmdDef struct {
-	Name       string
-	Library    string
-	Pos        token.Pos
-	parent     *cmdDef
-	root       bool
-	actions    []*ssa.Function
-	id         ssa.Value
-	isDefault  bool
-	deprecated bool
+	Name        string
+	Library     string
+	Pos         token.Pos
+	parent      *cmdDef
+	root        bool
+	actions     []*ssa.Function
+	id          ssa.Value
+	isDefault   bool
+	deprecated  bool
+	directSinks map[ssa.CallInstruction]bool // listen calls in the blocks its dispatch branch dominates
 }
 
 func (c *cmdDef) path() []string {
@@ -478,6 +479,19 @@ func (m *mainAnalysis) cmdFor(v ssa.Value) *cmdDef {
 	}
 	if c := m.cmdByID[v]; c != nil {
 		return c
+	}
+	// A method promoted from an embedded field (kingpin's *flagGroup.Flag on a *CmdClause).
+	if ld, ok := v.(*ssa.UnOp); ok && ld.Op == token.MUL {
+		if fa, ok := ld.X.(*ssa.FieldAddr); ok {
+			if st, ok := deref(fa.X.Type()).Underlying().(*types.Struct); ok && st.Field(fa.Field).Embedded() {
+				return m.cmdFor(fa.X)
+			}
+		}
+	}
+	if fa, ok := v.(*ssa.FieldAddr); ok {
+		if st, ok := deref(fa.X.Type()).Underlying().(*types.Struct); ok && st.Field(fa.Field).Embedded() {
+			return m.cmdFor(fa.X)
+		}
 	}
 	t := &tracer{m: m, path: map[ssa.Value]int{}}
 	for _, target := range t.pointerTargets(v) {

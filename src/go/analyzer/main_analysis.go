@@ -40,6 +40,7 @@ type mainAnalysis struct {
 	sethvargoPrefix string
 
 	listenSites []listenSite
+	cmdReach    map[*cmdDef]map[*ssa.Function]bool
 }
 
 type storedValue struct {
@@ -72,7 +73,8 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 		stores: map[string][]ssa.Value{}, ctxStores: map[string][]storedValue{}, callSites: map[*ssa.Function][]ssa.CallInstruction{},
 		closures: map[*ssa.Function][]*ssa.MakeClosure{}, flagByKey: map[string]*flagDef{},
 		flagByCall: map[ssa.Value]*flagDef{}, cmdByID: map[ssa.Value]*cmdDef{}, urfaveFlags: map[*ssa.Alloc]*flagDef{},
-		envPrefix: map[string]string{}, viper: map[string]*viperKey{}}
+		envPrefix: map[string]string{}, viper: map[string]*viperKey{},
+		cmdReach: map[*cmdDef]map[*ssa.Function]bool{}}
 	var closure []*packages.Package
 	packages.Visit([]*packages.Package{pkg}, nil, func(d *packages.Package) {
 		m.deps[d.PkgPath] = true
@@ -126,9 +128,10 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 			Source: p.pos(m.instrPos(s.instr)), In: s.fn.String()})
 	}
 	out.Server.Listens = len(out.Server.Calls) > 0
+	m.kingpinDispatch()
+	out.Subcommands, out.DefaultArgs = m.subcommands(r, sinkFuncs)
 	out.Listen = m.listens()
 	out.Flags = m.flagsOut()
-	out.Subcommands, out.DefaultArgs = m.subcommands(r, sinkFuncs)
 	out.RuntimePaths, out.WritePaths = m.paths()
 
 	sort.Slice(out.Server.Calls, func(i, j int) bool { return lessPos(out.Server.Calls[i].Source, out.Server.Calls[j].Source) })
@@ -443,7 +446,14 @@ func (m *mainAnalysis) listens() []*Listen {
 }
 
 func (m *mainAnalysis) describeListen(s listenSite, e *Expr) *Listen {
-	l := &Listen{Call: calleeName(s.instr.Common()), Source: m.p.pos(m.instrPos(s.instr)), Expr: e.String()}
+	l := &Listen{Call: calleeName(s.instr.Common()), Source: m.p.pos(m.instrPos(s.instr)), Expr: e.String(),
+		Commands: []string{}}
+	for _, c := range m.cmds {
+		if m.cmdReach[c][s.fn] || c.directSinks[s.instr] {
+			l.Commands = append(l.Commands, strings.Join(c.path(), " "))
+		}
+	}
+	l.Commands = sortedUnique(l.Commands)
 	l.Default = e.eval(nil)
 	if e.Op == "unknown" {
 		l.Default = ""
@@ -639,12 +649,16 @@ func (m *mainAnalysis) subcommands(r *reacher, sinkFuncs map[*ssa.Function]bool)
 		s := &Subcommand{Path: nonNil(c.path()), Library: c.Library, Source: m.p.pos(c.Pos), Deprecated: c.deprecated}
 		if len(c.actions) > 0 {
 			reached := r.reach(c.actions)
+			m.cmdReach[c] = reached
 			for fn := range reached {
 				if sinkFuncs[fn] {
 					s.ReachesListen = true
 					break
 				}
 			}
+		}
+		if len(c.directSinks) > 0 {
+			s.ReachesListen = true
 		}
 		key := strings.Join(s.Path, " ")
 		if seen[key] {
@@ -905,4 +919,57 @@ func usesCgo(pkg *packages.Package) bool {
 		}
 	}
 	return false
+}
+
+// kingpinDispatch reads kingpin's usual dispatch, switch kingpin.Parse() { case serve.FullCommand(): ... }:
+// what runs in the blocks the comparison's true branch dominates is that command's action.
+func (m *mainAnalysis) kingpinDispatch() {
+	for _, fn := range m.funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				call, ok := instr.(*ssa.Call)
+				if !ok || call.Common().StaticCallee() == nil || call.Common().StaticCallee().Name() != "FullCommand" ||
+					library(pkgPathOf(call.Common())) != "kingpin" || len(call.Common().Args) == 0 {
+					continue
+				}
+				cmd := m.cmdFor(call.Common().Args[0])
+				if cmd == nil {
+					continue
+				}
+				for _, ref := range *call.Referrers() {
+					eq, ok := ref.(*ssa.BinOp)
+					if !ok || eq.Op != token.EQL {
+						continue
+					}
+					for _, r2 := range *eq.Referrers() {
+						iff, ok := r2.(*ssa.If)
+						if !ok || len(iff.Block().Succs) == 0 {
+							continue
+						}
+						then := iff.Block().Succs[0]
+						for _, blk := range fn.Blocks {
+							if !then.Dominates(blk) {
+								continue
+							}
+							for _, in := range blk.Instrs {
+								ci, ok := in.(ssa.CallInstruction)
+								if !ok {
+									continue
+								}
+								if _, ok := classifyListen(ci.Common()); ok {
+									if cmd.directSinks == nil {
+										cmd.directSinks = map[ssa.CallInstruction]bool{}
+									}
+									cmd.directSinks[ci] = true
+								}
+								if callee := ci.Common().StaticCallee(); callee != nil && callee.Blocks != nil {
+									cmd.actions = append(cmd.actions, callee)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -48,15 +48,16 @@ type ListenCall struct {
 
 // Listen is the address passed to one listen call, traced back to where it comes from.
 type Listen struct {
-	Call    string    `json:"call"`
-	Source  string    `json:"source"`
-	Expr    string    `json:"expr"`
-	Default string    `json:"default"`
-	Port    int       `json:"port"`
-	Kind    string    `json:"kind"`
-	Flag    *Override `json:"flag"`
-	Env     *Override `json:"env"`
-	Config  *Override `json:"config"`
+	Call     string    `json:"call"`
+	Source   string    `json:"source"`
+	Expr     string    `json:"expr"`
+	Commands []string  `json:"commands"`
+	Default  string    `json:"default"`
+	Port     int       `json:"port"`
+	Kind     string    `json:"kind"`
+	Flag     *Override `json:"flag"`
+	Env      *Override `json:"env"`
+	Config   *Override `json:"config"`
 }
 
 // Override says how to set the port through one source.
