@@ -135,6 +135,15 @@ func (m *mainAnalysis) tagRefFor(ptr ssa.Value, st types.Type, idx int) *tagRef 
 			ref.Flag = ns + ref.Flag
 		}
 		ref.Env = tag.Get("env")
+		if ref.Env != "" {
+			envNS := ""
+			for _, l := range outer {
+				if ns := l.tag.Get("env-namespace"); ns != "" {
+					envNS += ns + "_"
+				}
+			}
+			ref.Env = envNS + ref.Env
+		}
 		ref.Default, ref.HasDef = tag.Lookup("default")
 	case tag.Get("env") != "" || tag.Get("envDefault") != "":
 		// caarlos0/env: env:"PORT" envDefault:"8080", envPrefix:"HTTP_" on the parent;
@@ -302,6 +311,8 @@ func (m *mainAnalysis) viperCall(c *ssa.Call, name string) {
 		}
 	case "AutomaticEnv":
 		m.viperAuto = true
+	case "BindPFlags":
+		m.viperAllFlags = true
 	}
 }
 
@@ -313,6 +324,14 @@ func (m *mainAnalysis) viperExpr(key string) *Expr {
 	}
 	var def *Expr
 	var parts []*Expr
+	if (k == nil || k.flag == "") && m.viperAllFlags {
+		if f := m.flagByName(key); f != nil {
+			if k == nil {
+				k = &viperKey{}
+			}
+			k = &viperKey{flag: key, env: k.env, def: k.def}
+		}
+	}
 	if k != nil {
 		def = k.def
 		if k.flag != "" {

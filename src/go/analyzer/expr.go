@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/types"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -53,6 +54,8 @@ func alt(parts ...*Expr) *Expr {
 	case 1:
 		return out[0]
 	}
+	// A TLS variant is the alternative, not the default (port vs SSL.Port).
+	sort.SliceStable(out, func(i, j int) bool { return !secureName(out[i].String()) && secureName(out[j].String()) })
 	// Unknown alternatives say nothing when a known one exists.
 	var known []*Expr
 	for _, p := range out {
@@ -67,6 +70,11 @@ func alt(parts ...*Expr) *Expr {
 		out = known
 	}
 	return &Expr{Op: "alt", Args: out}
+}
+
+func secureName(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "ssl") || strings.Contains(l, "tls") || strings.Contains(l, "https") || strings.Contains(l, "secure")
 }
 
 func constString(c constant.Value) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"go/token"
 	"go/types"
+	"reflect"
 	"strings"
 	"unicode"
 
@@ -68,6 +69,8 @@ func library(pkgPath string) string {
 		return "exporter-toolkit"
 	case strings.HasPrefix(pkgPath, "github.com/kelseyhightower/envconfig"):
 		return "envconfig"
+	case strings.HasPrefix(pkgPath, "github.com/jessevdk/go-flags"):
+		return "go-flags"
 	case strings.HasPrefix(pkgPath, "github.com/sethvargo/go-envconfig"):
 		return "sethvargo"
 	case strings.HasPrefix(pkgPath, "github.com/jinzhu/configor"):
@@ -199,7 +202,7 @@ func (m *mainAnalysis) discoverCall(c *ssa.Call) {
 		if paramIndex(sig, "name") < 0 || paramIndex(sig, "usage") < 0 {
 			return
 		}
-		for _, ctx := range m.helperContexts(c, argFor(common, "name")) {
+		for _, ctx := range m.helperContexts(c, argFor(common, "name"), receiver(common)) {
 			tr := func(v ssa.Value) *Expr { return m.traceIn(v, ctx.ctx) }
 			f := &flagDef{Library: lib, Pos: ctx.pos, dash: "--", Type: flagTypeFromName(name)}
 			if lib == "flag" {
@@ -218,6 +221,9 @@ func (m *mainAnalysis) discoverCall(c *ssa.Call) {
 				}
 			}
 			if rv := receiver(common); rv != nil {
+				if p, ok := asParam(rv); ok && ctx.site != nil {
+					rv = argOfSite(p, ctx.site) // addServerFlags(cmd.Flags()): the caller's flag set
+				}
 				f.Cmd = m.cmdOfFlagSet(rv)
 			}
 			storage := argFor(common, "p")
@@ -290,6 +296,31 @@ func (m *mainAnalysis) discoverCall(c *ssa.Call) {
 		m.toolkitFlag = f
 		m.addFlag(&flagDef{Library: "kingpin", Name: "web.config.file", Pos: c.Pos(), dash: "--", Type: "string",
 			Default: lit(""), Usage: lit("Path to configuration file that can enable TLS or authentication.")}, nil, nil)
+	case "go-flags":
+		switch name {
+		case "NewParser", "NewNamedParser", "Parse", "ParseArgs", "AddCommand":
+			for _, a := range common.Args {
+				if mi, ok := a.(*ssa.MakeInterface); ok {
+					a = mi.X
+				}
+				if _, isPtr := a.Type().Underlying().(*types.Pointer); !isPtr {
+					continue
+				}
+				st, ok := deref(a.Type()).Underlying().(*types.Struct)
+				if !ok || strings.Contains(typeString(deref(a.Type())), "jessevdk/go-flags") {
+					continue
+				}
+				if name == "AddCommand" && len(common.Args) > 1 {
+					m.goFlagsStruct(st, deref(a.Type()), m.goFlagsCommand(m.str(common.Args[1]), deref(a.Type()), m.goFlagsRoot, c.Pos()), "", "", 0)
+					continue
+				}
+				if m.goFlagsRoot == nil {
+					m.goFlagsRoot = &cmdDef{Library: lib, Pos: c.Pos(), root: true}
+					m.addCmd(m.goFlagsRoot)
+				}
+				m.goFlagsStruct(st, deref(a.Type()), m.goFlagsRoot, "", "", 0)
+			}
+		}
 	case "sethvargo":
 		if name == "PrefixLookuper" && len(common.Args) > 0 {
 			m.sethvargoPrefix = m.str(common.Args[0])
@@ -692,10 +723,15 @@ type helperContext struct {
 // helperContexts: a flag whose name is a parameter of the function defining it is defined by a
 // helper (func serverOnlyFlag(app, name, help string) *kingpin.FlagClause); it is one flag per
 // call site of the helper, each traced with that call's arguments.
-func (m *mainAnalysis) helperContexts(c *ssa.Call, nameArg ssa.Value) []helperContext {
-	p, ok := asParam(nameArg)
+func (m *mainAnalysis) helperContexts(c *ssa.Call, args ...ssa.Value) []helperContext {
 	fn := c.Parent()
-	if !ok || p.Parent() != fn || len(m.callSites[fn]) == 0 {
+	isHelper := false
+	for _, a := range args {
+		if p, ok := asParam(a); ok && p.Parent() == fn {
+			isHelper = true
+		}
+	}
+	if !isHelper || len(m.callSites[fn]) == 0 {
 		return []helperContext{{pos: c.Pos()}}
 	}
 	var out []helperContext
@@ -735,4 +771,65 @@ func asParam(v ssa.Value) (*ssa.Parameter, bool) {
 		}
 	}
 	return nil, false
+}
+
+// goFlagsStruct reads jessevdk/go-flags options from the struct type given to the parser: fields
+// with long/short tags are flags (namespace and env-namespace of the groups apply), fields with a
+// command tag are subcommands whose action is their type's Execute method.
+func (m *mainAnalysis) goFlagsStruct(st *types.Struct, t types.Type, cmd *cmdDef, ns, envNS string, depth int) {
+	if depth > 6 {
+		return
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		field := st.Field(i)
+		tag := reflect.StructTag(st.Tag(i))
+		if name, ok := tag.Lookup("command"); ok {
+			sub := m.goFlagsCommand(name, field.Type(), cmd, field.Pos())
+			if inner, ok := deref(field.Type()).Underlying().(*types.Struct); ok {
+				m.goFlagsStruct(inner, field.Type(), sub, "", "", depth+1)
+			}
+			continue
+		}
+		long, short := tag.Get("long"), tag.Get("short")
+		if long == "" && short == "" {
+			if inner, ok := deref(field.Type()).Underlying().(*types.Struct); ok && (tag.Get("group") != "" || field.Embedded() || tag.Get("namespace") != "") {
+				innerNS, innerEnv := ns, envNS
+				if v := tag.Get("namespace"); v != "" {
+					innerNS += v + "."
+				}
+				if v := tag.Get("env-namespace"); v != "" {
+					innerEnv += v + "_"
+				}
+				m.goFlagsStruct(inner, field.Type(), cmd, innerNS, innerEnv, depth+1)
+			}
+			continue
+		}
+		f := &flagDef{Library: "go-flags", Pos: field.Pos(), dash: "--", Name: ns + long, Shorthand: short,
+			Type: typeString(field.Type()), Usage: lit(tag.Get("description")), Cmd: cmd}
+		if long == "" {
+			f.Name, f.dash = short, "-"
+		}
+		if d, ok := tag.Lookup("default"); ok {
+			f.Default = lit(d)
+		}
+		if e := tag.Get("env"); e != "" {
+			f.Env = []string{envNS + e}
+		}
+		m.flags = append(m.flags, f)
+	}
+}
+
+func (m *mainAnalysis) goFlagsCommand(name string, t types.Type, parent *cmdDef, pos token.Pos) *cmdDef {
+	sub := &cmdDef{Library: "go-flags", Pos: pos, Name: name, parent: parent}
+	for _, tt := range []types.Type{t, types.NewPointer(deref(t))} {
+		ms := m.p.prog.MethodSets.MethodSet(tt)
+		if sel := ms.Lookup(nil, "Execute"); sel != nil {
+			if fn := m.p.prog.MethodValue(sel); fn != nil && fn.Blocks != nil {
+				sub.actions = append(sub.actions, fn)
+				break
+			}
+		}
+	}
+	m.addCmd(sub)
+	return sub
 }

@@ -37,6 +37,8 @@ type mainAnalysis struct {
 	viper           map[string]*viperKey
 	viperPrefix     string
 	viperAuto       bool
+	viperAllFlags   bool
+	goFlagsRoot     *cmdDef
 	sethvargoPrefix string
 
 	listenSites []listenSite
@@ -104,6 +106,7 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 	m.reach = r.reach([]*ssa.Function{ssaPkg.Func("main"), ssaPkg.Func("init")})
 	m.funcs = sortedFuncs(m.reach)
 	m.index()
+	r.dynamic = m.funcsOf
 	m.discover()
 
 	// Listen calls.
@@ -494,7 +497,7 @@ func (m *mainAnalysis) describeListen(s listenSite, e *Expr) *Listen {
 			if op == "tag" && src.Tag.Env == "" && src.Tag.Flag == "" && r >= 0 {
 				r = 0
 			}
-			if r > bestRole {
+			if r > bestRole || (r == bestRole && b != nil && secureName(b.String()) && !secureName(src.String())) {
 				b, bestRole, bestValue = src, r, v
 			}
 		}

@@ -18,6 +18,9 @@ type reacher struct {
 	p        *program
 	types    []types.Type // module named types and their pointers, for interface calls
 	invCache map[string][]*ssa.Function
+	// dynamic resolves a call through a function value (a parameter, a captured variable) to
+	// the functions it may hold; set once the per-main indexes exist.
+	dynamic func(v ssa.Value) []*ssa.Function
 }
 
 func newReacher(p *program) *reacher {
@@ -123,6 +126,10 @@ func (r *reacher) reach(roots []*ssa.Function) map[*ssa.Function]bool {
 					} else if common.IsInvoke() {
 						for _, impl := range r.implementations(common) {
 							add(impl)
+						}
+					} else if r.dynamic != nil {
+						for _, f := range r.dynamic(common.Value) {
+							add(f)
 						}
 					}
 				}
