@@ -68,7 +68,7 @@ func (m *mainAnalysis) flagAt(ptr ssa.Value) *flagDef {
 
 func (p *program) analyzeMain(pkg *packages.Package) *Main {
 	out := &Main{Package: pkg.PkgPath, Dir: p.relDir(pkg), Binary: binaryName(pkg.PkgPath),
-		Server: Server{Calls: []*ListenCall{}}, Listen: []*Listen{}, Flags: []*Flag{}, Subcommands: []*Subcommand{},
+		Server: Server{Calls: []*ListenCall{}}, Listen: []*Listen{}, PrimaryListen: -1, Flags: []*Flag{}, Subcommands: []*Subcommand{},
 		DefaultArgs: []string{}, RuntimePaths: []*PathUse{}, WritePaths: []*PathUse{},
 		VersionVariables: []*VersionVariable{}, Cgo: []*CgoPackage{}, Errors: []string{}}
 	m := &mainAnalysis{p: p, pkg: pkg, deps: map[string]bool{},
@@ -136,6 +136,7 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 	out.Listen = m.listens()
 	out.Flags = m.flagsOut()
 	out.RuntimePaths, out.WritePaths = m.paths()
+	out.PrimaryListen = primaryListen(out.Listen, out.DefaultArgs)
 
 	sort.Slice(out.Server.Calls, func(i, j int) bool { return lessPos(out.Server.Calls[i].Source, out.Server.Calls[j].Source) })
 	for i, e := range out.Errors {
@@ -975,4 +976,35 @@ func (m *mainAnalysis) kingpinDispatch() {
 			}
 		}
 	}
+}
+
+// primaryListen picks the listen entry a container should publish: one with a known port, reached
+// by the default command, plain before TLS, traced to a flag or variable before a literal.
+func primaryListen(ls []*Listen, defaultArgs []string) int {
+	want := strings.Join(defaultArgs, " ")
+	best, bestScore := -1, -1
+	for i, l := range ls {
+		score := 0
+		if l.Port != 0 {
+			score += 8
+		}
+		for _, c := range l.Commands {
+			if c == want {
+				score += 4
+			}
+		}
+		if len(l.Commands) == 0 && want == "" {
+			score += 4
+		}
+		if !strings.Contains(l.Call, "TLS") && (l.Env == nil || !secureName(l.Env.Name)) && (l.Flag == nil || !secureName(l.Flag.Name)) {
+			score += 2
+		}
+		if l.Kind != "literal" && l.Kind != "unknown" {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return best
 }

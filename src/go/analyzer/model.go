@@ -22,6 +22,7 @@ type Main struct {
 	Binary           string             `json:"binary"`
 	Server           Server             `json:"server"`
 	Listen           []*Listen          `json:"listen"`
+	PrimaryListen    int                `json:"primaryListen"`
 	Flags            []*Flag            `json:"flags"`
 	Subcommands      []*Subcommand      `json:"subcommands"`
 	DefaultArgs      []string           `json:"defaultArgs"`
