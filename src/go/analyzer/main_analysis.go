@@ -56,6 +56,25 @@ type listenSite struct {
 	fn    *ssa.Function
 }
 
+// reset clears what one walk of the reachable code found.
+func (m *mainAnalysis) reset() {
+	m.stores = map[string][]ssa.Value{}
+	m.ctxStores = map[string][]storedValue{}
+	m.callSites = map[*ssa.Function][]ssa.CallInstruction{}
+	m.closures = map[*ssa.Function][]*ssa.MakeClosure{}
+	m.flags = nil
+	m.flagByKey = map[string]*flagDef{}
+	m.flagByCall = map[ssa.Value]*flagDef{}
+	m.cmds = nil
+	m.cmdByID = map[ssa.Value]*cmdDef{}
+	m.urfaveFlags = map[*ssa.Alloc]*flagDef{}
+	m.toolkitFlag = nil
+	m.envPrefix = map[string]string{}
+	m.viper = map[string]*viperKey{}
+	m.viperPrefix, m.viperAuto, m.viperAllFlags, m.goFlagsRoot, m.sethvargoPrefix = "", false, false, nil, ""
+	m.cmdReach = map[*cmdDef]map[*ssa.Function]bool{}
+}
+
 func (m *mainAnalysis) flagAt(ptr ssa.Value) *flagDef {
 	if f := m.flagByCall[ptr]; f != nil {
 		return f
@@ -103,11 +122,29 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 		return out
 	}
 	r := newReacher(p)
-	m.reach = r.reach([]*ssa.Function{ssaPkg.Func("main"), ssaPkg.Func("init")})
-	m.funcs = sortedFuncs(m.reach)
-	m.index()
-	r.dynamic = m.funcsOf
-	m.discover()
+	roots := []*ssa.Function{ssaPkg.Func("main"), ssaPkg.Func("init")}
+	for round := 0; round < 3; round++ {
+		m.reset()
+		m.reach = r.reach(roots)
+		m.funcs = sortedFuncs(m.reach)
+		m.index()
+		r.dynamic = m.funcsOf
+		m.discover()
+		// A command's action that a library calls through an interface (go-flags' Commander)
+		// is a root too: walk again with it.
+		var more []*ssa.Function
+		for _, c := range m.cmds {
+			for _, a := range c.actions {
+				if !m.reach[a] {
+					more = append(more, a)
+				}
+			}
+		}
+		if len(more) == 0 {
+			break
+		}
+		roots = append(roots, more...)
+	}
 
 	// Listen calls.
 	sinkFuncs := map[*ssa.Function]bool{}
@@ -540,6 +577,9 @@ func (m *mainAnalysis) describeListen(s listenSite, e *Expr) *Listen {
 		}
 		if tag.Flag != "" && l.Flag == nil {
 			l.Flag = &Override{Name: tag.Flag, Syntax: "--" + tag.Flag + "=" + value, Default: tag.Default, Source: m.p.pos(tag.Pos), Library: tag.Library}
+			if l.Kind == "config-tag" {
+				l.Kind = "flag" // go-flags, ardanlabs/conf: the tag defines a flag
+			}
 		}
 	}
 	if src, _ := best("viper"); src != nil {
