@@ -132,6 +132,16 @@ export interface GoServiceOptions {
   readonly writableTmp?: boolean;
 
   /**
+   * Directories the service writes at run time (a database file, uploads, a cache), absolute or
+   * relative to `workdir` (`"."` is the working directory itself). The root file system stays
+   * read-only: the image creates each directory owned by the service's user, compose mounts a named
+   * volume there (`<service>-<directory>`: the data survives `compose-down` and `up`), `make
+   * docker-run` a volume of the same name, and Kubernetes an emptyDir.
+   * @default - none
+   */
+  readonly dataDirectories?: string[];
+
+  /**
    * Run as a named user rather than a bare uid. On scratch, a minimal /etc/passwd and /etc/group
    * naming the uid are added (scratch has none, and a name without them fails).
    * @default - the numeric uid
@@ -238,6 +248,8 @@ export class GoService extends Component {
   public readonly imageName: string;
   /** The service writes to /tmp. */
   public readonly writableTmp: boolean;
+  /** The directories the service writes at run time, as given. */
+  public readonly dataDirectories: string[];
   /** The named user, if any. */
   public readonly userName?: string;
   /** Config files shipped in the image. */
@@ -290,6 +302,7 @@ export class GoService extends Component {
     this.mainPackage = options.mainPackage ?? `./cmd/${name}`;
     this.imageName = options.imageName ?? (siblings.length === 0 ? project.name : `${project.name}-${name}`);
     this.writableTmp = options.writableTmp ?? false;
+    this.dataDirectories = [...(options.dataDirectories ?? [])];
     this.userName = options.userName;
     this.configFiles = [...(options.configFiles ?? [])];
     this.healthCheck = options.healthCheck ?? (this.isServer ? HealthCheck.command([HEALTHCHECK_MODE]) : HealthCheck.none());
@@ -441,6 +454,15 @@ export class GoService extends Component {
     this.env[name] = value;
   }
 
+  /** Each data directory: where it is in the image, and the volume compose and `make docker-run` mount there. */
+  private dataMounts(): Array<{ path: string; volume: string }> {
+    return this.dataDirectories.map((d) => {
+      const path = d.startsWith('/') ? d : `${(this.workdir ?? '').replace(/\/$/, '')}/${d}`.replace(/\/\.$/, '').replace(/\/\.\//g, '/');
+      const base = path.split('/').filter(Boolean).pop() ?? 'data';
+      return { path: path || '/', volume: `${this.name}-${base.replace(/[^A-Za-z0-9_.-]/g, '-')}` };
+    });
+  }
+
   /**
    * The service as the renderers read it: plain, frozen data.
    * @param imageLabels the OCI labels of its image (the project's and its own)
@@ -477,6 +499,7 @@ export class GoService extends Component {
       tzSource: this.tzSource,
       defaultZone: this.tz.defaultZone,
       writableTmp: this.writableTmp,
+      dataDirectories: this.dataMounts(),
       userName: this.userName,
       user: this.user,
       configFiles: [...this.configFiles],
@@ -632,6 +655,20 @@ export class GoService extends Component {
       } else if (dest === '/' || ['/usr/local/bin', this.binaryPath, '/etc/passwd', '/etc/group', '/etc/ssl/certs'].some((p) => dest === p || p.startsWith(`${dest}/`))) {
         problems.push({ option: 'files', what: `${source} would replace ${dest} in the image, which holds the binary or what the image needs`, fix: 'Choose another destination, such as one under workdir' });
       }
+    }
+    for (const d of this.dataDirectories) {
+      if (typeof d !== 'string' || !(d === '.' || ABSOLUTE_PATH.test(d) || REPO_PATH.test(d)) || d.split('/').includes('..')) {
+        problems.push({ option: 'dataDirectories', what: `${JSON.stringify(d)} is not a directory path`, fix: 'Use an absolute path such as "/data", or one relative to workdir such as "data"' });
+      } else if (!d.startsWith('/') && this.workdir === undefined) {
+        problems.push({ option: 'dataDirectories', what: `${d} is relative, and the service has no workdir`, fix: `Set workdir (such as "/app"), or give an absolute path such as "/${d === '.' ? 'data' : d}"` });
+      } else if (['/', '/usr', '/usr/local', '/usr/local/bin', '/etc', this.binaryPath].includes(d.replace(/\/$/, ''))) {
+        problems.push({ option: 'dataDirectories', what: `${d} holds the binary or what the image needs, and a volume there would hide it`, fix: 'Use a directory of its own, such as "/data"' });
+      }
+    }
+    const mounts = this.dataMounts().map((m) => m.volume);
+    const twice = mounts.find((v, i) => mounts.indexOf(v) !== i);
+    if (twice) {
+      problems.push({ option: 'dataDirectories', what: `two data directories end in the same name, and would share the volume ${twice}`, fix: 'Give each its own last path element' });
     }
     const destinations = this.runtimeFiles.map((f) => f.destination);
     const dup = destinations.find((d, i) => destinations.indexOf(d) !== i);

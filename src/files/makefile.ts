@@ -129,7 +129,7 @@ const FAMILIES: TargetFamily[] = [
       const publish = s.port === undefined ? '' : ` -p ${s.port}:${s.port}`;
       return {
         description: `Run the ${s.name} image, hardened as in compose${s.port === undefined ? '' : `, on port ${s.port}`}`,
-        recipe: [`$(DOCKER) run --rm${publish} ${dockerRunFlags(s.hardening)} ${env} ${img(s)}:$(VERSION)`],
+        recipe: [`$(DOCKER) run --rm${publish} ${dockerRunFlags(s.hardening)}${s.dataDirectories.map((d) => ` -v ${d.volume}:${d.path}`).join('')} ${env} ${img(s)}:$(VERSION)`],
         prerequisites: [forService('docker-build', s)],
       };
     },
