@@ -55,6 +55,14 @@ export interface GoServiceOptions {
   readonly args?: string[];
 
   /**
+   * The subcommand that starts the server, for binaries with a command tree (cobra, urfave/cli,
+   * kingpin): `['serve']`. It comes first in the image's `CMD`, before `portArgument` and `args`,
+   * since the subcommand's own flags follow it.
+   * @default - none: the binary serves with no subcommand
+   */
+  readonly subcommand?: string[];
+
+  /**
    * The working directory of the service in its image, an absolute path. Relative destinations of
    * `files` are under it, so a service that reads `templates/` relative to its working directory
    * finds them.
@@ -228,6 +236,8 @@ export class GoService extends Component {
   public readonly portArgument?: string;
   /** The arguments of the binary, after the port argument. */
   public readonly args: string[];
+  /** The subcommand that starts the server, if any. */
+  public readonly subcommand: string[];
   /** The working directory in the image, if set. */
   public readonly workdir?: string;
   /** The files the service reads at run time: repository path → path in the image, as given. */
@@ -291,6 +301,7 @@ export class GoService extends Component {
     this.portVariable = options.portVariable ?? DEFAULT_PORT_VARIABLE;
     this.portArgument = options.portArgument;
     this.args = [...(options.args ?? [])];
+    this.subcommand = [...(options.subcommand ?? [])];
     this.workdir = options.workdir;
     this.files = { ...(options.files ?? {}) };
     this.versionVariables = { ...DEFAULT_VERSION_VARIABLES, ...(options.versionVariables ?? {}) };
@@ -371,12 +382,12 @@ export class GoService extends Component {
     return this.healthCheck._probeFor(this.binaryPath, this.port);
   }
 
-  /** The arguments the image passes the binary (its CMD): the port argument, then `args`. */
+  /** The arguments the image passes the binary (its CMD): the subcommand, the port argument, then `args`. */
   public get command(): string[] {
     const port = this.portArgument !== undefined && this.port !== undefined
       ? [this.portArgument.split(PORT_PLACEHOLDER).join(String(this.port))]
       : [];
-    return [...port, ...this.args];
+    return [...this.subcommand, ...port, ...this.args];
   }
 
   /** Where each file the service reads at run time lands in the image: the config files, then `files`. */
@@ -639,6 +650,9 @@ export class GoService extends Component {
 
   private runProblems(): OptionProblem[] {
     const problems: OptionProblem[] = [];
+    if (!Array.isArray(this.subcommand) || this.subcommand.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9:._-]*$/.test(a))) {
+      problems.push({ option: 'subcommand', what: `${JSON.stringify(this.subcommand)} is not a subcommand path`, fix: "Give each word as its own string, such as subcommand: ['serve']" });
+    }
     if (!Array.isArray(this.args) || this.args.some((a) => typeof a !== 'string' || /\n/.test(a))) {
       problems.push({ option: 'args', what: `${JSON.stringify(this.args)} is not a list of one-line arguments`, fix: "Give each argument as its own string, such as args: ['-config', '/etc/app.yaml']" });
     }

@@ -215,21 +215,26 @@ function runtimeFiles(root: string, dir: string, uses: AnalyzedPath[], facts: st
   return [...found].sort();
 }
 
-/** Directories a main writes at run time, relative to its working directory, or absolute. */
+/** Directories a main writes at run time, relative to its working directory, or absolute: the outermost of each. */
 function dataDirectories(uses: AnalyzedPath[], facts: string[]): string[] {
-  const found = new Set<string>();
+  const found = new Map<string, AnalyzedPath>();
   for (const u of uses) {
-    if (!u.path || /^\/(tmp|dev|proc|sys|etc|run)(\/|$)/.test(u.path)) continue;
     const path = u.path.replace(/^\.\//, '').replace(/\/+$/, '');
-    const isDir = u.kind === 'mkdir' || u.kind === 'dir';
-    // a file is written in its directory: that directory must be writable
+    if (!path || /^\/(tmp|dev|proc|sys|run)(\/|$)/.test(path)) continue;
+    // a directory it makes, or the directory of a file it writes
+    const isDir = /\.Mkdir(All|Temp)?$/.test(u.call);
     const parts = path.split('/');
-    const d = isDir ? path : parts.length > 1 ? parts.slice(0, -1).join('/') : '.';
-    if (!d || d.split('/').includes('..') || /[*?[$]/.test(d)) continue;
-    if (!found.has(d)) facts.push(`writes ${d === '.' ? 'its working directory' : d} (${u.call} at ${u.source}${u.flag ? `, the default of flag ${u.flag}` : ''})`);
-    found.add(d);
+    const d = isDir ? path : parts.length > 1 ? parts.slice(0, -1).join('/') || '/' : '.';
+    if (d.split('/').includes('..') || /[*?[$]/.test(d) || /^\/etc(\/|$)/.test(d)) continue;
+    if (!found.has(d)) found.set(d, u);
   }
-  return [...found].sort();
+  const dirs = [...found.keys()];
+  const outermost = dirs.filter((d) => !dirs.some((o) => o !== d && (o === '.' ? !d.startsWith('/') : d.startsWith(`${o}/`))));
+  for (const d of outermost) {
+    const u = found.get(d)!;
+    facts.push(`writes ${d === '.' ? 'its working directory' : d} (${u.call} at ${u.source}${u.flag ? `, the default of flag ${u.flag}` : ''})`);
+  }
+  return outermost.sort();
 }
 
 const VERSION_NAMES: { [key in 'version' | 'commit' | 'date']: RegExp } = {

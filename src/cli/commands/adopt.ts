@@ -415,7 +415,7 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
   if (m.cgoPackages.length) {
     out.push(['cgo', 'true'], ['runtime', RUNTIMES[m.cxx ? 'distroless-cc' : 'distroless-base'](s)]);
   }
-  if (m.args.length) out.push(['args', `[${m.args.map((a) => s.str(a)).join(', ')}]`]);
+  if (m.args.length) out.push(['subcommand', `[${m.args.map((a) => s.str(a)).join(', ')}]`]);
   const relativeData = m.dataDirectories.filter((d) => !d.startsWith('/'));
   if (m.runtimeFiles.length || relativeData.length) out.push(['workdir', s.str(WORKDIR)]);
   if (m.runtimeFiles.length) {
