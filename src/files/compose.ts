@@ -78,7 +78,8 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
     image: `\${${s.imageVariable}:-${s.imageName}}:\${VERSION:-latest}`,
     build: { context: '.', dockerfile: 'Dockerfile', target: s.target, args: [...s.buildArgs] },
     ports: [`${s.port}:${s.port}`],
-    environment,
+    // compose interpolates $ in values: a value of the user's is passed on as it is
+    environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.replace(/\$/g, '$$$$')])),
   };
   if (secrets.length) svc.secrets = secrets.map((x) => x.name);
   if (addons.length) {

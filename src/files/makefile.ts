@@ -565,6 +565,8 @@ function continued(name: string, values: string[]): string[] {
   return [`${name} = \\`, ...values.map((v, i) => `\t${v}${i < values.length - 1 ? ' \\' : ''}`)];
 }
 
+/** A value as one shell word in a recipe: quoted for the shell, and `$` doubled so that make passes it on as it is (never `$(shell ...)`). */
 function shellQuote(v: string): string {
-  return /^[A-Za-z0-9_./:@,+=-]*$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`;
+  const word = /^[A-Za-z0-9_./:@,+=-]*$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`;
+  return word.replace(/\$/g, '$$$$');
 }
