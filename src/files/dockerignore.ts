@@ -59,7 +59,7 @@ export class DockerIgnore extends FileBase {
     this.addPatterns(...patterns);
   }
 
-  /** The paths let into the build context, in order (empty when Go could not be asked: then everything is). */
+  /** The paths let into the build context, in order (empty when Go could not be asked: the synthesis is then refused). */
   public get contextPaths(): string[] {
     const sources = this.model.goSources;
     if (!sources.complete) return [];
@@ -69,14 +69,15 @@ export class DockerIgnore extends FileBase {
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
-    const sources = this.model.goSources;
-    const allow = sources.complete
-      ? ['# An allow-list: everything is ignored, then only what the build reads is let back in.', '*', ...this.contextPaths.map((p) => `!${p}`)]
-      : [`# Go could not be asked which packages the build reads (${sources.note}), so everything is let in; run npx projen where Go is installed for the smallest context.`];
+    if (!this.model.goSources.complete) {
+      // validateModel refuses this synthesis first; the context is never widened to a deny-list
+      throw new Error(`.dockerignore: Go could not be asked which packages the services import (${this.model.goSources.note}). Install Go and run npx projen again.`);
+    }
+    const allow = ['# An allow-list: everything is ignored, then only what the build reads is let back in.', '*', ...this.contextPaths.map((p) => `!${p}`)];
     const lines = [
       ...(this.marker ? [`# ${this.marker}`] : []),
       ...allow,
-      `# Never in the build context${sources.complete ? ', even inside the paths above' : ''}.`,
+      '# Never in the build context, even inside the paths above.',
       ...unique([...NEVER, ...this.patterns.filter((p) => !p.startsWith('!'))]),
     ];
     return `${resolver.resolve(lines).join('\n')}\n`;
