@@ -3,7 +3,7 @@ import { CertsLayer, CertsSource } from './certs-layer';
 import { DeploymentFacts, KubernetesDeploymentOptions, resolveDeployment } from './deployment';
 import { ServiceHardening } from './hardening';
 import { HealthCheck, HealthProbe } from './health-check';
-import { binaryPath, configDir, DEFAULT_PORT } from './model/constants';
+import { binaryPath, configDir, DEFAULT_PORT, neverInContext } from './model/constants';
 import { contextOf, ProjectContext } from './model/context';
 import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './model/go-build';
 import { ServiceModel } from './model/model';
@@ -585,6 +585,8 @@ export class GoService extends Component {
     for (const file of this.configFiles) {
       if (typeof file !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(file) || file.split('/').includes('..') || file.endsWith('/')) {
         problems.push({ option: 'configFiles', what: `${JSON.stringify(file)} is not a file path inside the repository`, fix: 'Use a relative path such as "config.yaml", without "..", globs or a trailing slash' });
+      } else if (neverInContext(file)) {
+        problems.push(secretPathProblem('configFiles', file));
       }
     }
     const names = this.configFiles.map((f) => f.split('/').pop());
@@ -660,7 +662,9 @@ export class GoService extends Component {
       problems.push({ option: 'workdir', what: `${JSON.stringify(this.workdir)} is not an absolute path`, fix: 'Use a path such as "/app"' });
     }
     for (const [source, dest] of Object.entries(this.files)) {
-      if (!REPO_PATH.test(source) || source.split('/').some((e) => e === '..' || e === '.')) {
+      if (REPO_PATH.test(source) && neverInContext(source)) {
+        problems.push(secretPathProblem('files', source));
+      } else if (!REPO_PATH.test(source) || source.split('/').some((e) => e === '..' || e === '.')) {
         problems.push({ option: 'files', what: `${JSON.stringify(source)} is not a path inside the repository`, fix: 'Use a relative path such as "templates" or "config/app.json", without "..", globs or a trailing slash' });
       } else if (typeof dest !== 'string' || !(ABSOLUTE_PATH.test(dest) || REPO_PATH.test(dest)) || dest.split('/').includes('..')) {
         problems.push({ option: 'files', what: `the destination of ${source}, ${JSON.stringify(dest)}, is not a path in the image`, fix: `Use an absolute path such as "/app/${source}", or a relative one under workdir` });
@@ -723,6 +727,15 @@ const GO_VARIABLE = /^[A-Za-z0-9_.~\/-]*[A-Za-z0-9_~-]\.[A-Za-z_][A-Za-z0-9_]*$/
 /** The services of a project, in the order they were created (the default one first). */
 export function servicesOf(project: Project): GoService[] {
   return project.components.filter(GoService.isGoService);
+}
+
+/** A file an image cannot hold: the build context never lets it in (a secret, a key, an environment file). */
+function secretPathProblem(option: string, path: string): OptionProblem {
+  return {
+    option,
+    what: `${path} never enters the build context (it matches ${neverInContext(path)}: secrets, keys and environment files stay out of images), so the image build would fail without it`,
+    fix: 'Give it to the container at run time instead (compose secrets, a Kubernetes Secret), or rename it if it holds no secret',
+  };
 }
 
 function envProblems(env: { [name: string]: string }, portVariable: string): OptionProblem[] {

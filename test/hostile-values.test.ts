@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as YAML from 'yaml';
+import { GoService } from '../src';
 import { newProject, synth } from './util';
 
 /**
@@ -48,5 +49,18 @@ describe('hostile values stay inert', () => {
     const config = YAML.parse(execFileSync('docker-compose', ['config'], { cwd: dir, encoding: 'utf-8' }));
     for (const [k, v] of Object.entries(values)) expect(config.services.hello.environment[k].replace(/\$\$/g, '$')).toBe(v);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('paths and names that could not work are refused where they are given', () => {
+  test.each([
+    ['configFiles', { configFiles: ['config/.env'] }, 'hello.configFiles: config/.env never enters the build context (it matches **/.env: secrets, keys and environment files stay out of images), so the image build would fail without it. Give it to the container at run time instead (compose secrets, a Kubernetes Secret), or rename it if it holds no secret.'],
+    ['files', { workdir: '/app', files: { 'certs/server.key': 'server.key' } }, 'hello.files: certs/server.key never enters the build context (it matches **/*.key: secrets, keys and environment files stay out of images), so the image build would fail without it. Give it to the container at run time instead (compose secrets, a Kubernetes Secret), or rename it if it holds no secret.'],
+  ])('%s: %j', (_o, options, message) => {
+    expect(() => newProject(options)).toThrow(message);
+  });
+
+  test('a service named "all" is refused (build-all would build one service)', () => {
+    expect(() => new GoService(newProject(), 'all', { port: 9090 })).toThrow('all.name: "all" would name targets such as build-all and docker-build-all that build one service while they read as every service. Choose another name.');
   });
 });

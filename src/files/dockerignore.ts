@@ -1,5 +1,5 @@
 import { FileBase, IResolver, Project } from 'projen';
-import { SECRETS_DIR } from '../model/constants';
+import { NEVER_IN_CONTEXT } from '../model/constants';
 import { modelOf, ProjectModel, requireModel } from '../model/model';
 
 const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a GoServiceProject.';
@@ -8,7 +8,6 @@ const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a G
 const BUILD_INPUTS = ['go.mod', 'go.sum', 'vendor/'];
 
 /** What never enters the build context, even inside the paths let back in. */
-const NEVER = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/'];
 
 /**
  * The generated .dockerignore: an allow-list. Everything is ignored, then only what the build reads
@@ -78,7 +77,7 @@ export class DockerIgnore extends FileBase {
       ...(this.marker ? [`# ${this.marker}`] : []),
       ...allow,
       '# Never in the build context, even inside the paths above.',
-      ...unique([...NEVER, ...this.patterns.filter((p) => !p.startsWith('!'))]),
+      ...unique([...NEVER_IN_CONTEXT, ...this.patterns.filter((p) => !p.startsWith('!'))]),
     ];
     return `${resolver.resolve(lines).join('\n')}\n`;
   }
