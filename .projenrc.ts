@@ -92,6 +92,10 @@ for (const dir of ['benchmarks', 'scripts']) {
   });
 }
 
+// adopt's Go program analyzer (src/go/analyzer) is Go source the user's toolchain builds: it ships
+// in the package beside lib/go/analyzer.js, without its tests and test data
+project.postCompileTask.exec('rm -rf lib/go/analyzer && mkdir -p lib/go && cp -R src/go/analyzer lib/go/analyzer && rm -rf lib/go/analyzer/testdata lib/go/analyzer/*_test.go');
+
 // the README's first command: pack this package, scaffold a sample service from it and build it
 project.addTask('demo', {
   description: 'Pack this package, scaffold a sample Go service from it with `projen new --from`, build and test it',

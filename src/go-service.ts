@@ -3,7 +3,7 @@ import { CertsLayer, CertsSource } from './certs-layer';
 import { DeploymentFacts, KubernetesDeploymentOptions, resolveDeployment } from './deployment';
 import { ServiceHardening } from './hardening';
 import { HealthCheck, HealthProbe } from './health-check';
-import { binaryPath, configDir, DEFAULT_PORT } from './model/constants';
+import { binaryPath, configDir, DEFAULT_PORT, neverInContext } from './model/constants';
 import { contextOf, ProjectContext } from './model/context';
 import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './model/go-build';
 import { ServiceModel } from './model/model';
@@ -53,6 +53,14 @@ export interface GoServiceOptions {
    * @default - none
    */
   readonly args?: string[];
+
+  /**
+   * The subcommand that starts the server, for binaries with a command tree (cobra, urfave/cli,
+   * kingpin): `['serve']`. It comes first in the image's `CMD`, before `portArgument` and `args`,
+   * since the subcommand's own flags follow it.
+   * @default - none: the binary serves with no subcommand
+   */
+  readonly subcommand?: string[];
 
   /**
    * The working directory of the service in its image, an absolute path. Relative destinations of
@@ -130,6 +138,16 @@ export interface GoServiceOptions {
    * @default false
    */
   readonly writableTmp?: boolean;
+
+  /**
+   * Directories the service writes at run time (a database file, uploads, a cache), absolute or
+   * relative to `workdir` (`"."` is the working directory itself). The root file system stays
+   * read-only: the image creates each directory owned by the service's user, compose mounts a named
+   * volume there (`<service>-<directory>`: the data survives `compose-down` and `up`), `make
+   * docker-run` a volume of the same name, and Kubernetes an emptyDir.
+   * @default - none
+   */
+  readonly dataDirectories?: string[];
 
   /**
    * Run as a named user rather than a bare uid. On scratch, a minimal /etc/passwd and /etc/group
@@ -218,6 +236,8 @@ export class GoService extends Component {
   public readonly portArgument?: string;
   /** The arguments of the binary, after the port argument. */
   public readonly args: string[];
+  /** The subcommand that starts the server, if any. */
+  public readonly subcommand: string[];
   /** The working directory in the image, if set. */
   public readonly workdir?: string;
   /** The files the service reads at run time: repository path → path in the image, as given. */
@@ -238,6 +258,8 @@ export class GoService extends Component {
   public readonly imageName: string;
   /** The service writes to /tmp. */
   public readonly writableTmp: boolean;
+  /** The directories the service writes at run time, as given. */
+  public readonly dataDirectories: string[];
   /** The named user, if any. */
   public readonly userName?: string;
   /** Config files shipped in the image. */
@@ -279,6 +301,7 @@ export class GoService extends Component {
     this.portVariable = options.portVariable ?? DEFAULT_PORT_VARIABLE;
     this.portArgument = options.portArgument;
     this.args = [...(options.args ?? [])];
+    this.subcommand = [...(options.subcommand ?? [])];
     this.workdir = options.workdir;
     this.files = { ...(options.files ?? {}) };
     this.versionVariables = { ...DEFAULT_VERSION_VARIABLES, ...(options.versionVariables ?? {}) };
@@ -290,6 +313,7 @@ export class GoService extends Component {
     this.mainPackage = options.mainPackage ?? `./cmd/${name}`;
     this.imageName = options.imageName ?? (siblings.length === 0 ? project.name : `${project.name}-${name}`);
     this.writableTmp = options.writableTmp ?? false;
+    this.dataDirectories = [...(options.dataDirectories ?? [])];
     this.userName = options.userName;
     this.configFiles = [...(options.configFiles ?? [])];
     this.healthCheck = options.healthCheck ?? (this.isServer ? HealthCheck.command([HEALTHCHECK_MODE]) : HealthCheck.none());
@@ -358,12 +382,12 @@ export class GoService extends Component {
     return this.healthCheck._probeFor(this.binaryPath, this.port);
   }
 
-  /** The arguments the image passes the binary (its CMD): the port argument, then `args`. */
+  /** The arguments the image passes the binary (its CMD): the subcommand, the port argument, then `args`. */
   public get command(): string[] {
     const port = this.portArgument !== undefined && this.port !== undefined
       ? [this.portArgument.split(PORT_PLACEHOLDER).join(String(this.port))]
       : [];
-    return [...port, ...this.args];
+    return [...this.subcommand, ...port, ...this.args];
   }
 
   /** Where each file the service reads at run time lands in the image: the config files, then `files`. */
@@ -441,6 +465,15 @@ export class GoService extends Component {
     this.env[name] = value;
   }
 
+  /** Each data directory: where it is in the image, and the volume compose and `make docker-run` mount there. */
+  private dataMounts(): Array<{ path: string; volume: string }> {
+    return this.dataDirectories.map((d) => {
+      const path = d.startsWith('/') ? d : `${(this.workdir ?? '').replace(/\/$/, '')}/${d}`.replace(/\/\.$/, '').replace(/\/\.\//g, '/');
+      const base = path.split('/').filter(Boolean).pop() ?? 'data';
+      return { path: path || '/', volume: `${this.name}-${base.replace(/[^A-Za-z0-9_.-]/g, '-')}` };
+    });
+  }
+
   /**
    * The service as the renderers read it: plain, frozen data.
    * @param imageLabels the OCI labels of its image (the project's and its own)
@@ -477,6 +510,7 @@ export class GoService extends Component {
       tzSource: this.tzSource,
       defaultZone: this.tz.defaultZone,
       writableTmp: this.writableTmp,
+      dataDirectories: this.dataMounts(),
       userName: this.userName,
       user: this.user,
       configFiles: [...this.configFiles],
@@ -551,6 +585,8 @@ export class GoService extends Component {
     for (const file of this.configFiles) {
       if (typeof file !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(file) || file.split('/').includes('..') || file.endsWith('/')) {
         problems.push({ option: 'configFiles', what: `${JSON.stringify(file)} is not a file path inside the repository`, fix: 'Use a relative path such as "config.yaml", without "..", globs or a trailing slash' });
+      } else if (neverInContext(file)) {
+        problems.push(secretPathProblem('configFiles', file));
       }
     }
     const names = this.configFiles.map((f) => f.split('/').pop());
@@ -616,6 +652,9 @@ export class GoService extends Component {
 
   private runProblems(): OptionProblem[] {
     const problems: OptionProblem[] = [];
+    if (!Array.isArray(this.subcommand) || this.subcommand.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9:._-]*$/.test(a))) {
+      problems.push({ option: 'subcommand', what: `${JSON.stringify(this.subcommand)} is not a subcommand path`, fix: "Give each word as its own string, such as subcommand: ['serve']" });
+    }
     if (!Array.isArray(this.args) || this.args.some((a) => typeof a !== 'string' || /\n/.test(a))) {
       problems.push({ option: 'args', what: `${JSON.stringify(this.args)} is not a list of one-line arguments`, fix: "Give each argument as its own string, such as args: ['-config', '/etc/app.yaml']" });
     }
@@ -623,7 +662,9 @@ export class GoService extends Component {
       problems.push({ option: 'workdir', what: `${JSON.stringify(this.workdir)} is not an absolute path`, fix: 'Use a path such as "/app"' });
     }
     for (const [source, dest] of Object.entries(this.files)) {
-      if (!REPO_PATH.test(source) || source.split('/').some((e) => e === '..' || e === '.')) {
+      if (REPO_PATH.test(source) && neverInContext(source)) {
+        problems.push(secretPathProblem('files', source));
+      } else if (!REPO_PATH.test(source) || source.split('/').some((e) => e === '..' || e === '.')) {
         problems.push({ option: 'files', what: `${JSON.stringify(source)} is not a path inside the repository`, fix: 'Use a relative path such as "templates" or "config/app.json", without "..", globs or a trailing slash' });
       } else if (typeof dest !== 'string' || !(ABSOLUTE_PATH.test(dest) || REPO_PATH.test(dest)) || dest.split('/').includes('..')) {
         problems.push({ option: 'files', what: `the destination of ${source}, ${JSON.stringify(dest)}, is not a path in the image`, fix: `Use an absolute path such as "/app/${source}", or a relative one under workdir` });
@@ -632,6 +673,20 @@ export class GoService extends Component {
       } else if (dest === '/' || ['/usr/local/bin', this.binaryPath, '/etc/passwd', '/etc/group', '/etc/ssl/certs'].some((p) => dest === p || p.startsWith(`${dest}/`))) {
         problems.push({ option: 'files', what: `${source} would replace ${dest} in the image, which holds the binary or what the image needs`, fix: 'Choose another destination, such as one under workdir' });
       }
+    }
+    for (const d of this.dataDirectories) {
+      if (typeof d !== 'string' || !(d === '.' || ABSOLUTE_PATH.test(d) || REPO_PATH.test(d)) || d.split('/').includes('..')) {
+        problems.push({ option: 'dataDirectories', what: `${JSON.stringify(d)} is not a directory path`, fix: 'Use an absolute path such as "/data", or one relative to workdir such as "data"' });
+      } else if (!d.startsWith('/') && this.workdir === undefined) {
+        problems.push({ option: 'dataDirectories', what: `${d} is relative, and the service has no workdir`, fix: `Set workdir (such as "/app"), or give an absolute path such as "/${d === '.' ? 'data' : d}"` });
+      } else if (['/', '/usr', '/usr/local', '/usr/local/bin', '/etc', this.binaryPath].includes(d.replace(/\/$/, ''))) {
+        problems.push({ option: 'dataDirectories', what: `${d} holds the binary or what the image needs, and a volume there would hide it`, fix: 'Use a directory of its own, such as "/data"' });
+      }
+    }
+    const mounts = this.dataMounts().map((m) => m.volume);
+    const twice = mounts.find((v, i) => mounts.indexOf(v) !== i);
+    if (twice) {
+      problems.push({ option: 'dataDirectories', what: `two data directories end in the same name, and would share the volume ${twice}`, fix: 'Give each its own last path element' });
     }
     const destinations = this.runtimeFiles.map((f) => f.destination);
     const dup = destinations.find((d, i) => destinations.indexOf(d) !== i);
@@ -672,6 +727,15 @@ const GO_VARIABLE = /^[A-Za-z0-9_.~\/-]*[A-Za-z0-9_~-]\.[A-Za-z_][A-Za-z0-9_]*$/
 /** The services of a project, in the order they were created (the default one first). */
 export function servicesOf(project: Project): GoService[] {
   return project.components.filter(GoService.isGoService);
+}
+
+/** A file an image cannot hold: the build context never lets it in (a secret, a key, an environment file). */
+function secretPathProblem(option: string, path: string): OptionProblem {
+  return {
+    option,
+    what: `${path} never enters the build context (it matches ${neverInContext(path)}: secrets, keys and environment files stay out of images), so the image build would fail without it`,
+    fix: 'Give it to the container at run time instead (compose secrets, a Kubernetes Secret), or rename it if it holds no secret',
+  };
 }
 
 function envProblems(env: { [name: string]: string }, portVariable: string): OptionProblem[] {

@@ -37,6 +37,8 @@ const SAMPLES: { [field in keyof Required<GoServiceOptions>]: { value: GoService
   portVariable: { value: 'HTTP_PORT' },
   portArgument: { value: '-listen=:{port}' },
   args: { value: ['-v'] },
+  subcommand: { value: ['serve'] },
+  dataDirectories: { value: ['/data'] },
   workdir: { value: '/app' },
   files: { value: { templates: '/app/templates' } },
   versionVariables: { value: { version: 'example.com/x/version.Version' } },

@@ -19,7 +19,7 @@ export function parseArgs(command: Command, words: string[]): Parsed {
     }
     if (!word.startsWith('--')) {
       if (word.startsWith('-') && word !== '-') {
-        throw usageError(`${name}: unknown option ${word}. ${knownOptions(command)}`);
+        throw usageError(`${name}: unknown option ${word}. ${knownOptions(command)}${valueHint(command, args, words, i)}`);
       }
       args.push(word);
       continue;
@@ -28,7 +28,7 @@ export function parseArgs(command: Command, words: string[]): Parsed {
     const key = word.slice(2, eq < 0 ? undefined : eq);
     const spec = command.options.find((o) => o.name === key);
     if (!spec) {
-      throw usageError(`${name}: unknown option --${key}. ${knownOptions(command)}`);
+      throw usageError(`${name}: unknown option --${key}. ${knownOptions(command)}${valueHint(command, args, words, i)}`);
     }
     const inline = eq < 0 ? undefined : word.slice(eq + 1);
     if (spec.kind === 'flag') {
@@ -69,6 +69,13 @@ export function parseArgs(command: Command, words: string[]): Parsed {
 export function usage(command: Command): string {
   const options = command.options.map((o) => `[--${o.name}${o.kind === 'flag' ? '' : ` ${o.value ?? '<value>'}`}${o.kind === 'list' ? '...' : ''}]`);
   return ['projen-go-service', ...command.path, ...command.args, ...options].join(' ');
+}
+
+/** When a word that looks like an option may be the value of an argument still missing: how to write it. */
+function valueHint(command: Command, args: string[], words: string[], i: number): string {
+  if (args.length >= command.args.length) return '';
+  const rest = words.slice(i).map((w) => (/^[\w@%+=:,./{}-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`));
+  return `; if ${words[i]} is the value of ${command.args[args.length]}, write it after --: projen-go-service ${[...command.path, ...args, '--', ...rest].join(' ')}`;
 }
 
 function knownOptions(command: Command): string {

@@ -43,10 +43,11 @@ export class ComposeFile extends YamlFile {
 export function renderCompose(model: ProjectModel): { [key: string]: any } {
   const doc: { [key: string]: any } = { services: {} };
   // commands (server: false) run on demand, not as part of the stack
+  const volumes: { [key: string]: any } = {};
   for (const s of model.services.filter((x) => x.isServer)) {
     doc.services[s.name] = serviceFor(model, s);
+    for (const d of s.dataDirectories) volumes[d.volume] = {};
   }
-  const volumes: { [key: string]: any } = {};
   const secrets: { [key: string]: any } = {};
   for (const addon of model.addons) {
     doc.services[addon.name] = addonService(addon);
@@ -77,7 +78,8 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
     image: `\${${s.imageVariable}:-${s.imageName}}:\${VERSION:-latest}`,
     build: { context: '.', dockerfile: 'Dockerfile', target: s.target, args: [...s.buildArgs] },
     ports: [`${s.port}:${s.port}`],
-    environment,
+    // compose interpolates $ in values: a value of the user's is passed on as it is
+    environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v.replace(/\$/g, '$$$$')])),
   };
   if (secrets.length) svc.secrets = secrets.map((x) => x.name);
   if (addons.length) {
@@ -97,6 +99,7 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
   const h = s.hardening;
   if (h.readOnlyRootFilesystem) svc.read_only = true;
   if (h.tmpfs.length) svc.tmpfs = [...h.tmpfs];
+  if (s.dataDirectories.length) svc.volumes = s.dataDirectories.map((d) => `${d.volume}:${d.path}`);
   if (h.dropCapabilities.length) svc.cap_drop = [...h.dropCapabilities];
   const opts = securityOpts(h);
   if (opts.length) svc.security_opt = opts;

@@ -210,10 +210,14 @@ function rootfsCommands(s: ServiceModel): string[] {
   if (s.workdir) {
     dirs.push(`${ROOTFS}${s.workdir}`);
   }
+  // where the service writes: owned by its user, so a named volume mounted there starts writable
+  const owned = s.dataDirectories.map((d) => `${ROOTFS}${d.path}`);
+  dirs.push(...owned);
   // a directory that another one is inside of needs no mkdir of its own
   const leaves = [...new Set(dirs)].filter((d) => !dirs.some((o) => o !== d && o.startsWith(`${d}/`)));
   const mkdir = leaves.length ? [`mkdir -p ${leaves.join(' ')}`] : [];
-  return [...mkdir, ...steps, `find ${ROOTFS} -exec touch -h -d "@\${SOURCE_DATE_EPOCH}" {} +`];
+  const chown = owned.length ? [`chown ${s.runtime.uid}:${s.runtime.gid} ${owned.join(' ')}`] : [];
+  return [...mkdir, ...steps, ...chown, `find ${ROOTFS} -exec touch -h -d "@\${SOURCE_DATE_EPOCH}" {} +`];
 }
 
 /** Packages the runtime's package manager installs for this service (Alpine). */

@@ -1,5 +1,5 @@
 import { FileBase, IResolver, Project } from 'projen';
-import { SECRETS_DIR } from '../model/constants';
+import { NEVER_IN_CONTEXT } from '../model/constants';
 import { modelOf, ProjectModel, requireModel } from '../model/model';
 
 const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a GoServiceProject.';
@@ -8,7 +8,6 @@ const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a G
 const BUILD_INPUTS = ['go.mod', 'go.sum', 'vendor/'];
 
 /** What never enters the build context, even inside the paths let back in. */
-const NEVER = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/'];
 
 /**
  * The generated .dockerignore: an allow-list. Everything is ignored, then only what the build reads
@@ -59,7 +58,7 @@ export class DockerIgnore extends FileBase {
     this.addPatterns(...patterns);
   }
 
-  /** The paths let into the build context, in order (empty when Go could not be asked: then everything is). */
+  /** The paths let into the build context, in order (empty when Go could not be asked: the synthesis is then refused). */
   public get contextPaths(): string[] {
     const sources = this.model.goSources;
     if (!sources.complete) return [];
@@ -69,15 +68,16 @@ export class DockerIgnore extends FileBase {
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
-    const sources = this.model.goSources;
-    const allow = sources.complete
-      ? ['# An allow-list: everything is ignored, then only what the build reads is let back in.', '*', ...this.contextPaths.map((p) => `!${p}`)]
-      : [`# Go could not be asked which packages the build reads (${sources.note}), so everything is let in; run npx projen where Go is installed for the smallest context.`];
+    if (!this.model.goSources.complete) {
+      // validateModel refuses this synthesis first; the context is never widened to a deny-list
+      throw new Error(`.dockerignore: Go could not be asked which packages the services import (${this.model.goSources.note}). Install Go and run npx projen again.`);
+    }
+    const allow = ['# An allow-list: everything is ignored, then only what the build reads is let back in.', '*', ...this.contextPaths.map((p) => `!${p}`)];
     const lines = [
       ...(this.marker ? [`# ${this.marker}`] : []),
       ...allow,
-      `# Never in the build context${sources.complete ? ', even inside the paths above' : ''}.`,
-      ...unique([...NEVER, ...this.patterns.filter((p) => !p.startsWith('!'))]),
+      '# Never in the build context, even inside the paths above.',
+      ...unique([...NEVER_IN_CONTEXT, ...this.patterns.filter((p) => !p.startsWith('!'))]),
     ];
     return `${resolver.resolve(lines).join('\n')}\n`;
   }

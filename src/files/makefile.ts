@@ -129,7 +129,7 @@ const FAMILIES: TargetFamily[] = [
       const publish = s.port === undefined ? '' : ` -p ${s.port}:${s.port}`;
       return {
         description: `Run the ${s.name} image, hardened as in compose${s.port === undefined ? '' : `, on port ${s.port}`}`,
-        recipe: [`$(DOCKER) run --rm${publish} ${dockerRunFlags(s.hardening)} ${env} ${img(s)}:$(VERSION)`],
+        recipe: [`$(DOCKER) run --rm${publish} ${dockerRunFlags(s.hardening)}${s.dataDirectories.map((d) => ` -v ${d.volume}:${d.path}`).join('')} ${env} ${img(s)}:$(VERSION)`],
         prerequisites: [forService('docker-build', s)],
       };
     },
@@ -565,6 +565,8 @@ function continued(name: string, values: string[]): string[] {
   return [`${name} = \\`, ...values.map((v, i) => `\t${v}${i < values.length - 1 ? ' \\' : ''}`)];
 }
 
+/** A value as one shell word in a recipe: quoted for the shell, and `$` doubled so that make passes it on as it is (never `$(shell ...)`). */
 function shellQuote(v: string): string {
-  return /^[A-Za-z0-9_./:@,+=-]*$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`;
+  const word = /^[A-Za-z0-9_./:@,+=-]*$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`;
+  return word.replace(/\$/g, '$$$$');
 }

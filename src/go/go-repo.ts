@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, relative, sep } from 'path';
+import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
+import { downloadModules } from './download';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
 
 /**
@@ -21,7 +23,7 @@ export interface GoRepo {
   readonly exposedPorts: number[];
   /** The main package the existing Dockerfile builds, if it builds one. */
   readonly dockerfilePackage?: string;
-  /** The version variables found outside package main, as -X names them. */
+  /** The version variables of the module, as -X names them (the first main package's, else none). */
   readonly versionVariables: { version?: string; commit?: string; date?: string };
 }
 
@@ -41,6 +43,14 @@ export interface MainPackage {
   readonly portArgument?: string;
   /** Repository paths it reads at run time, relative to its working directory (templates, static files). */
   readonly runtimeFiles: string[];
+  /** Directories it writes at run time, relative to its working directory (`data`, `.`), or absolute. */
+  readonly dataDirectories: string[];
+  /** The arguments that start it as a server (a `serve` subcommand), if it needs any. */
+  readonly args: string[];
+  /** The version variables its graph has, as -X names them. */
+  readonly versionVariables: { version?: string; commit?: string; date?: string };
+  /** Where each fact came from, for adopt's report (`port 9100: flag --web.listen-address, main.go:20`). */
+  readonly facts: string[];
   /** Packages in its graph with C code (cgo), and whether any has C++. */
   readonly cgoPackages: string[];
   readonly cxx: boolean;
@@ -50,7 +60,7 @@ export interface MainPackage {
 export class GoRepoError extends Error {}
 
 /** Reads go.mod, asks Go for the packages, reads the Dockerfile. */
-export function readGoRepo(dir: string): GoRepo {
+export function readGoRepo(dir: string, options: { log?: (line: string) => void; download?: boolean } = {}): GoRepo {
   const goMod = join(dir, 'go.mod');
   if (!existsSync(goMod)) {
     const below = findModules(dir);
@@ -68,6 +78,13 @@ export function readGoRepo(dir: string): GoRepo {
   const goLine = lines.map((l) => /^go\s+(\S+)$/.exec(l)?.[1]).find((v) => v !== undefined);
   const toolchain = lines.map((l) => /^toolchain\s+go(\S+)$/.exec(l)?.[1]).find((v) => v !== undefined);
 
+  if (options.download) {
+    // the modules first, through the user's GOPROXY (go.mod and go.sum unchanged): the rest reads the module cache
+    const fetched = downloadModules(dir, { progress: true });
+    if (!fetched.ok) {
+      throw new GoRepoError(`adopt: the modules of ${dir} could not be downloaded through your GOPROXY (go env GOPROXY): ${fetched.reason}. Check that go build ./... works here, then run adopt again`);
+    }
+  }
   const all = listGoPackages(dir, ['./...'], { deps: false });
   if (!all.ok) {
     throw new GoRepoError(`adopt: the Go toolchain could not list the packages of ${dir} (${all.reason}). Install Go (and run go mod download if the module cache is empty), then run adopt again`);
@@ -81,7 +98,14 @@ export function readGoRepo(dir: string): GoRepo {
   if (!graph.ok) {
     throw new GoRepoError(`adopt: the Go toolchain could not list what the commands import (${graph.reason}). Fix the module so go build ./... works, then run adopt again`);
   }
-  const mainPackages = mains.map((m) => describeMain(dir, modulePath, m, graph)).sort((a, b) => a.path.localeCompare(b.path));
+  let report: AnalyzerReport;
+  try {
+    report = analyze(dir, { log: options.log });
+  } catch (e) {
+    if (e instanceof AnalyzerError) throw new GoRepoError(`adopt: ${e.message}. Fix that, then run adopt again`);
+    throw e;
+  }
+  const mainPackages = mains.map((m) => describeMain(dir, modulePath, m, graph, report)).sort((a, b) => a.path.localeCompare(b.path));
   const dockerfile = readDockerfile(join(dir, 'Dockerfile'));
   const dockerfilePackage = dockerfile.packages.find((p) => mainPackages.some((m) => m.path === p));
   return {
@@ -91,7 +115,7 @@ export function readGoRepo(dir: string): GoRepo {
     mainPackages,
     exposedPorts: dockerfile.exposed,
     dockerfilePackage,
-    versionVariables: findVersionVariables(graph),
+    versionVariables: mainPackages.find((m) => Object.keys(m.versionVariables).length)?.versionVariables ?? {},
   };
 }
 
@@ -122,146 +146,113 @@ function findModules(dir: string): string[] {
   return found.sort();
 }
 
-/** The non-test Go source of the main-module packages of a command's graph, by package. */
-function sourcesOf(listing: GoListing, root: GoPackage): Array<{ pkg: GoPackage; text: string }> {
-  return closure(listing, root)
-    .filter((p) => p.module?.main && p.dir)
-    .map((p) => ({
-      pkg: p,
-      text: [...p.goFiles, ...p.cgoFiles]
-        .filter((f) => !f.endsWith('_test.go'))
-        .map((f) => {
-          try {
-            return readFileSync(join(p.dir!, f), 'utf-8');
-          } catch {
-            return '';
-          }
-        })
-        .join('\n'),
-    }));
-}
-
-const SERVES = /\bListenAndServe(?:TLS)?\(|\bnet\.Listen(?:TCP|Unix|Packet)?\(|\.Listen\(ctx,|\bgrpc\.NewServer\(|\bhttp\.Serve\(/;
-const PORT_FLAG = /\b(?:flag|[A-Za-z]*Flags\(\))\.(String|Int|Uint)(?:Var)?P?\((?:&[\w.]+,\s*)?"([\w-]*(?:addr|listen|port|bind|http)[\w-]*)",\s*(?:"\w?",\s*)?("([^"]*)"|(\d+))/i;
-const PORT_ENV = /\bos\.(?:Getenv|LookupEnv)\("(\w*PORT\w*)"\)/;
-const LITERAL_PORT = /"(?:[\w.-]*:)?(\d{2,5})"/g;
-
-function describeMain(root: string, modulePath: string, p: GoPackage, listing: GoListing): MainPackage {
+function describeMain(root: string, modulePath: string, p: GoPackage, listing: GoListing, report: AnalyzerReport): MainPackage {
   const path = packagePath(root, p.dir!);
   const rootPkg = listing.packages.find((q) => q.dir === p.dir && q.root) ?? p;
-  const sources = sourcesOf(listing, rootPkg);
-  const own = sources.find((s) => s.pkg.dir === p.dir)?.text ?? '';
-  const all = sources.map((s) => s.text).join('\n');
-  const server = SERVES.test(all);
-  const port = server ? findPort(own, all) : {};
   const graph = closure(listing, rootPkg).filter((q) => !q.standard);
   const cgo = graph.filter((q) => q.cgoFiles.length > 0);
+  const dir = path === '.' ? '.' : path.slice(2);
+  const a = report.mains.find((m) => m.dir === dir || (dir === '.' && m.dir === ''));
+  const facts: string[] = [];
+  const server = a?.server.listens ?? false;
+  if (a && server) facts.push(`a server: main reaches ${a.server.calls[0]?.call ?? 'a listen call'} (${a.server.calls[0]?.source ?? a.server.how})`);
+  const port = a && server ? portOf(a, facts) : {};
+  const args = a && server ? [...a.defaultArgs] : [];
+  if (args.length) facts.push(`runs as a server with the arguments ${args.join(' ')} (its subcommand that listens)`);
   return {
     path,
     dirName: path === '.' ? modulePath.split('/').filter((e) => !/^v\d+$/.test(e)).pop() ?? '' : path.split('/').pop()!,
     server,
     ...port,
-    runtimeFiles: findRuntimeFiles(root, all),
+    runtimeFiles: a ? runtimeFiles(root, dir, a.runtimePaths, facts) : [],
+    dataDirectories: a ? dataDirectories(a.writePaths, facts) : [],
+    args,
+    versionVariables: a ? versionVariables(a) : {},
+    facts,
     cgoPackages: cgo.map((q) => q.importPath),
     cxx: cgo.some((q) => q.cxxFiles.length > 0),
   };
 }
 
-/** How a server's code learns its port: a flag, an environment variable, or a literal address. */
-function findPort(own: string, all: string): { port?: number; portVariable?: string; portArgument?: string } {
-  for (const text of [own, all]) {
-    const flag = PORT_FLAG.exec(text);
-    if (flag) {
-      const [, kind, name, , str, num] = flag;
-      if (kind.toLowerCase() === 'string' && str !== undefined) {
-        const m = /^(.*?)(\d{2,5})$/.exec(str);
-        if (m) return { port: Number(m[2]), portArgument: `-${name}=${m[1]}{port}` };
-      } else if (num !== undefined) {
-        return { port: Number(num), portArgument: `-${name}={port}` };
-      }
-    }
+/** The port a server listens on by default, and the flag and variable that set it, as the analyzer traced them. */
+function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable?: string; portArgument?: string } {
+  const listen = a.listen.find((l) => l.port > 0 && (l.flag || l.env)) ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
+  if (!listen) return {};
+  const out: { port?: number; portVariable?: string; portArgument?: string } = {};
+  if (listen.port > 0) out.port = listen.port;
+  if (listen.flag?.syntax.includes('{port}')) out.portArgument = listen.flag.syntax;
+  if (listen.env && /^[A-Za-z_][A-Za-z0-9_]*$/.test(listen.env.name) && (!listen.env.default || /^\d+$/.test(listen.env.default))) {
+    out.portVariable = listen.env.name;
   }
-  for (const text of [own, all]) {
-    const env = PORT_ENV.exec(text);
-    if (env) {
-      // the default is the first port-like literal after the lookup
-      const after = text.slice(env.index, env.index + 400);
-      const literal = [...after.matchAll(LITERAL_PORT)].map((m) => Number(m[1])).find((n) => n >= 80 && n <= 65535);
-      return { portVariable: env[1], port: literal };
-    }
-  }
-  const literal = /ListenAndServe(?:TLS)?\(\s*"(?:[\w.-]*):(\d{2,5})"/.exec(all) ?? /Addr:\s*"(?:[\w.-]*):(\d{2,5})"/.exec(all);
-  return literal ? { port: Number(literal[1]) } : {};
+  const how = [
+    listen.flag ? `flag ${listen.flag.syntax.replace(/=.*$/, '')} (${listen.flag.library}, ${listen.flag.source})` : undefined,
+    listen.env ? `variable ${listen.env.name} (${listen.env.source})` : undefined,
+    listen.config ? `config ${listen.config.name} (${listen.config.source})` : undefined,
+  ].filter(Boolean).join(', ');
+  facts.push(`port ${out.port ?? 'unknown'}: ${listen.call} at ${listen.source}${how ? `, set by ${how}` : ` (${listen.kind})`}`);
+  return out;
 }
 
-const READS = /\b(?:template\.(?:ParseGlob|ParseFiles|New\([^)]*\)\.ParseGlob)|\.ParseGlob|\.ParseFiles|http\.Dir|os\.(?:ReadFile|Open|ReadDir|Stat)|ioutil\.(?:ReadFile|ReadDir)|filepath\.Glob)\(\s*"([^"]+)"/g;
-
-/** Repository paths the code reads by a relative path at run time: their first element when that is a directory, else the file. */
-function findRuntimeFiles(root: string, text: string): string[] {
+/** Repository paths a main reads at run time: their first element when that is a directory of the repository, else the file. */
+function runtimeFiles(root: string, dir: string, uses: AnalyzedPath[], facts: string[]): string[] {
   const found = new Set<string>();
-  for (const m of text.matchAll(READS)) {
-    const path = m[1].replace(/^\.\//, '');
-    if (path.startsWith('/') || path.split('/').includes('..')) continue;
-    const first = path.split('/')[0];
-    if (/[*?[]/.test(first)) continue;
-    const candidate = existsSync(join(root, first)) && statSync(join(root, first)).isDirectory() ? first : path;
-    if (!/[*?[]/.test(candidate) && existsSync(join(root, candidate))) found.add(candidate);
+  for (const u of uses.filter((x) => !x.absolute)) {
+    const path = u.path.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (!path || path === '.' || path.split('/').includes('..')) continue;
+    // a path the program reads relative to its working directory: the repository root, or its own directory (go run .)
+    for (const base of dir === '.' ? [''] : ['', `${dir}/`]) {
+      const first = path.split('/')[0];
+      if (/[*?[]/.test(first)) continue;
+      const candidate = isRepoDir(root, `${base}${first}`) ? first : path;
+      if (/[*?[]/.test(candidate) || !existsSync(join(root, `${base}${candidate}`))) continue;
+      if (base === '' || !found.has(candidate)) {
+        found.add(`${base}${candidate}`);
+        facts.push(`reads ${base}${candidate} at run time (${u.call} at ${u.source}${u.flag ? `, the default of flag ${u.flag}` : ''})`);
+      }
+      break;
+    }
   }
   return [...found].sort();
 }
 
+/** Directories a main writes at run time, relative to its working directory, or absolute: the outermost of each. */
+function dataDirectories(uses: AnalyzedPath[], facts: string[]): string[] {
+  const found = new Map<string, AnalyzedPath>();
+  for (const u of uses) {
+    const path = u.path.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (!path || /^\/(tmp|dev|proc|sys|run)(\/|$)/.test(path)) continue;
+    // a directory it makes, or the directory of a file it writes
+    const isDir = /\.Mkdir(All|Temp)?$/.test(u.call);
+    const parts = path.split('/');
+    const d = isDir ? path : parts.length > 1 ? parts.slice(0, -1).join('/') || '/' : '.';
+    if (d.split('/').includes('..') || /[*?[$]/.test(d) || /^\/etc(\/|$)/.test(d)) continue;
+    if (!found.has(d)) found.set(d, u);
+  }
+  const dirs = [...found.keys()];
+  const outermost = dirs.filter((d) => !dirs.some((o) => o !== d && (o === '.' ? !d.startsWith('/') : d.startsWith(`${o}/`))));
+  for (const d of outermost) {
+    const u = found.get(d)!;
+    facts.push(`writes ${d === '.' ? 'its working directory' : d} (${u.call} at ${u.source}${u.flag ? `, the default of flag ${u.flag}` : ''})`);
+  }
+  return outermost.sort();
+}
+
 const VERSION_NAMES: { [key in 'version' | 'commit' | 'date']: RegExp } = {
-  version: /^(?:Version|AppVersion|BuildVersion|GitVersion)$/,
-  commit: /^(?:Commit|GitCommit|Revision|BuildCommit|CommitHash|GitSHA)$/,
-  date: /^(?:Date|BuildDate|BuildTime|Built|CommitDate)$/,
+  version: /^(?:version|Version|VERSION|AppVersion|BuildVersion|GitVersion|VersionName|tag|Tag)$/,
+  commit: /^(?:commit|Commit|COMMIT|GitCommit|gitCommit|Revision|revision|REVISION|BuildCommit|CommitHash|GitSHA|sha)$/,
+  date: /^(?:date|Date|DATE|BuildDate|buildDate|BuildTime|buildTime|Built|CommitDate)$/,
 };
 
-/** String variables named like a version, a commit or a date in a package other than main: what -X must name. */
-function findVersionVariables(listing: GoListing): GoRepo['versionVariables'] {
+/** The stamp variables of a main's graph that the compiler says -X can set, by what they hold. */
+function versionVariables(a: AnalyzedMain): MainPackage['versionVariables'] {
   const out: { [key: string]: string } = {};
-  const packages = listing.packages.filter((p) => p.module?.main && p.name !== 'main' && p.dir).sort((a, b) => a.importPath.localeCompare(b.importPath));
-  for (const p of packages) {
-    for (const file of p.goFiles.filter((f) => !f.endsWith('_test.go'))) {
-      let text = '';
-      try {
-        text = readFileSync(join(p.dir!, file), 'utf-8');
-      } catch {
-        continue;
-      }
-      for (const name of stringVariables(text)) {
-        for (const [key, re] of Object.entries(VERSION_NAMES)) {
-          if (re.test(name) && !out[key]) out[key] = `${p.importPath}.${name}`;
-        }
-      }
+  for (const v of a.versionVariables.filter((x) => x.inModule)) {
+    const name = v.name.slice(v.name.lastIndexOf('.') + 1);
+    for (const [key, re] of Object.entries(VERSION_NAMES)) {
+      if (re.test(name) && !out[key]) out[key] = v.name;
     }
   }
   return out;
-}
-
-/** The package-level `var` names initialised with a string literal (what -X can set), not constants. */
-function stringVariables(text: string): string[] {
-  const names: string[] = [];
-  let block: 'var' | 'other' | undefined;
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\/\/.*$/, '').trim();
-    if (block) {
-      if (line.startsWith(')')) {
-        block = undefined;
-      } else if (block === 'var') {
-        const m = /^(\w+)\s*(?:string\s*)?=\s*"/.exec(line);
-        if (m) names.push(m[1]);
-      }
-      continue;
-    }
-    const open = /^(var|const|import|type)\s*\($/.exec(line);
-    if (open) {
-      block = open[1] === 'var' ? 'var' : 'other';
-      continue;
-    }
-    const single = /^var\s+(\w+)\s*(?:string\s*)?=\s*"/.exec(line);
-    if (single) names.push(single[1]);
-  }
-  return names;
 }
 
 /** The ports a Dockerfile EXPOSEs and the packages its `go build` lines build. */

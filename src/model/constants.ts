@@ -38,3 +38,24 @@ export const HEALTH_PROBE_PATH = '/usr/local/bin/healthprobe';
 
 /** Where the notes on how the images are hardened go unless told otherwise: a repository's security policy. */
 export const SECURITY_MD = 'SECURITY.md';
+
+/**
+ * What never enters a build context, whatever lets it in (.dockerignore patterns): the repository,
+ * environment files, keys, the secrets `make secrets` writes, node_modules and build output.
+ */
+export const NEVER_IN_CONTEXT: readonly string[] = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/'];
+
+/** Of those, the secrets: environment files, keys, and the secrets `make secrets` writes. */
+const SECRET_PATTERNS = NEVER_IN_CONTEXT.filter((p) => /env|pem|key|secrets/.test(p));
+
+/** The pattern of a secret a repository path is (or is under), which never enters the build context. */
+export function neverInContext(path: string): string | undefined {
+  const parts = path.split('/');
+  for (const pattern of SECRET_PATTERNS) {
+    const last = pattern.replace(/^\*\*\//, '').replace(/\/$/, '');
+    const re = new RegExp(`^${last.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+    const anywhere = pattern.startsWith('**/');
+    if (anywhere ? parts.some((p) => re.test(p)) : re.test(parts[0])) return pattern;
+  }
+  return undefined;
+}

@@ -99,6 +99,8 @@ export interface ServiceModel extends BuildFacts {
   /** The zone TZ names in the image, if any. */
   readonly defaultZone?: string;
   readonly writableTmp: boolean;
+  /** The directories it writes at run time (absolute), and the named volume mounted on each. */
+  readonly dataDirectories: readonly { readonly path: string; readonly volume: string }[];
   readonly userName?: string;
   /** The user the image runs as, `uid:gid`. */
   readonly user: string;

@@ -21,6 +21,11 @@ export const RESERVED_SERVICE_NAMES: Reserved[] = [
     why: (n) => `"${n}" would collide with the Dockerfile stage that builds service "${n.slice(BUILD_STAGE_PREFIX.length)}"`,
   },
   {
+    // build-all, docker-build-all... would read as "every service"
+    test: (n) => n === 'all',
+    why: () => '"all" would name targets such as build-all and docker-build-all that build one service while they read as every service',
+  },
+  {
     test: (n) => n.endsWith(DEBUG_TARGET_SUFFIX),
     why: (n) => `"${n}" would collide with the debug target of service "${n.slice(0, -DEBUG_TARGET_SUFFIX.length)}"`,
   },

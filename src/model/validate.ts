@@ -18,7 +18,8 @@ export function validateModel(model: ProjectModel): ModelFindings {
   const warnings: string[] = [];
   const sources = model.goSources;
   if (!sources.complete) {
-    warnings.push(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), so the build context is the whole repository (secrets, .git and node_modules aside): the image builds, but is slower to build. Install Go and run npx projen again.`);
+    // the build context is an allow-list of what the build reads: never widened to a deny-list
+    problems.push(`.dockerignore: Go could not be asked which packages the services import (${sources.note}), and the build context lets in only what they read: without that list, everything in the repository (keys, .netrc, .npmrc, prod.env, .aws/credentials) would reach the image build. Install Go (go on PATH) and run npx projen again.`);
   }
   for (const m of sources.outsideModules) {
     warnings.push(problem(undefined, 'go.mod', `replaces ${m.path} with ${m.replaceDir}, a directory outside the project directory, which is all the image build sees (its context): make docker-build fails while it does`, `Move the module into the project directory (replace ${m.path} => ./<its directory>), or require a published version of it`));

@@ -60,6 +60,8 @@ describe('usage errors exit 2 and say what to do', () => {
     [['add', 'service', 'a', '--runtime', 'ubuntu'], 'add service: --runtime ubuntu is not a runtime this command knows. Use one of scratch, distroless, distroless-base, distroless-cc, alpine.'],
     [['add', 'service', 'a', '--cgo=yes'], 'add service: --cgo takes no value. Write --cgo alone.'],
     [['add', 'postgres', '--for'], 'add postgres: --for needs at least one value. Write --for <service>.'],
+    [['set', 'portArgument', '-listen=:{port}'], 'set: unknown option -listen=:{port}. Use --dry-run, --help; if -listen=:{port} is the value of <value>, write it after --: projen-go-service set portArgument -- -listen=:{port}.'],
+    [['set', 'portArgument', '--web.listen-address=:{port}'], 'set: unknown option --web.listen-address. Use --dry-run, --help; if --web.listen-address=:{port} is the value of <value>, write it after --: projen-go-service set portArgument -- --web.listen-address=:{port}.'],
     [['set', 'port', 'x'], 'set: port is a number, and "x" is not one. Write, for example, set port 9090.'],
     [['set', 'cgo', 'yes'], 'set: cgo is true or false, not "yes". Write set cgo true or set cgo false.'],
     [['set', 'runtimes', 'scratch'], 'set: runtimes is not an option set can write. Use one of name, modulePath, goVersion, goDirective, port, server,'],
@@ -78,6 +80,8 @@ describe('usage errors exit 2 and say what to do', () => {
 describe('options', () => {
   test('a list takes the words after it, comma-separated values, or a repeated option', () => {
     expect(parseArgs(addPostgres, ['--for', 'a', 'b', '--name', 'db']).options).toEqual({ for: ['a', 'b'], name: 'db' });
+    // a value that starts with a dash, after --
+    expect(parseArgs(COMMANDS.find((c) => c.path.join(' ') === 'set')!, ['portArgument', '--', '-listen=:{port}']).args).toEqual(['portArgument', '-listen=:{port}']);
     expect(parseArgs(addPostgres, ['--for=a,b', '--for', 'c']).options).toEqual({ for: ['a', 'b', 'c'] });
   });
 

@@ -20,6 +20,11 @@ interface Serve {
   readonly port: number;
   readonly path: string;
   readonly body: RegExp;
+  /**
+   * The project's own documented way to move the port (its flag, its variable): the image runs with
+   * it too, and must serve and be healthy on that port.
+   */
+  readonly override?: { readonly args?: string[]; readonly env?: string[]; readonly port: number };
 }
 
 interface Case {
@@ -40,6 +45,36 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  {
+    fixture: 'cobra-serve',
+    name: 'bookmarks',
+    // the server is the serve subcommand; it writes ./data (its --data-dir default) on a read-only image
+    serve: [{ service: 'bookmarks', port: 8090, path: '/', body: /^bookmarks$/m, override: { args: ['serve', '--port=9090'], port: 9090 } }],
+    after: (p, out) => {
+      expect(read(p, '.projenrc.ts')).toContain("port: 8090,\n  portArgument: '--port={port}',\n  healthCheck: HealthCheck.tcp(),\n  subcommand: ['serve'],\n  workdir: '/app',\n  dataDirectories: ['data'],");
+      expect(read(p, 'Dockerfile')).toContain('CMD ["serve", "--port=8090"]');
+      expect(out).toContain('bookmarks: port 8090: net/http.ListenAndServe at cmd/bookmarks/main.go:38, set by flag --port (pflag, cmd/bookmarks/main.go:41).');
+      expect(YAML.parse(read(p, 'docker-compose.yml')).services.bookmarks.volumes).toEqual(['bookmarks-data:/app/data']);
+    },
+  },
+  {
+    fixture: 'kingpin-exporter',
+    name: 'queue-exporter',
+    serve: [{ service: 'queue-exporter', port: 9187, path: '/metrics', body: /^queue_depth 3$/m, override: { args: ['--web.listen-address=:9300'], port: 9300 } }],
+    after: (p) => expect(read(p, '.projenrc.ts')).toContain("port: 9187,\n  portArgument: '--web.listen-address=:{port}',"),
+  },
+  {
+    fixture: 'urfave-cli',
+    name: 'shorty',
+    serve: [{ service: 'shorty', port: 8585, path: '/', body: /shorty: short links/, override: { args: ['--addr=:9400'], port: 9400 } }],
+    after: (p) => expect(read(p, '.projenrc.ts')).toContain("portArgument: '--addr=:{port}',\n  healthCheck: HealthCheck.tcp(),\n  workdir: '/app',\n  files: { 'templates': 'templates' },"),
+  },
+  {
+    fixture: 'envconfig-struct',
+    name: 'ledgerd',
+    serve: [{ service: 'ledgerd', port: 8181, path: '/', body: /^ledgerd EUR$/m, override: { env: ['LEDGERD_PORT=9500'], port: 9500 } }],
+    after: (p) => expect(read(p, '.projenrc.ts')).toContain("port: 8181,\n  portVariable: 'LEDGERD_PORT',"),
+  },
   {
     fixture: 'root-main-embed',
     name: 'webapp',
@@ -82,13 +117,13 @@ const CASES: Case[] = [
   {
     fixture: 'port-env',
     name: 'quotes',
-    serve: [{ service: 'quotes', port: 9000, path: '/', body: /^quotes$/m }],
+    serve: [{ service: 'quotes', port: 9000, path: '/', body: /^quotes$/m, override: { env: ['HTTP_PORT=9700'], port: 9700 } }],
     after: (p) => expect(read(p, '.projenrc.ts')).toContain("port: 9000,\n  portVariable: 'HTTP_PORT',"),
   },
   {
     fixture: 'port-flag',
     name: 'relay',
-    serve: [{ service: 'relay', port: 7070, path: '/', body: /^relay$/m }],
+    serve: [{ service: 'relay', port: 7070, path: '/', body: /^relay$/m, override: { args: ['-listen=:9600'], port: 9600 } }],
     after: (p) => {
       expect(read(p, '.projenrc.ts')).toContain("port: 7070,\n  portArgument: '-listen=:{port}',");
       expect(read(p, 'Dockerfile')).toContain('CMD ["-listen=:7070"]');
@@ -239,9 +274,12 @@ const rows: string[] = [];
       binaryBytes = statSync(join(project, 'bin', s)).size;
       const host = await freePort();
       const port = c.serve.find((x) => x.service === s)!.port;
+      // where it writes: the named volumes compose mounts (read-only root otherwise)
+      const composeVolumes: string[] = YAML.parse(read(project, 'docker-compose.yml')).services[s]?.volumes ?? [];
+      const volumes = composeVolumes.flatMap((v) => ['-v', `pgs-${process.pid}-${v}`]);
       // its real port, published from a network of its own; health checked every second (the image's own probe)
       const id = run(DOCKER, ['run', '-d', '--network', network, '-p', `127.0.0.1:${host}:${port}`, '--read-only', '--cap-drop', 'ALL',
-        '--security-opt', 'no-new-privileges:true', '--health-interval=1s', image]).stdout.trim();
+        '--security-opt', 'no-new-privileges:true', '--health-interval=1s', ...volumes, image]).stdout.trim();
       try {
         const started = Date.now();
         health.push(`${await waitHealthy(id)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -255,6 +293,27 @@ const rows: string[] = [];
       } finally {
         run(DOCKER, ['rm', '-f', id]);
       }
+      // the project's own way to move the port: the service follows it, and so does its health check
+      for (const x of c.serve.filter((y) => y.service === s && y.override)) {
+        const o = x.override!;
+        const moved = await freePort();
+        const other = run(DOCKER, ['run', '-d', '--network', network, '-p', `127.0.0.1:${moved}:${o.port}`, '--read-only', '--cap-drop', 'ALL',
+          '--security-opt', 'no-new-privileges:true', '--health-interval=1s', ...volumes, ...(o.env ?? []).flatMap((e) => ['-e', e]), image, ...(o.args ?? [])]).stdout.trim();
+        try {
+          const started = Date.now();
+          health.push(`on ${o.port} (${[...(o.env ?? []), ...(o.args ?? [])].join(' ')}): ${await waitHealthy(other)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          const res = await fetch(`http://127.0.0.1:${moved}${x.path}`);
+          expect(res.status).toBe(200);
+          expect(await res.text()).toMatch(x.body);
+        } catch (e) {
+          throw new Error(`${image} on port ${o.port}: ${(e as Error).message}\n${run(DOCKER, ['logs', other]).stdout}`);
+        } finally {
+          run(DOCKER, ['rm', '-f', other]);
+        }
+      }
+      // the image runs as the unprivileged user
+      expect(run(DOCKER, ['image', 'inspect', '-f', '{{.Config.User}}', image]).stdout.trim()).toBe('65532:65532');
+      for (const v of composeVolumes) run(DOCKER, ['volume', 'rm', '-f', `pgs-${process.pid}-${v.split(':')[0]}`]);
     }
     for (const cmd of c.commands ?? []) {
       expect(run(DOCKER, ['run', '--rm', '--network', 'none', `${cmd.image}:${version}`]).stdout).toMatch(cmd.output);

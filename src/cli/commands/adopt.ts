@@ -66,7 +66,7 @@ export const adopt: Command = {
     if (existsSync(join(dir, PROJENRC))) {
       throw usageError(`adopt: there is a ${PROJENRC} here already. Change it with npx projen-go-service add, remove or set`);
     }
-    const repo = readRepo(dir);
+    const repo = readRepo(dir, (line) => ctx.io.err(line));
     const name = projectName(dir, repo, options.name as string | undefined);
     const makefileTo = existsSync(join(dir, 'Makefile')) ? OWN_MAKEFILES.find((f) => !existsSync(join(dir, f))) : undefined;
     if (existsSync(join(dir, 'Makefile')) && !makefileTo) {
@@ -349,6 +349,10 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
       more,
     }));
   }
+  // what the compiler said of each program (the analyzer: go/packages, go/types, SSA)
+  for (const m of [def, ...others]) {
+    for (const f of m.facts) notes.push(`${names.get(m)}: ${f}.`);
+  }
   for (const m of mains.filter((x) => x.cgoPackages.length)) {
     notes.push(`${names.get(m)} builds with cgo (${m.cgoPackages.join(', ')} ${m.cgoPackages.length === 1 ? 'has' : 'have'} C code), on ${m.cxx ? 'distroless cc (glibc and libstdc++)' : 'distroless base (glibc)'}.`);
   }
@@ -411,11 +415,14 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
   if (m.cgoPackages.length) {
     out.push(['cgo', 'true'], ['runtime', RUNTIMES[m.cxx ? 'distroless-cc' : 'distroless-base'](s)]);
   }
+  if (m.args.length) out.push(['subcommand', `[${m.args.map((a) => s.str(a)).join(', ')}]`]);
+  const relativeData = m.dataDirectories.filter((d) => !d.startsWith('/'));
+  if (m.runtimeFiles.length || relativeData.length) out.push(['workdir', s.str(WORKDIR)]);
   if (m.runtimeFiles.length) {
-    out.push(['workdir', s.str(WORKDIR)]);
     out.push(['files', `{ ${m.runtimeFiles.map((f) => `${s.str(f)}: ${s.str(f)}`).join(', ')} }`]);
   }
-  const vv = Object.entries(repo.versionVariables);
+  if (m.dataDirectories.length) out.push(['dataDirectories', `[${m.dataDirectories.map((d) => s.str(d)).join(', ')}]`]);
+  const vv = Object.entries(Object.keys(m.versionVariables).length ? m.versionVariables : repo.versionVariables);
   if (vv.length) out.push(['versionVariables', `{ ${vv.map(([k, v]) => `${k}: ${s.str(v)}`).join(', ')} }`]);
   return out;
 }
@@ -448,9 +455,9 @@ function gitattributes(dir: string): Array<[string, string[]]> {
 }
 
 /** readGoRepo, its refusals as usage errors. */
-function readRepo(dir: string): GoRepo {
+function readRepo(dir: string, log: (line: string) => void): GoRepo {
   try {
-    return readGoRepo(dir);
+    return readGoRepo(dir, { log, download: true });
   } catch (e) {
     if (e instanceof GoRepoError) throw usageError(e.message);
     throw e;
