@@ -59,6 +59,8 @@ export interface AnalyzedMain {
   readonly dir: string;
   readonly server: { readonly listens: boolean; readonly how: string; readonly calls: Array<{ call: string; source: string }> };
   readonly listen: AnalyzedListen[];
+  /** The index in `listen` of the address to publish (the service's main port), -1 when none. */
+  readonly primaryListen?: number;
   readonly subcommands: Array<{ path: string[]; reachesListen: boolean; deprecated: boolean }>;
   /** The arguments that start the server (a `serve` subcommand), if it needs any. */
   readonly defaultArgs: string[];
