@@ -69,6 +69,8 @@ func library(pkgPath string) string {
 		return "exporter-toolkit"
 	case strings.HasPrefix(pkgPath, "github.com/kelseyhightower/envconfig"):
 		return "envconfig"
+	case strings.HasPrefix(pkgPath, "github.com/ardanlabs/conf"):
+		return "ardanlabs/conf"
 	case strings.HasPrefix(pkgPath, "github.com/jessevdk/go-flags"):
 		return "go-flags"
 	case strings.HasPrefix(pkgPath, "github.com/sethvargo/go-envconfig"):
@@ -137,14 +139,26 @@ func (m *mainAnalysis) str(v ssa.Value) string {
 
 // discover walks the reachable code once and records flags, commands and configuration hints.
 func (m *mainAnalysis) discover() {
+	// Commands first, so that flags defined earlier in the source find theirs.
 	for _, fn := range m.funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				switch x := instr.(type) {
 				case *ssa.Call:
-					m.discoverCall(x)
+					if isCommandCall(x) {
+						m.discoverCall(x)
+					}
 				case *ssa.Alloc:
 					m.discoverAlloc(x)
+				}
+			}
+		}
+	}
+	for _, fn := range m.funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				if x, ok := instr.(*ssa.Call); ok && !isCommandCall(x) {
+					m.discoverCall(x)
 				}
 			}
 		}
@@ -325,8 +339,8 @@ func (m *mainAnalysis) discoverCall(c *ssa.Call) {
 		if name == "PrefixLookuper" && len(common.Args) > 0 {
 			m.sethvargoPrefix = m.str(common.Args[0])
 		}
-	case "envconfig":
-		if name == "Process" || name == "MustProcess" {
+	case "envconfig", "ardanlabs/conf":
+		if name == "Process" || name == "MustProcess" || (lib == "ardanlabs/conf" && name == "Parse") {
 			if len(common.Args) >= 2 {
 				prefix := m.str(common.Args[0])
 				for _, t := range (&tracer{m: m, path: map[ssa.Value]int{}}).pointerTargets(common.Args[1]) {
@@ -832,4 +846,13 @@ func (m *mainAnalysis) goFlagsCommand(name string, t types.Type, parent *cmdDef,
 	}
 	m.addCmd(sub)
 	return sub
+}
+
+// isCommandCall: kingpin's New and Command calls make commands.
+func isCommandCall(c *ssa.Call) bool {
+	callee := c.Common().StaticCallee()
+	if callee == nil || library(pkgPathOf(c.Common())) != "kingpin" {
+		return false
+	}
+	return callee.Name() == "Command" || (callee.Name() == "New" && callee.Signature.Recv() == nil)
 }

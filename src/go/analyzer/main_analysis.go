@@ -1042,9 +1042,22 @@ func primaryListen(ls []*Listen, defaultArgs []string) int {
 		if l.Kind != "literal" && l.Kind != "unknown" {
 			score++
 		}
+		if !auxiliaryName(l.Expr) {
+			score += 2 // not a debug, pprof, metrics or admin listener
+		}
 		if score > bestScore {
 			best, bestScore = i, score
 		}
 	}
 	return best
+}
+
+func auxiliaryName(s string) bool {
+	l := strings.ToLower(s)
+	for _, w := range []string{"debug", "pprof", "metrics", "admin", "profil", "health", "internal"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
