@@ -22,6 +22,7 @@ func TestTestdata(t *testing.T) {
 	for _, gomod := range dirs {
 		dir := filepath.Dir(gomod)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
 			abs, err := filepath.Abs(dir)
 			if err != nil {
 				t.Fatal(err)

@@ -222,6 +222,11 @@ func (m *mainAnalysis) tagRefFor(ptr ssa.Value, st types.Type, idx int) *tagRef 
 			ref.Env = e
 		}
 		ref.Default, ref.HasDef = tag.Lookup("default")
+	case tag.Get("flag") != "":
+		// flag:"http-address" on an options struct filled from pflag (oauth2-proxy's style).
+		ref.Library = "flag-tag"
+		ref.Flag = strings.Split(tag.Get("flag"), ",")[0]
+		ref.Default, ref.HasDef = tag.Lookup("default")
 	case tag.Get("default") != "":
 		ref.Library = "default-tag"
 		ref.Default, ref.HasDef = tag.Lookup("default")

@@ -130,6 +130,8 @@ func (e *Expr) String() string {
 		return "viper(" + e.Name + ")"
 	case "exe":
 		return "executable"
+	case "split":
+		return "split(" + e.Args[0].String() + ", " + strconv.Quote(e.Lit) + ")[" + e.Name + "]"
 	case "dir":
 		return "dir(" + e.Args[0].String() + ")"
 	case "join":
@@ -204,6 +206,19 @@ func (e *Expr) evalWith(target *Expr, unknownAs string) string {
 			return ""
 		}
 		return filepath.Join(parts...)
+	case "split":
+		v := e.Args[0].evalWith(target, unknownAs)
+		if e.Lit == "" {
+			return v
+		}
+		parts := strings.Split(v, e.Lit)
+		if i, err := strconv.Atoi(e.Name); err == nil {
+			if i < len(parts) {
+				return parts[i]
+			}
+			return ""
+		}
+		return parts[len(parts)-1]
 	case "unknown":
 		return unknownAs
 	}

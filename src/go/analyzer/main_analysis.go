@@ -577,6 +577,14 @@ func (m *mainAnalysis) describeListen(s listenSite, e *Expr) *Listen {
 		}
 		if tag.Flag != "" && l.Flag == nil {
 			l.Flag = &Override{Name: tag.Flag, Syntax: "--" + tag.Flag + "=" + value, Default: tag.Default, Source: m.p.pos(tag.Pos), Library: tag.Library}
+			if f := m.flagByName(tag.Flag); f != nil && tag.Library == "flag-tag" {
+				// The tag names a flag defined in code: its definition says the rest.
+				l.Flag.Syntax = f.syntaxName() + "=" + value
+				l.Flag.Library, l.Flag.Source = f.Library, m.p.pos(f.Pos)
+				if f.Default != nil {
+					l.Flag.Default = f.Default.eval(nil)
+				}
+			}
 			if l.Kind == "config-tag" {
 				l.Kind = "flag" // go-flags, ardanlabs/conf: the tag defines a flag
 			}

@@ -324,6 +324,18 @@ func (t *tracer) load(ptr ssa.Value) *Expr {
 		}
 		return alt(parts...)
 	case *ssa.IndexAddr:
+		// strings.Split(addr, "//")[i]: that piece of the traced string.
+		if call, ok := p.X.(*ssa.Call); ok {
+			switch funcName(call.Common().StaticCallee()) {
+			case "strings.Split", "strings.SplitN":
+				idx := "last"
+				if c, ok := p.Index.(*ssa.Const); ok && c.Value != nil {
+					idx = constString(c.Value)
+				}
+				return &Expr{Op: "split", Args: []*Expr{t.value(call.Common().Args[0])},
+					Lit: t.value(call.Common().Args[1]).eval(nil), Name: idx}
+			}
+		}
 		// An element of a slice or array: the slice's own source (a repeatable flag's default),
 		// or the elements of a slice literal.
 		if elems := sliceElems(p.X); len(elems) > 0 {
