@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
 import { downloadModules } from './download';
+import { observe, ObserveError } from './observe';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
 
 /**
@@ -60,7 +61,7 @@ export interface MainPackage {
 export class GoRepoError extends Error {}
 
 /** Reads go.mod, asks Go for the packages, reads the Dockerfile. */
-export function readGoRepo(dir: string, options: { log?: (line: string) => void; download?: boolean } = {}): GoRepo {
+export function readGoRepo(dir: string, options: { log?: (line: string) => void; download?: boolean; observe?: boolean } = {}): GoRepo {
   const goMod = join(dir, 'go.mod');
   if (!existsSync(goMod)) {
     const below = findModules(dir);
@@ -105,7 +106,8 @@ export function readGoRepo(dir: string, options: { log?: (line: string) => void;
     if (e instanceof AnalyzerError) throw new GoRepoError(`adopt: ${e.message}. Fix that, then run adopt again`);
     throw e;
   }
-  const mainPackages = mains.map((m) => describeMain(dir, modulePath, m, graph, report)).sort((a, b) => a.path.localeCompare(b.path));
+  const mainPackages = mains.map((m) => describeMain(dir, modulePath, m, graph, report)).sort((a, b) => a.path.localeCompare(b.path))
+    .map((m) => (options.observe && m.server && m.port === undefined ? observed(dir, m, options.log) : m));
   const dockerfile = readDockerfile(join(dir, 'Dockerfile'));
   const dockerfilePackage = dockerfile.packages.find((p) => mainPackages.some((m) => m.path === p));
   return {
@@ -174,6 +176,29 @@ function describeMain(root: string, modulePath: string, p: GoPackage, listing: G
   };
 }
 
+/**
+ * What the compiler could not tell, from the program itself: a server whose address is built at run
+ * time is built and run for a few seconds in a sandbox (no network, unprivileged, read-only root),
+ * and the port it listens on and the directories it creates are taken.
+ */
+function observed(dir: string, m: MainPackage, log?: (line: string) => void): MainPackage {
+  log?.(`${m.path}: the compiler cannot tell its port; running it for a few seconds in a sandbox (no network, read-only, unprivileged)...`);
+  try {
+    const o = observe(dir, m.path, { args: m.args, files: m.runtimeFiles, cgo: m.cgoPackages.length > 0 });
+    if (o.exited) {
+      return { ...m, facts: [...m.facts, `observed: it exited (${o.exitCode}) within seconds with its default arguments${o.log.length ? `: ${o.log[o.log.length - 1]}` : ''}`] };
+    }
+    const dirs = [...new Set(o.created.filter((p) => !p.startsWith('/')).map((p) => p.split('/')[0]))];
+    const facts = [...m.facts];
+    if (o.ports.length) facts.push(`observed: it listens on ${o.ports.join(', ')} (run in a sandbox with its default arguments)`);
+    if (dirs.length) facts.push(`observed: it creates ${dirs.join(', ')} in its working directory`);
+    return { ...m, port: o.ports[0], dataDirectories: [...new Set([...m.dataDirectories, ...dirs])].sort(), facts };
+  } catch (e) {
+    if (!(e instanceof ObserveError)) throw e;
+    return { ...m, facts: [...m.facts, `its port could not be observed: ${e.message}`] };
+  }
+}
+
 /** The port a server listens on by default, and the flag and variable that set it, as the analyzer traced them. */
 function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable?: string; portArgument?: string } {
   const primary = a.primaryListen !== undefined && a.primaryListen >= 0 ? a.listen[a.primaryListen] : undefined;
@@ -190,7 +215,9 @@ function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable
     listen.env ? `variable ${listen.env.name} (${listen.env.source})` : undefined,
     listen.config ? `config ${listen.config.name} (${listen.config.source})` : undefined,
   ].filter(Boolean).join(', ');
-  facts.push(`port ${out.port ?? 'unknown'}: ${listen.call} at ${listen.source}${how ? `, set by ${how}` : ` (${listen.kind})`}`);
+  facts.push(out.port !== undefined
+    ? `port ${out.port}: ${listen.call} at ${listen.source}${how ? `, set by ${how}` : ` (${listen.kind})`}`
+    : `the address of ${listen.call} at ${listen.source} is made at run time (${listen.expr || listen.kind}), which the compiler cannot tell`);
   return out;
 }
 

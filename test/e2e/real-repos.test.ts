@@ -58,6 +58,16 @@ const CASES: Case[] = [
     },
   },
   {
+    fixture: 'config-file-port',
+    name: 'beacon',
+    // the address is data (config/beacon.json): the compiler cannot tell it, the program run in a sandbox can
+    serve: [{ service: 'beacon', port: 7171, path: '/', body: /^beacon$/m }],
+    after: (p, out) => {
+      expect(read(p, '.projenrc.ts')).toContain("port: 7171,");
+      expect(out).toContain('beacon: observed: it listens on 7171 (run in a sandbox with its default arguments).');
+    },
+  },
+  {
     fixture: 'kingpin-exporter',
     name: 'queue-exporter',
     serve: [{ service: 'queue-exporter', port: 9187, path: '/metrics', body: /^queue_depth 3$/m, override: { args: ['--web.listen-address=:9300'], port: 9300 } }],

@@ -457,7 +457,7 @@ function gitattributes(dir: string): Array<[string, string[]]> {
 /** readGoRepo, its refusals as usage errors. */
 function readRepo(dir: string, log: (line: string) => void): GoRepo {
   try {
-    return readGoRepo(dir, { log, download: true });
+    return readGoRepo(dir, { log, download: true, observe: true });
   } catch (e) {
     if (e instanceof GoRepoError) throw usageError(e.message);
     throw e;
