@@ -574,7 +574,7 @@ func (m *mainAnalysis) cmdOfFlagSet(v ssa.Value) *cmdDef {
 
 // discoverAlloc reads struct literals: cobra.Command, urfave/cli App, Command and *Flag types.
 func (m *mainAnalysis) discoverAlloc(a *ssa.Alloc) {
-	named, ok := deref(a.Type()).(*types.Named)
+	named, ok := types.Unalias(deref(a.Type())).(*types.Named)
 	if !ok || named.Obj().Pkg() == nil {
 		return
 	}
@@ -681,6 +681,11 @@ func (m *mainAnalysis) linkCall(c *ssa.Call) {
 			}
 		}
 	case lib == "cobra" && (callee.Name() == "Execute" || callee.Name() == "ExecuteC" || callee.Name() == "ExecuteContext" || callee.Name() == "ExecuteContextC"):
+		if c := m.cmdFor(common.Args[0]); c != nil && c.parent == nil {
+			c.root = true
+		}
+	case lib == "urfave/cli" && callee.Name() == "Run" && callee.Signature.Recv() != nil:
+		// urfave/cli v3: the root is a *cli.Command that is Run.
 		if c := m.cmdFor(common.Args[0]); c != nil && c.parent == nil {
 			c.root = true
 		}

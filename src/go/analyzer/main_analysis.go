@@ -859,7 +859,7 @@ func (m *mainAnalysis) paths() ([]*PathUse, []*PathUse) {
 }
 
 func isHTTPDir(t types.Type) bool {
-	n, ok := t.(*types.Named)
+	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "Dir"
 }
 

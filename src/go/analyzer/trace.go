@@ -63,9 +63,9 @@ func locKey(v ssa.Value) string {
 
 func deref(t types.Type) types.Type {
 	if p, ok := t.Underlying().(*types.Pointer); ok {
-		return p.Elem()
+		return types.Unalias(p.Elem())
 	}
-	return t
+	return types.Unalias(t)
 }
 
 func (t *tracer) enter(v ssa.Value) bool {
