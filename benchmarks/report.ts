@@ -1,3 +1,4 @@
+import type { AdoptResult } from './adopt';
 import type { SizeResult } from './image-size';
 import type { Machine } from './lib';
 import { median } from './lib';
@@ -12,6 +13,7 @@ export interface Results {
   readonly rebuild: RebuildResult;
   readonly synth: SynthResult;
   readonly reproducible: ReproducibleResult;
+  readonly adopt?: AdoptResult;
 }
 
 const bytes = (b: number) => b.toLocaleString('en-US');
@@ -101,6 +103,17 @@ export function renderMarkdown(r: Results): string {
     `The same commit built twice, each after \`docker builder prune -af\`: layer digests (RootFS.Layers) ${r.reproducible.layersEqual ? 'equal' : '**DIFFERENT**'}`,
     `(\`${r.reproducible.layers[0].join(', ')}\`); image IDs ${r.reproducible.imageIdsEqual ? 'equal' : 'differ (this engine\'s BuildKit writes the build time into the image config)'}.`,
     '',
+    ...(r.adopt ? [
+      '## 5. adopt',
+      '',
+      '`adopt --dry-run` from the released tarball (the Go toolchain asked, the analyzer run, the planned `.projenrc.ts` synthesized in a copy;',
+      'modules already downloaded and the analyzer already built, as on a second run):',
+      '',
+      '| repository | Go files | median (range) | samples |',
+      '| --- | ---: | ---: | ---: |',
+      ...r.adopt.repos.map((a) => `| ${a.repo} | ${a.goFiles} | ${spread(a.ms)} | ${a.ms.length} |`),
+      '',
+    ] : []),
   ];
   return lines.join('\n');
 }

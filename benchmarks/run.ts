@@ -5,8 +5,9 @@
  * `npx tsx benchmarks/render.ts` renders BENCHMARKS.md again from results.json without measuring.
  * BENCH_RUNS sets the number of alternating rebuild runs (default 5) and synthesis samples (twice that).
  */
-import { writeFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { adoptTimes } from './adopt';
 import { imageSizes } from './image-size';
 import { log, machine } from './lib';
 import { rebuildAgainstConventional } from './rebuild';
@@ -18,16 +19,23 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const start = Date.now();
 const repo = join(__dirname, '..');
 
-log('1/4 image sizes');
-const sizes = imageSizes();
-log('2/4 ours against the conventional Dockerfile');
-const rebuild = rebuildAgainstConventional(RUNS);
-log('3/4 synthesis');
-const synth = synthesis(Math.max(10, RUNS * 2));
-log('4/4 reproducibility');
-const reproducible = reproducibility();
+// BENCH_ONLY=synth,adopt runs those rows and keeps the others' figures from the last full run
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const wanted = (row: string) => only.length === 0 || only.includes(row);
+const previous: Partial<Results> = existsSync(join(repo, 'benchmarks', 'results.json')) ? JSON.parse(readFileSync(join(repo, 'benchmarks', 'results.json'), 'utf-8')) : {};
 
-const results: Results = { machine: machine(), durationSeconds: Math.round((Date.now() - start) / 1000), sizes, rebuild, synth, reproducible };
+log('1/5 image sizes');
+const sizes = wanted('sizes') ? imageSizes() : previous.sizes!;
+log('2/5 ours against the conventional Dockerfile');
+const rebuild = wanted('rebuild') ? rebuildAgainstConventional(RUNS) : previous.rebuild!;
+log('3/5 synthesis');
+const synth = wanted('synth') ? synthesis(Math.max(10, RUNS * 2)) : previous.synth!;
+log('4/5 reproducibility');
+const reproducible = wanted('reproducible') ? reproducibility() : previous.reproducible!;
+log('5/5 adopt');
+const adopt = wanted('adopt') ? adoptTimes(RUNS) : previous.adopt;
+
+const results: Results = { machine: machine(), durationSeconds: Math.round((Date.now() - start) / 1000), sizes, rebuild, synth, reproducible, adopt };
 writeFileSync(join(repo, 'benchmarks', 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
 writeFileSync(join(repo, 'BENCHMARKS.md'), renderMarkdown(results));
 log(`wrote benchmarks/results.json and BENCHMARKS.md in ${results.durationSeconds} s`);
