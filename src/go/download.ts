@@ -28,7 +28,11 @@ export function downloadModules(dir: string, options: { go?: string; progress?: 
   const before = [read(join(dir, 'go.mod')), read(join(dir, 'go.sum'))];
   const env = { ...process.env, GOFLAGS: '-mod=readonly', GOWORK: 'off', GOOS: 'linux' };
   const r = spawnSync(options.go ?? 'go', ['list', '-e', '-deps', '-f', '{{if .Error}}{{.ImportPath}}: {{.Error}}{{end}}', './...'], {
-    cwd: dir, env, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, timeout: 1_800_000,
+    cwd: dir,
+    env,
+    encoding: 'utf-8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 1_800_000,
     stdio: ['ignore', 'pipe', options.progress ? 'inherit' : 'pipe'],
   });
   const after = [read(join(dir, 'go.mod')), read(join(dir, 'go.sum'))];

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
 import { downloadModules } from './download';
-import { observe, ObserveError } from './observe';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
+import { observe, ObserveError } from './observe';
 
 /**
  * What `adopt` reads from an existing Go repository. It asks the Go toolchain which packages are
@@ -186,7 +186,8 @@ function observed(dir: string, m: MainPackage, log?: (line: string) => void): Ma
   try {
     const o = observe(dir, m.path, { args: m.args, files: m.runtimeFiles, cgo: m.cgoPackages.length > 0 });
     if (o.exited) {
-      return { ...m, facts: [...m.facts, `observed: it exited (${o.exitCode}) within seconds with its default arguments${o.log.length ? `: ${o.log[o.log.length - 1]}` : ''}`] };
+      const last = o.log.length ? `: ${o.log[o.log.length - 1]}` : '';
+      return { ...m, facts: [...m.facts, `observed: it exited (${o.exitCode}) within seconds with its default arguments${last}`] };
     }
     const dirs = [...new Set(o.created.filter((p) => !p.startsWith('/')).map((p) => p.split('/')[0]))];
     const facts = [...m.facts];

@@ -31,7 +31,16 @@ const SANDBOX = { static: 'gcr.io/distroless/static-debian13:debug-nonroot', gli
  * listens on (/proc/net/tcp, tcp6), what it created, and whether it exited. Nothing of the
  * repository is writable to it.
  */
-export function observe(dir: string, pkg: string, options: { args?: string[]; files?: string[]; cgo?: boolean; docker?: string; go?: string; seconds?: number } = {}): Observation {
+export interface ObserveOptions {
+  readonly args?: string[];
+  readonly files?: string[];
+  readonly cgo?: boolean;
+  readonly docker?: string;
+  readonly go?: string;
+  readonly seconds?: number;
+}
+
+export function observe(dir: string, pkg: string, options: ObserveOptions = {}): Observation {
   const docker = options.docker ?? 'docker';
   const go = options.go ?? 'go';
   const info = spawnSync(docker, ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf-8', timeout: 20_000 });
@@ -41,7 +50,9 @@ export function observe(dir: string, pkg: string, options: { args?: string[]; fi
   chmodSync(bin, 0o755);
   try {
     const built = spawnSync(go, ['build', '-trimpath', '-o', join(bin, 'program'), pkg], {
-      cwd: dir, encoding: 'utf-8', timeout: 900_000,
+      cwd: dir,
+      encoding: 'utf-8',
+      timeout: 900_000,
       env: { ...process.env, CGO_ENABLED: options.cgo ? '1' : '0', GOOS: 'linux', GOFLAGS: '-mod=readonly', GOWORK: 'off' },
     });
     if (built.status !== 0) throw new ObserveError(`it does not build: ${built.stderr.trim().split('\n').slice(-2).join(' ')}`);
