@@ -203,7 +203,8 @@ function observed(dir: string, m: MainPackage, log?: (line: string) => void): Ma
 /** The port a server listens on by default, and the flag and variable that set it, as the analyzer traced them. */
 function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable?: string; portArgument?: string } {
   const primary = a.primaryListen !== undefined && a.primaryListen >= 0 ? a.listen[a.primaryListen] : undefined;
-  const listen = primary ?? a.listen.find((l) => l.port > 0 && (l.flag || l.env)) ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
+  const listen = primary
+    ?? a.listen.find((l) => l.port > 0 && (l.flag || l.env)) ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
   if (!listen) return {};
   const out: { port?: number; portVariable?: string; portArgument?: string } = {};
   if (listen.port > 0) out.port = listen.port;
