@@ -71,7 +71,7 @@ func library(pkgPath string) string {
 		return "envconfig"
 	case strings.HasPrefix(pkgPath, "github.com/ardanlabs/conf"):
 		return "ardanlabs/conf"
-	case strings.HasPrefix(pkgPath, "github.com/jessevdk/go-flags"):
+	case strings.HasSuffix(stripMajor(pkgPath), "/go-flags"): // jessevdk/go-flags and its forks
 		return "go-flags"
 	case strings.HasPrefix(pkgPath, "github.com/sethvargo/go-envconfig"):
 		return "sethvargo"
@@ -321,7 +321,7 @@ func (m *mainAnalysis) discoverCall(c *ssa.Call) {
 					continue
 				}
 				st, ok := deref(a.Type()).Underlying().(*types.Struct)
-				if !ok || strings.Contains(typeString(deref(a.Type())), "jessevdk/go-flags") {
+				if !ok || strings.Contains(typeString(deref(a.Type())), "/go-flags.") {
 					continue
 				}
 				if name == "AddCommand" && len(common.Args) > 1 {
