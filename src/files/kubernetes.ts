@@ -293,9 +293,9 @@ export function renderServiceObjects(model: ProjectModel, s: ServiceModel): any[
     const name = i === 0 ? 'tmp' : `tmp-${i}`;
     container.mount(path, kplus.Volume.fromEmptyDir(chart, `Volume-${name}`, name, { medium: kplus.EmptyDirMedium.MEMORY }));
   }
-  for (const d of s.dataDirectories) {
+  for (const data of s.dataDirectories) {
     // where the service writes: compose keeps a named volume there; a pod gets scratch space for its lifetime
-    container.mount(d.path, kplus.Volume.fromEmptyDir(chart, `Volume-${d.volume}`, d.volume));
+    container.mount(data.path, kplus.Volume.fromEmptyDir(chart, `Volume-${data.volume}`, data.volume));
   }
   const patches = [
     // cdk8s-plus labels pods with a construct address of its own; the selector labels are ours
