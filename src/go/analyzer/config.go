@@ -365,3 +365,27 @@ func (m *mainAnalysis) viperExpr(key string) *Expr {
 	}
 	return alt(parts...)
 }
+
+// viperEnvOf names the variable viper's AutomaticEnv reads for a flag bound to a key, if any.
+func (m *mainAnalysis) viperEnvOf(f *flagDef) string {
+	if !m.viperAuto || f.Library != "pflag" {
+		return ""
+	}
+	key := ""
+	for k, v := range m.viper {
+		if v.flag == f.Name && (key == "" || k < key) {
+			key = k
+		}
+	}
+	if key == "" && m.viperAllFlags {
+		key = f.Name
+	}
+	if key == "" {
+		return ""
+	}
+	name := strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(key))
+	if m.viperPrefix != "" {
+		name = strings.ToUpper(m.viperPrefix) + "_" + name
+	}
+	return name
+}

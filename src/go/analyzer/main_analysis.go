@@ -653,6 +653,9 @@ func (m *mainAnalysis) flagsOut() []*Flag {
 		if f.Cmd != nil {
 			fl.Command = nonNil(f.Cmd.path())
 		}
+		if env := m.viperEnvOf(f); env != "" {
+			fl.Env = sortedUnique(append(fl.Env, env))
+		}
 		key := strings.Join(fl.Command, " ") + "|" + fl.Name + "|" + fl.Source
 		if seen[key] {
 			continue
