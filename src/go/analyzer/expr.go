@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"go/constant"
 	"go/types"
 	"path/filepath"
@@ -293,12 +292,5 @@ func typeString(t types.Type) string {
 	return types.TypeString(t, func(p *types.Package) string { return p.Path() })
 }
 
-func quoteList(values []string) string {
-	q := make([]string, len(values))
-	for i, v := range values {
-		q[i] = strconv.Quote(v)
-	}
 	return strings.Join(q, ", ")
 }
-
-var _ = fmt.Sprintf

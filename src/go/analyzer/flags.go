@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -396,10 +397,9 @@ func (m *mainAnalysis) kingpinChain(start ssa.Value, f *flagDef) ssa.Value {
 			case n == "Envar":
 				f.Env = append(f.Env, m.str(args[1]))
 			case n == "Short":
-				if s := m.str(args[1]); s != "" {
-					if r, err := atoiRune(s); err == nil {
-						f.Shorthand = r
-					}
+				// Short takes a rune: the traced constant is its code point.
+				if r, err := strconv.Atoi(m.str(args[1])); err == nil && r > 0 {
+					f.Shorthand = string(rune(r))
 				}
 			case n == "Help":
 				f.Usage = m.trace(args[1])
@@ -420,18 +420,6 @@ func (m *mainAnalysis) kingpinChain(start ssa.Value, f *flagDef) ssa.Value {
 		}
 	}
 	return storage
-}
-
-func atoiRune(s string) (string, error) {
-	// kingpin's Short takes a rune: the traced constant is its number.
-	n := 0
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return s, nil
-		}
-		n = n*10 + int(c-'0')
-	}
-	return string(rune(n)), nil
 }
 
 func (m *mainAnalysis) kingpinCmdChain(start ssa.Value, cmd *cmdDef) {

@@ -118,6 +118,9 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 	ssaPkg := p.ssaPkgs[pkg]
 	if ssaPkg == nil || ssaPkg.Func("main") == nil || ssaPkg.Func("main").Blocks == nil {
 		out.Server.How = "not analyzed: the package does not type-check"
+		for i, e := range out.Errors {
+			out.Errors[i] = p.relErr(e)
+		}
 		out.Errors = sortedUnique(out.Errors)
 		return out
 	}

@@ -114,9 +114,6 @@ func (r *reacher) reach(roots []*ssa.Function) map[*ssa.Function]bool {
 	for len(queue) > 0 {
 		fn := queue[0]
 		queue = queue[1:]
-		for _, anon := range fn.AnonFuncs {
-			_ = anon // reached only when made into a closure or called
-		}
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				if c, ok := instr.(ssa.CallInstruction); ok {

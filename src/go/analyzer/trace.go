@@ -662,5 +662,3 @@ func (t *tracer) sprintf(format string, args []ssa.Value) *Expr {
 	}
 	return concat(parts...)
 }
-
-var _ = strings.TrimSpace
