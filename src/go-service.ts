@@ -41,6 +41,13 @@ export interface GoServiceOptions {
   readonly portVariable?: string;
 
   /**
+   * The value `portVariable` is given, with `{port}` where the port goes: `:{port}` for a variable
+   * that holds a listen address (`REDIS_EXPORTER_WEB_LISTEN_ADDRESS=:9121`).
+   * @default "{port}"
+   */
+  readonly portVariableValue?: string;
+
+  /**
    * A command-line argument that tells the service its port, with `{port}` where the port goes:
    * `-listen=:{port}`, `--port={port}`. The image passes it first, before `args`.
    * @default - none: the port reaches the service through `portVariable` only
@@ -232,6 +239,8 @@ export class GoService extends Component {
   public readonly port?: number;
   /** The environment variable the service reads its port from. */
   public readonly portVariable: string;
+  /** The value portVariable is given, `{port}` where the port goes. */
+  public readonly portVariableValue: string;
   /** The argument that passes the port, `{port}` filled in at synthesis, if any. */
   public readonly portArgument?: string;
   /** The arguments of the binary, after the port argument. */
@@ -299,6 +308,7 @@ export class GoService extends Component {
     this.isServer = options.server ?? true;
     this.port = this.isServer ? options.port ?? DEFAULT_PORT : options.port;
     this.portVariable = options.portVariable ?? DEFAULT_PORT_VARIABLE;
+    this.portVariableValue = options.portVariableValue ?? PORT_PLACEHOLDER;
     this.portArgument = options.portArgument;
     this.args = [...(options.args ?? [])];
     this.subcommand = [...(options.subcommand ?? [])];
@@ -446,7 +456,7 @@ export class GoService extends Component {
 
   /** The run-time environment: the port variable first (servers), then `TZ`, then `environment`. */
   public get environment(): { [name: string]: string } {
-    const env: { [name: string]: string } = this.port === undefined ? {} : { [this.portVariable]: String(this.port) };
+    const env: { [name: string]: string } = this.port === undefined ? {} : { [this.portVariable]: this.portVariableValue.split(PORT_PLACEHOLDER).join(String(this.port)) };
     if (this.tz.defaultZone) {
       env.TZ = this.tz.defaultZone;
     }
@@ -642,6 +652,10 @@ export class GoService extends Component {
     }
     if (typeof this.portVariable !== 'string' || !ENV_NAME.test(this.portVariable)) {
       problems.push({ option: 'portVariable', what: `${JSON.stringify(this.portVariable)} is not an environment variable name`, fix: 'Use letters, digits and underscores, not starting with a digit, such as "HTTP_PORT"' });
+    }
+    const value = this.portVariableValue;
+    if (typeof value !== 'string' || value.split(PORT_PLACEHOLDER).length !== 2 || /[\s"'`$\\]/.test(value)) {
+      problems.push({ option: 'portVariableValue', what: `${JSON.stringify(value)} is not one value with {port} in it once`, fix: 'Write the value as the binary reads it, such as "{port}" or ":{port}"' });
     }
     const arg = this.portArgument;
     if (arg !== undefined && (typeof arg !== 'string' || arg.split(PORT_PLACEHOLDER).length !== 2 || /[\s"'`$\\]/.test(arg))) {

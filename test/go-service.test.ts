@@ -86,3 +86,15 @@ describe('GoService as data', () => {
     expect(() => { (model.services[0].environment as any).PORT = '1'; }).toThrow(TypeError);
   });
 });
+
+describe('portVariableValue', () => {
+  test('GIVEN a variable that holds a listen address THEN the image, compose and make run give it the address', () => {
+    const project = newProject({ port: 9121, portVariable: 'LISTEN_ADDRESS', portVariableValue: ':{port}' });
+    const m = project.defaultService._toModel({});
+    expect(m.environment).toEqual({ LISTEN_ADDRESS: ':9121' });
+  });
+
+  test('a value without {port} is refused', () => {
+    expect(() => newProject({ portVariableValue: ':8080' })).toThrow('hello.portVariableValue: ":8080" is not one value with {port} in it once. Write the value as the binary reads it, such as "{port}" or ":{port}".');
+  });
+});

@@ -36,6 +36,7 @@ const SAMPLES: { [field in keyof Required<GoServiceOptions>]: { value: GoService
   server: { value: false, base: { port: undefined } },
   portVariable: { value: 'HTTP_PORT' },
   portArgument: { value: '-listen=:{port}' },
+  portVariableValue: { value: ':{port}' },
   args: { value: ['-v'] },
   subcommand: { value: ['serve'] },
   dataDirectories: { value: ['/data'] },

@@ -238,7 +238,7 @@ function imageInstructions(s: ServiceModel): Instruction[] {
   }
   out.push(Instruction.copy([`${ROOTFS}/`], '/', { from: s.buildStage }));
   if (s.port !== undefined) {
-    out.push(Instruction.env(s.portVariable, String(s.port)));
+    out.push(Instruction.env(s.portVariable, s.environment[s.portVariable]));
   }
   if (s.defaultZone) {
     out.push(Instruction.env('TZ', s.defaultZone));

@@ -42,6 +42,8 @@ export interface MainPackage {
   readonly portVariable?: string;
   /** The flag it takes its address or port from, as portArgument takes it (`-listen=:{port}`). */
   readonly portArgument?: string;
+  /** The value of its port variable, when that holds an address (`:{port}`). */
+  readonly portVariableValue?: string;
   /** Repository paths it reads at run time, relative to its working directory (templates, static files). */
   readonly runtimeFiles: string[];
   /** Directories it writes at run time, relative to its working directory (`data`, `.`), or absolute. */
@@ -201,16 +203,22 @@ function observed(dir: string, m: MainPackage, log?: (line: string) => void): Ma
 }
 
 /** The port a server listens on by default, and the flag and variable that set it, as the analyzer traced them. */
-function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable?: string; portArgument?: string } {
+function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable?: string; portVariableValue?: string; portArgument?: string } {
   const primary = a.primaryListen !== undefined && a.primaryListen >= 0 ? a.listen[a.primaryListen] : undefined;
   const listen = primary
     ?? a.listen.find((l) => l.port > 0 && (l.flag || l.env)) ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
   if (!listen) return {};
-  const out: { port?: number; portVariable?: string; portArgument?: string } = {};
+  const out: { port?: number; portVariable?: string; portVariableValue?: string; portArgument?: string } = {};
   if (listen.port > 0) out.port = listen.port;
-  if (listen.flag?.syntax.includes('{port}')) out.portArgument = listen.flag.syntax;
-  if (listen.env && /^[A-Za-z_][A-Za-z0-9_]*$/.test(listen.env.name) && (!listen.env.default || /^\d+$/.test(listen.env.default))) {
-    out.portVariable = listen.env.name;
+  // a variable the program reads (a flag's default from it, or its config) is set by the image, and the
+  // user's -e VAR=... then moves the port: a flag in the image's CMD would always win over it
+  const env = listen.env && /^[A-Za-z_][A-Za-z0-9_]*=.*\{port\}/.test(listen.env.syntax) ? listen.env : undefined;
+  if (env) {
+    out.portVariable = env.name;
+    const value = env.syntax.slice(env.name.length + 1);
+    if (value !== '{port}') out.portVariableValue = value;
+  } else if (listen.flag?.syntax.includes('{port}')) {
+    out.portArgument = listen.flag.syntax;
   }
   const how = [
     listen.flag ? `flag ${listen.flag.syntax.replace(/=.*$/, '')} (${listen.flag.library}, ${listen.flag.source})` : undefined,

@@ -63,21 +63,29 @@ const CASES: Case[] = [
     // the address is data (config/beacon.json): the compiler cannot tell it, the program run in a sandbox can
     serve: [{ service: 'beacon', port: 7171, path: '/', body: /^beacon$/m }],
     after: (p, out) => {
-      expect(read(p, '.projenrc.ts')).toContain("port: 7171,");
+      expect(read(p, '.projenrc.ts')).toContain('port: 7171,');
       expect(out).toContain('beacon: observed: it listens on 7171 (run in a sandbox with its default arguments).');
     },
   },
   {
     fixture: 'kingpin-exporter',
     name: 'queue-exporter',
-    serve: [{ service: 'queue-exporter', port: 9187, path: '/metrics', body: /^queue_depth 3$/m, override: { args: ['--web.listen-address=:9300'], port: 9300 } }],
-    after: (p) => expect(read(p, '.projenrc.ts')).toContain("port: 9187,\n  portArgument: '--web.listen-address=:{port}',"),
+    // its variable, not its flag: a flag in the image's CMD would win over the variable the user sets
+    serve: [
+      { service: 'queue-exporter', port: 9187, path: '/metrics', body: /^queue_depth 3$/m, override: { args: ['--web.listen-address=:9300'], port: 9300 } },
+      { service: 'queue-exporter', port: 9187, path: '/metrics', body: /^queue_depth 3$/m, override: { env: ['QUEUE_EXPORTER_LISTEN_ADDRESS=:9301'], port: 9301 } },
+    ],
+    after: (p) => {
+      expect(read(p, '.projenrc.ts')).toContain("port: 9187,\n  portVariable: 'QUEUE_EXPORTER_LISTEN_ADDRESS',\n  portVariableValue: ':{port}',");
+      expect(read(p, 'Dockerfile')).toContain('ENV QUEUE_EXPORTER_LISTEN_ADDRESS=:9187');
+      expect(read(p, 'Dockerfile')).not.toContain('CMD');
+    },
   },
   {
     fixture: 'urfave-cli',
     name: 'shorty',
-    serve: [{ service: 'shorty', port: 8585, path: '/', body: /shorty: short links/, override: { args: ['--addr=:9400'], port: 9400 } }],
-    after: (p) => expect(read(p, '.projenrc.ts')).toContain("portArgument: '--addr=:{port}',\n  healthCheck: HealthCheck.tcp(),\n  workdir: '/app',\n  files: { 'templates': 'templates' },"),
+    serve: [{ service: 'shorty', port: 8585, path: '/', body: /shorty: short links/, override: { env: ['SHORTY_ADDR=:9400'], port: 9400 } }],
+    after: (p) => expect(read(p, '.projenrc.ts')).toContain("portVariable: 'SHORTY_ADDR',\n  portVariableValue: ':{port}',\n  healthCheck: HealthCheck.tcp(),\n  workdir: '/app',\n  files: { 'templates': 'templates' },"),
   },
   {
     fixture: 'envconfig-struct',

@@ -408,6 +408,7 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
   } else {
     if (port !== undefined) out.push(['port', String(port)]);
     if (m.portVariable && m.portVariable !== 'PORT') out.push(['portVariable', s.str(m.portVariable)]);
+    if (m.portVariableValue) out.push(['portVariableValue', s.str(m.portVariableValue)]);
     if (m.portArgument) out.push(['portArgument', s.str(m.portArgument)]);
     // assume nothing of the binary but its port
     out.push(['healthCheck', `${s.ref('HealthCheck')}.tcp()`]);

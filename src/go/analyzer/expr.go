@@ -291,6 +291,3 @@ func portOf(addr string) int {
 func typeString(t types.Type) string {
 	return types.TypeString(t, func(p *types.Package) string { return p.Path() })
 }
-
-	return strings.Join(q, ", ")
-}

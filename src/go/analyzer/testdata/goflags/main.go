@@ -15,7 +15,7 @@ import (
 )
 
 type ServerCommand struct {
-	Port int    `long:"port" env:"APP_PORT" default:"50051" description:"gRPC port"`
+	Port int `long:"port" env:"APP_PORT" default:"50051" description:"gRPC port"`
 	DB   struct {
 		Path string `long:"path" env:"PATH" default:"./var/app.db" description:"database file"`
 	} `group:"db" namespace:"db" env-namespace:"DB"`
