@@ -456,7 +456,8 @@ export class GoService extends Component {
 
   /** The run-time environment: the port variable first (servers), then `TZ`, then `environment`. */
   public get environment(): { [name: string]: string } {
-    const env: { [name: string]: string } = this.port === undefined ? {} : { [this.portVariable]: this.portVariableValue.split(PORT_PLACEHOLDER).join(String(this.port)) };
+    const port = this.port === undefined ? undefined : this.portVariableValue.split(PORT_PLACEHOLDER).join(String(this.port));
+    const env: { [name: string]: string } = port === undefined ? {} : { [this.portVariable]: port };
     if (this.tz.defaultZone) {
       env.TZ = this.tz.defaultZone;
     }
