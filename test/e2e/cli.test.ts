@@ -275,7 +275,7 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
     "  makefileIncludes: ['local.mk'],",
     '});',
     '',
-    "new GoService(project, 'worker', { port: 8080, healthCheck: HealthCheck.tcp() });",
+    "new GoService(project, 'worker', { port: 8001, healthCheck: HealthCheck.tcp() });",
     '// from your .gitignore (kept as .gitignore.pre-projen)',
     "project.gitignore.addPatterns('/bin/', '*.log');",
     'project.synth();',
