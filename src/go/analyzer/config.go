@@ -318,6 +318,19 @@ func (m *mainAnalysis) viperCall(c *ssa.Call, name string) {
 		m.viperAuto = true
 	case "BindPFlags":
 		m.viperAllFlags = true
+	case "Unmarshal", "UnmarshalExact":
+		m.viperUnmarshal = true
+		if len(args) > 0 {
+			if mi, ok := args[0].(*ssa.MakeInterface); ok {
+				if st, ok := deref(mi.X.Type()).Underlying().(*types.Struct); ok {
+					for i := 0; i < st.NumFields(); i++ {
+						if reflect.StructTag(st.Tag(i)).Get("mapstructure") != "" {
+							m.anyMapstructure = true
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -388,4 +401,48 @@ func (m *mainAnalysis) viperEnvOf(f *flagDef) string {
 		name = strings.ToUpper(m.viperPrefix) + "_" + name
 	}
 	return name
+}
+
+// viperKeyOfField: a field that viper.Unmarshal fills is the viper key made of the mapstructure
+// tags (or the lower-cased names) of the fields leading to it, joined by dots.
+func (m *mainAnalysis) viperKeyOfField(ptr ssa.Value, st types.Type, idx int) string {
+	if !m.viperUnmarshal {
+		return ""
+	}
+	s, ok := st.Underlying().(*types.Struct)
+	if !ok {
+		return ""
+	}
+	name := func(s *types.Struct, i int) string {
+		k := strings.Split(reflect.StructTag(s.Tag(i)).Get("mapstructure"), ",")[0]
+		if k == "-" {
+			return ""
+		}
+		if k == "" {
+			k = strings.ToLower(s.Field(i).Name())
+		}
+		return k
+	}
+	key := name(s, idx)
+	if key == "" || reflect.StructTag(s.Tag(idx)).Get("mapstructure") == "" && !m.anyMapstructure {
+		return ""
+	}
+	x := ptr
+	for depth := 0; depth < 6; depth++ {
+		fa, ok := x.(*ssa.FieldAddr)
+		if !ok {
+			break
+		}
+		ps, ok := deref(fa.X.Type()).Underlying().(*types.Struct)
+		if !ok {
+			break
+		}
+		if reflect.StructTag(ps.Tag(fa.Field)).Get("mapstructure") == ",squash" {
+			x = fa.X
+			continue
+		}
+		key = name(ps, fa.Field) + "." + key
+		x = fa.X
+	}
+	return key
 }

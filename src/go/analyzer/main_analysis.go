@@ -39,6 +39,8 @@ type mainAnalysis struct {
 	viperAuto       bool
 	viperAllFlags   bool
 	goFlagsRoot     *cmdDef
+	viperUnmarshal  bool
+	anyMapstructure bool
 	sethvargoPrefix string
 
 	listenSites []listenSite
@@ -72,6 +74,7 @@ func (m *mainAnalysis) reset() {
 	m.envPrefix = map[string]string{}
 	m.viper = map[string]*viperKey{}
 	m.viperPrefix, m.viperAuto, m.viperAllFlags, m.goFlagsRoot, m.sethvargoPrefix = "", false, false, nil, ""
+	m.viperUnmarshal, m.anyMapstructure = false, false
 	m.cmdReach = map[*cmdDef]map[*ssa.Function]bool{}
 }
 

@@ -502,6 +502,9 @@ func (t *tracer) field(structPtr ssa.Value, idx int, ptrType types.Type) *Expr {
 		return &Expr{Op: "flag", Flag: f}
 	}
 	var parts []*Expr
+	if key := t.m.viperKeyOfField(structPtr, st, idx); key != "" {
+		parts = append(parts, t.m.viperExpr(key))
+	}
 	if tag := t.m.tagRefFor(structPtr, st, idx); tag != nil {
 		parts = append(parts, &Expr{Op: "tag", Tag: tag, Name: tag.describe(), Def: tag.def()})
 	}
