@@ -227,6 +227,14 @@ func (m *mainAnalysis) tagRefFor(ptr ssa.Value, st types.Type, idx int) *tagRef 
 		ref.Library = "flag-tag"
 		ref.Flag = strings.Split(tag.Get("flag"), ",")[0]
 		ref.Default, ref.HasDef = tag.Lookup("default")
+		// Its configuration key (cfg:"http_address"), read from the environment by viper's
+		// AutomaticEnv under the env prefix.
+		if key := strings.Split(tag.Get("cfg"), ",")[0]; key != "" && m.viperAuto {
+			ref.Env = strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(key))
+			if m.viperPrefix != "" {
+				ref.Env = strings.ToUpper(m.viperPrefix) + "_" + ref.Env
+			}
+		}
 	case tag.Get("default") != "":
 		ref.Library = "default-tag"
 		ref.Default, ref.HasDef = tag.Lookup("default")
