@@ -326,6 +326,8 @@ func (m *mainAnalysis) listenAddr(s listenSite, ctx []binding, linked map[ssa.Ca
 				return concat(lit(":"), envRef("PORT", lit("8080"))), true
 			}
 		}
+	case httpsAddr:
+		return lit(":443"), true
 	case toolkitAddr:
 		if m.toolkitFlag != nil {
 			return &Expr{Op: "flag", Flag: m.toolkitFlag}, true

@@ -19,6 +19,7 @@ const (
 	variadicAddr                   // gin's Run(addr ...string): PORT or :8080 when none
 	toolkitAddr                    // exporter-toolkit web.ListenAndServe: the --web.listen-address flag
 	tcpAddrArg                     // net.ListenTCP(network, *TCPAddr): the Port field
+	httpsAddr                      // gin-gonic/autotls: :443 (and :80 for the ACME challenge)
 )
 
 type listenSpec struct {
@@ -48,6 +49,10 @@ var listenCalls = map[string]listenSpec{
 	"(*github.com/valyala/fasthttp.Server).ListenAndServe":      {addrArg, 1},
 	"(*github.com/valyala/fasthttp.Server).Serve":               {listenerArg, 1},
 	"(*github.com/soheilhy/cmux.cMux).Serve":                    {listenerArg, -1},
+	"github.com/gin-gonic/autotls.Run":                          {httpsAddr, 0},
+	"github.com/gin-gonic/autotls.RunWithContext":               {httpsAddr, 0},
+	"github.com/gin-gonic/autotls.RunWithManager":               {httpsAddr, 0},
+	"github.com/gin-gonic/autotls.RunWithManagerAndTLSConfig":   {httpsAddr, 0},
 }
 
 // Web frameworks whose Run/Start/Listen method takes the address.
