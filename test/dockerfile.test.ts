@@ -199,7 +199,7 @@ describe('the health probe of HTTP and TCP checks', () => {
   new GoService(project, 'worker', { port: 9090, healthCheck: HealthCheck.tcp() });
   new GoService(project, 'admin', { port: 9091, healthCheck: HealthCheck.tcp({ port: 9100 }) });
   // WHEN the Dockerfile is rendered
-  const lines = synth(project).Dockerfile.split('\n');
+  const lines: string[] = synth(project).Dockerfile.split('\n');
 
   test('starts at the service\'s port and follows the service; a port of the check\'s own is probed alone (-fixed)', () => {
     const checks = lines.filter((l) => l.startsWith('    CMD ["/usr/local/bin/healthprobe"'));
