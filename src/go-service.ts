@@ -3,7 +3,7 @@ import { CertsLayer, CertsSource } from './certs-layer';
 import { DeploymentFacts, KubernetesDeploymentOptions, resolveDeployment } from './deployment';
 import { ServiceHardening } from './hardening';
 import { HealthCheck, HealthProbe } from './health-check';
-import { binaryPath, configDir, DEFAULT_PORT, neverInContext } from './model/constants';
+import { binaryPath, configDir, DEFAULT_PORT, neverInContext, PRIVILEGED_PORTS_BELOW, UNPRIVILEGED_PORT_SYSCTL } from './model/constants';
 import { contextOf, ProjectContext } from './model/context';
 import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './model/go-build';
 import { ServiceModel } from './model/model';
@@ -387,6 +387,17 @@ export class GoService extends Component {
     };
   }
 
+  /**
+   * Namespaced kernel parameters the service needs in its network namespace: a non-root server on a
+   * privileged port (below 1024) needs `net.ipv4.ip_unprivileged_port_start=0` to bind it. Docker
+   * sets it in every container's network namespace (not with `--network=host`, where the host's
+   * value applies); the Kubernetes manifests ask for it in the pod's security context.
+   */
+  public get sysctls(): { [name: string]: string } {
+    const privileged = this.isServer && this.runtime.nonroot && this.port !== undefined && this.port < PRIVILEGED_PORTS_BELOW;
+    return privileged ? { [UNPRIVILEGED_PORT_SYSCTL.name]: UNPRIVILEGED_PORT_SYSCTL.value } : {};
+  }
+
   /** How the container's health is probed (the image's HEALTHCHECK and compose's), if it is. */
   public get healthProbe(): HealthProbe | undefined {
     return this.healthCheck._probeFor(this.binaryPath, this.port);
@@ -538,6 +549,7 @@ export class GoService extends Component {
       buildArgs: this.buildArgs,
       environment: this.environment,
       hardening: this.hardening,
+      sysctls: this.sysctls,
       healthProbe: this.healthProbe,
       deployment: this.deployment,
       cgo: this.cgo,
@@ -643,13 +655,7 @@ export class GoService extends Component {
       return problems;
     }
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-      problems.push({ option: 'port', what: `${JSON.stringify(port)} is not a TCP port`, fix: 'Use a whole number from 1024 to 65535' });
-    } else if (port < 1024 && this.runtime.nonroot) {
-      problems.push({
-        option: 'port',
-        what: `port ${port} is below 1024, and the service runs as user ${this.user.split(':')[0]}, which may not bind it (it works only where net.ipv4.ip_unprivileged_port_start allows: Docker's own network namespace does, --network=host and most Kubernetes nodes do not)`,
-        fix: `Listen on a port from 1024 up and map it (compose ports "${port}:${DEFAULT_PORT}"), or run as root with nonroot: false`,
-      });
+      problems.push({ option: 'port', what: `${JSON.stringify(port)} is not a TCP port`, fix: 'Use a whole number from 1 to 65535' });
     }
     if (typeof this.portVariable !== 'string' || !ENV_NAME.test(this.portVariable)) {
       problems.push({ option: 'portVariable', what: `${JSON.stringify(this.portVariable)} is not an environment variable name`, fix: 'Use letters, digits and underscores, not starting with a digit, such as "HTTP_PORT"' });

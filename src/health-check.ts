@@ -1,4 +1,5 @@
 import { HEALTH_CHECK_TIMING, HEALTH_PROBE_PATH } from './model/constants';
+import { HEALTH_PROBE_FIXED_FLAG } from './model/health-probe';
 import { OptionProblem } from './model/problems';
 
 /**
@@ -36,8 +37,9 @@ export interface HttpHealthCheckOptions extends HealthCheckOptions {
    */
   readonly path: string;
   /**
-   * The port to probe.
-   * @default - the service's port
+   * The port to probe, and only that one.
+   * @default - the service's port, or wherever the service really listens when it was started on
+   * another (`-e PORT=9000`, a port flag): the probe reads the container's listening sockets
    */
   readonly port?: number;
 }
@@ -47,8 +49,9 @@ export interface HttpHealthCheckOptions extends HealthCheckOptions {
  */
 export interface TcpHealthCheckOptions extends HealthCheckOptions {
   /**
-   * The port to connect to.
-   * @default - the service's port
+   * The port to connect to, and only that one.
+   * @default - the service's port, or wherever the service really listens when it was started on
+   * another (`-e PORT=9000`, a port flag): the probe reads the container's listening sockets
    */
   readonly port?: number;
 }
@@ -103,6 +106,9 @@ const HTTP_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
  * HealthCheck.tcp()                             // connect to 127.0.0.1:<port>
  * HealthCheck.none()
  * ```
+ *
+ * `http` and `tcp` follow the service: started on another port than the model's (`-e PORT=9000`,
+ * a port flag in the command), it stays healthy, as the probe finds the port it really listens on.
  */
 export class HealthCheck {
   /**
@@ -174,10 +180,13 @@ export class HealthCheck {
       const command = argv[0]?.startsWith('/') ? argv : [binaryPath, ...argv];
       return { kind: this.kind, command, ...timing };
     }
+    // the service's port is where the probe starts: it follows the service to the port it really
+    // listens on (-e PORT=9000, a port flag); a port given to the check is probed alone
     const port = this.port ?? servicePort;
+    const probe = this.port === undefined ? [HEALTH_PROBE_PATH] : [HEALTH_PROBE_PATH, HEALTH_PROBE_FIXED_FLAG];
     const command = this.kind === HealthCheckKind.HTTP
-      ? [HEALTH_PROBE_PATH, 'http', String(port), this.path!]
-      : [HEALTH_PROBE_PATH, 'tcp', String(port)];
+      ? [...probe, 'http', String(port), this.path!]
+      : [...probe, 'tcp', String(port)];
     return { kind: this.kind, command, path: this.path, port, ...timing };
   }
 

@@ -1,10 +1,11 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import {
-  CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, Instruction, Libc,
+  CertsLayer, DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, HealthCheck, Instruction, Libc,
   RunMount, RuntimeStage, StagePosition, TzLayer,
 } from '../src';
 import { newProject, synth } from './util';
+import { HEALTH_PROBE_SOURCE } from '../src/model/health-probe';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -189,6 +190,41 @@ describe('Dockerfile', () => {
     expect(lines[from + 1]).toBe('RUN apk add --no-cache git');
     expect(lines).toContain('RUN --mount=type=secret,id=netrc,target=/root/.netrc \\');
     expect(lines[lines.length - 2]).toBe('LABEL com.example.team="payments"');
+  });
+});
+
+describe('the health probe of HTTP and TCP checks', () => {
+  // GIVEN an HTTP check on the service's port, a TCP check on the service's port and a TCP check on a port of its own
+  const project = newProject({ healthCheck: HealthCheck.http({ path: '/readyz' }) });
+  new GoService(project, 'worker', { port: 9090, healthCheck: HealthCheck.tcp() });
+  new GoService(project, 'admin', { port: 9091, healthCheck: HealthCheck.tcp({ port: 9100 }) });
+  // WHEN the Dockerfile is rendered
+  const lines: string[] = synth(project).Dockerfile.split('\n');
+
+  test('starts at the service\'s port and follows the service; a port of the check\'s own is probed alone (-fixed)', () => {
+    const checks = lines.filter((l) => l.startsWith('    CMD ["/usr/local/bin/healthprobe"'));
+    // each image and its -debug variant
+    expect(checks).toEqual([
+      '    CMD ["/usr/local/bin/healthprobe", "tcp", "9090"]',
+      '    CMD ["/usr/local/bin/healthprobe", "tcp", "9090"]',
+      '    CMD ["/usr/local/bin/healthprobe", "-fixed", "tcp", "9100"]',
+      '    CMD ["/usr/local/bin/healthprobe", "-fixed", "tcp", "9100"]',
+      '    CMD ["/usr/local/bin/healthprobe", "http", "8080", "/readyz"]',
+      '    CMD ["/usr/local/bin/healthprobe", "http", "8080", "/readyz"]',
+    ]);
+  });
+
+  test('the healthprobe stage writes the probe\'s source line by line, unchanged, and builds it static', () => {
+    const start = lines.indexOf("RUN printf '%s\\n' \\");
+    const end = lines.findIndex((l, i) => i > start && l.endsWith(' > main.go'));
+    expect(lines[start - 2]).toBe('FROM --platform=$BUILDPLATFORM golang:1.26-alpine AS healthprobe');
+    const written = lines.slice(start + 1, end + 1).map((l) => l.replace(/^    '/, '').replace(/' (\\|> main\.go)$/, ''));
+    expect(written).toEqual(HEALTH_PROBE_SOURCE);
+    expect(lines[end + 4]).toBe('RUN CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}" go build -trimpath -buildvcs=false -ldflags "-s -w" -o healthprobe main.go');
+    // what makes it follow the service: the listening sockets (state 0A) of the processes it sees
+    expect(written).toContain('\tfor _, file := range []string{"/net/tcp", "/net/tcp6"} {');
+    expect(written.some((l) => l.includes('f[3] != "0A"'))).toBe(true);
+    expect(written.filter((l) => /^\t"/.test(l))).toEqual(['\t"os"', '\t"syscall"', '\t"unsafe"']);
   });
 });
 

@@ -2,6 +2,7 @@ import { accessSync, constants, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Project } from 'projen';
+import * as YAML from 'yaml';
 import { DistrolessVariant, GoService, GoServiceProject, RuntimeStage } from '../src';
 import { newProject, synth } from './util';
 
@@ -97,6 +98,17 @@ describe('GoServiceProject', () => {
     expect(files['docker-compose.yml']).toContain('- "9090:9090"');
     expect(files.Makefile).toContain('PORT=9090 ./bin/hello');
     expect(files['cmd/hello/main.go']).toContain('const defaultPort = "9090"');
+  });
+
+  test('a non-root service may listen on a privileged port: Docker opens them in its network namespace, so nothing else changes', () => {
+    // GIVEN port 80 on scratch as 65532, WHEN synthesized, THEN no refusal, and the image, compose and the Makefile say 80
+    const files = synth(newProject({ port: 80 }));
+    expect(files.Dockerfile).toContain('EXPOSE 80/tcp');
+    expect(files.Dockerfile).toContain('USER 65532:65532');
+    const compose = YAML.parse(files['docker-compose.yml']).services.hello;
+    expect(compose.ports).toEqual(['80:80']);
+    expect(compose.sysctls).toBeUndefined();
+    expect(files.Makefile).toContain('PORT=80 ./bin/hello');
   });
 
   test('a second service gets its own sample, and the project lists it', () => {

@@ -68,16 +68,14 @@ export const INVALID_CONFIGS: InvalidConfig[] = [
 
   // ports
   opts('port: 0', 'port: 0', { port: 0 },
-    'hello.port: 0 is not a TCP port. Use a whole number from 1024 to 65535.'),
+    'hello.port: 0 is not a TCP port. Use a whole number from 1 to 65535.'),
   opts('port: 65536', 'port: 65536', { port: 65536 },
-    'hello.port: 65536 is not a TCP port. Use a whole number from 1024 to 65535.'),
+    'hello.port: 65536 is not a TCP port. Use a whole number from 1 to 65535.'),
   opts('port: not an integer', 'port: 80.5', { port: 80.5 },
-    'hello.port: 80.5 is not a TCP port. Use a whole number from 1024 to 65535.'),
+    'hello.port: 80.5 is not a TCP port. Use a whole number from 1 to 65535.'),
   svc('port: used by two services', "new GoService(project, 'worker', { port: 8080 });",
     (p) => new GoService(p, 'worker', { port: 8080 }),
     'worker.port: port 8080 is already used by service hello. Give each service its own port.'),
-  opts('port: below 1024 for a non-root service', 'port: 80', { port: 80 },
-    'hello.port: port 80 is below 1024, and the service runs as user 65532, which may not bind it (it works only where net.ipv4.ip_unprivileged_port_start allows: Docker\'s own network namespace does, --network=host and most Kubernetes nodes do not). Listen on a port from 1024 up and map it (compose ports "80:8080"), or run as root with nonroot: false.'),
 
   // service names
   svc('service name: empty', "new GoService(project, '', {});", (p) => new GoService(p, '', {}),

@@ -28,5 +28,6 @@ export const KUBERNETES_VARIANTS: { [name: string]: (o: Partial<GoServiceProject
     return p;
   },
   'root (nonroot: false): baseline': (o) => k8sProject({ ...o, runtime: RuntimeStage.distroless({ nonroot: false }) }),
+  'non-root on port 80: the unprivileged-port sysctl': (o) => k8sProject({ ...o, port: 80, healthCheck: HealthCheck.http({ path: '/healthz' }) }),
 };
 

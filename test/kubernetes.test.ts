@@ -105,6 +105,24 @@ describe('Kubernetes manifests', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('kubernetes: hello runs as root (nonroot: false), which Pod Security "restricted" refuses, so namespace hello is labelled "baseline"'));
   });
 
+  test('a non-root service on a privileged port asks for net.ipv4.ip_unprivileged_port_start=0 in its pod; others ask for nothing', () => {
+    const podOf = (o: Partial<GoServiceProjectOptions>) => objectsOf(synth(k8sProject(o)), 'k8s/services/hello.yaml')['Deployment/hello'].spec.template.spec;
+    // GIVEN port 80, WHEN synthesized, THEN the pod's security context has the safe sysctl, and the container still runs as 65532
+    const pod = podOf({ port: 80 });
+    expect(pod.securityContext).toEqual({
+      fsGroupChangePolicy: 'Always',
+      runAsGroup: 65532,
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+    });
+    expect(pod.containers[0].ports).toEqual([{ containerPort: 80 }]);
+    expect(pod.containers[0].securityContext).toMatchObject({ runAsUser: 65532, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    // port 1024 and up, or root: nothing to ask for
+    expect(podOf({ port: 1024 }).securityContext.sysctls).toBeUndefined();
+    expect(podOf({ port: 80, runtime: RuntimeStage.distroless({ nonroot: false }) }).securityContext.sysctls).toBeUndefined();
+  });
+
   test('autoscaling: the HPA decides the replicas, between its minimum and maximum', () => {
     const o = objectsOf(synth(k8sProject({ deployment: { replicas: 3, autoscaling: { maxReplicas: 9 } } })), 'k8s/services/hello.yaml');
     expect(o['Deployment/hello'].spec.replicas).toBeUndefined();

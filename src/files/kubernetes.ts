@@ -263,7 +263,13 @@ export function renderServiceObjects(model: ProjectModel, s: ServiceModel): any[
     podMetadata: { labels: labels.all },
     serviceAccount: sa,
     automountServiceAccountToken: false,
-    securityContext: { ensureNonRoot: runtime.nonroot, user: runtime.uid, group: runtime.gid },
+    securityContext: {
+      ensureNonRoot: runtime.nonroot,
+      user: runtime.uid,
+      group: runtime.gid,
+      // a non-root service on a privileged port: a safe sysctl, which Pod Security restricted allows
+      sysctls: Object.entries(s.sysctls).map(([name, value]) => ({ name, value })),
+    },
     containers: [{
       name: s.name,
       image: s.imageName,

@@ -4,6 +4,20 @@ export const NONROOT_UID = 65532;
 /** The port a service listens on unless told otherwise. */
 export const DEFAULT_PORT = 8080;
 
+/**
+ * Ports below this one are privileged: binding them takes root, unless the network namespace's
+ * `net.ipv4.ip_unprivileged_port_start` is lowered (the kernel's default is this number).
+ */
+export const PRIVILEGED_PORTS_BELOW = 1024;
+
+/**
+ * The namespaced kernel parameter that lets a non-root process bind a privileged port, and the value
+ * that opens every port: what Docker (20.10 and later) sets in each container's network namespace,
+ * and what a Kubernetes pod asks for in its security context (a safe sysctl, allowed by Pod Security
+ * `restricted`).
+ */
+export const UNPRIVILEGED_PORT_SYSCTL = { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' } as const;
+
 /** Where ZONEINFO points when Go's zoneinfo.zip is copied into an image. */
 export const ZONEINFO_PATH = '/usr/local/share/zoneinfo.zip';
 

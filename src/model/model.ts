@@ -127,6 +127,12 @@ export interface ServiceModel extends BuildFacts {
   /** The run-time environment, `PORT` first. */
   readonly environment: { readonly [name: string]: string };
   readonly hardening: ServiceHardening;
+  /**
+   * Namespaced kernel parameters the service needs in its network namespace, by name: a non-root
+   * service on a privileged port needs `net.ipv4.ip_unprivileged_port_start=0`. Docker sets that
+   * in every container's network namespace by itself; a Kubernetes pod asks for it.
+   */
+  readonly sysctls: { readonly [name: string]: string };
   /** How the container's health is probed; undefined when it is not. */
   readonly healthProbe?: HealthProbe;
   /** How it runs on Kubernetes (when the project renders manifests). */

@@ -154,10 +154,10 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
     expect(cli(repo, 'set', 'port', '9090')).toBe('.projenrc.ts already says so: nothing to change.\n');
   });
 
-  test('set port 80: the model refuses it, .projenrc.ts is restored byte for byte and nothing changes (exit 4)', () => {
-    const output = refused(repo, 4, 'set', 'port', '80');
+  test('set port 70000: the model refuses it, .projenrc.ts is restored byte for byte and nothing changes (exit 4)', () => {
+    const output = refused(repo, 4, 'set', 'port', '70000');
     expect(output).toContain('npx projen failed with this change, so .projenrc.ts was restored as it was and nothing was changed.');
-    expect(output).toContain('  hello.port: port 80 is below 1024, and the service runs as user 65532');
+    expect(output).toContain('  hello.port: 70000 is not a TCP port. Use a whole number from 1 to 65535.');
   });
 
   test('remove service hello: the default service is refused (exit 2)', () => {

@@ -134,7 +134,9 @@ const FIXTURES = join(ROOT, HASH);
 
 /**
  * The files a clean clone of this repository has, as they are in the working tree: the tracked ones
- * and the new ones git does not ignore.
+ * and the new ones git does not ignore. Never node_modules: in a git worktree it is often a symlink
+ * to the main checkout's (which .gitignore's `/node_modules/`, a directory pattern, does not match),
+ * and `npm ci` in a copy holding that symlink empties the main checkout's node_modules through it.
  */
 export function cloneFiles(root = REPO): string[] {
   const out = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root }).stdout;

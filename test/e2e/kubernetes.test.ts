@@ -214,3 +214,76 @@ const podOf = (deployment: any, name: string) => ({
     expect(kubectlFails('get', 'namespace', name).output).toContain('not found');
   });
 });
+
+(withCluster ? describe : describe.skip)('a non-root service on port 80 on a real node (issue 21, part 6)', () => {
+  let repo: string;
+  const name = 'port80';
+  const version = `e2e-${process.pid}`;
+  const registry = 'registry.example/acme';
+  const image = `${registry}/${name}:${version}`;
+  const make = (...args: string[]) => run('make', [...args, `VERSION=${version}`, `REGISTRY=${registry}`, `DOCKER=${DOCKER}`, `KUBECTL=${KUBECTL}`], { cwd: repo, env });
+
+  beforeAll(() => {
+    repo = newRepo(name, ['--kubernetes']);
+    run('npx', ['projen-go-service', 'set', 'port', '80'], { cwd: repo });
+  });
+
+  afterAll(() => {
+    if (repo) {
+      try {
+        make('k8s-delete');
+      } catch {
+        // not applied
+      }
+      removeRepo(repo);
+    }
+  });
+
+  test('the pod asks for net.ipv4.ip_unprivileged_port_start=0, Pod Security restricted admits it, and it becomes Ready as 65532 on :80', () => {
+    const deployment = docsOf(readFileSync(join(repo, 'k8s', 'services', `${name}.yaml`), 'utf-8')).find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]);
+    make('docker-build');
+    run(CLUSTER_UP, ['--load-image', image]);
+    const started = Date.now();
+    make('k8s-apply');
+    kubectl('-n', name, 'wait', '--for=condition=Available', `deployment/${name}`, '--timeout=180s');
+    figures.push(`port 80 as 65532: make k8s-apply to Deployment Available: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(kubectl('get', 'namespace', name, '-o', 'jsonpath={.metadata.labels.pod-security\\.kubernetes\\.io/enforce}').stdout).toBe('restricted');
+    const pods = JSON.parse(kubectl('-n', name, 'get', 'pods', '-l', `app.kubernetes.io/name=${name}`, '-o', 'json').stdout).items;
+    expect(pods.length).toBeGreaterThan(0);
+    for (const p of pods) {
+      expect(p.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
+      expect(p.status.containerStatuses[0].restartCount).toBe(0);
+      expect(p.spec.containers[0].ports).toEqual([{ containerPort: 80, protocol: 'TCP' }]);
+    }
+    const report = JSON.parse(kubectl('-n', name, 'exec', `deployment/${name}`, '--', `/usr/local/bin/${name}`, 'selfcheck').stdout);
+    expect(report.uid).toBe(65532);
+    // the sample's own health check, on :80 inside the pod
+    kubectl('-n', name, 'exec', `deployment/${name}`, '--', `/usr/local/bin/${name}`, 'healthcheck');
+  });
+
+  test('without the sysctl the same pod cannot bind :80 (so the sysctl is what makes it work)', () => {
+    const d = JSON.parse(kubectl('-n', name, 'get', 'deployment', name, '-o', 'json').stdout);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'nosysctl', namespace: name },
+      spec: { ...d.spec.template.spec, securityContext: { ...d.spec.template.spec.securityContext, sysctls: undefined } },
+    };
+    delete pod.spec.containers[0].startupProbe;
+    delete pod.spec.containers[0].livenessProbe;
+    delete pod.spec.containers[0].readinessProbe;
+    kubectl('apply', '-f', writeDocs(mkdtempSync(join(tmpdir(), 'pgs-k8s-')), 'nosysctl.yaml', [JSON.parse(JSON.stringify(pod))]));
+    const deadline = Date.now() + 60_000;
+    let log = '';
+    while (Date.now() < deadline && !log.includes('permission denied')) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      try {
+        log = kubectl('-n', name, 'logs', 'nosysctl').stdout;
+      } catch {
+        // not started yet
+      }
+    }
+    expect(log).toContain('bind: permission denied');
+  });
+});
