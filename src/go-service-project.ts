@@ -15,7 +15,7 @@ import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './go/go-releases';
 import { GoSources, readGoSources } from './go/go-sources';
 import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions, servicesOf } from './go-service';
-import { SECRETS_DIR } from './model/constants';
+import { ASIDE_DIR, SECRETS_DIR } from './model/constants';
 import { attachContext } from './model/context';
 import { toolchainFor } from './model/go-build';
 import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './model/image-ref';
@@ -158,6 +158,19 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly makefileIncludes?: string[];
 
   /**
+   * Generated Makefile targets renamed, generated name → new name, where a makefile of your own (see
+   * `makefileIncludes`) has a target of the same name: yours keeps its name and recipe, and make
+   * gives no "overriding recipe" warning. `make help` lists the generated target under its new name.
+   * `adopt` renames each colliding target `go-<name>` (`build` → `go-build`).
+   *
+   * ```ts
+   * makefileRenames: { 'build': 'go-build', 'test': 'go-test' }
+   * ```
+   * @default - no target renamed
+   */
+  readonly makefileRenames?: { [generated: string]: string };
+
+  /**
    * The repository URL, for the `org.opencontainers.image.source` label.
    * @default - no source label
    */
@@ -277,7 +290,7 @@ export class GoServiceProject extends Project {
         ...options.projenrcTsOptions,
       });
     }
-    this.gitignore.exclude('/bin/', `/${SECRETS_DIR}/`, '.env', '.env.*', '*.pem', '*.key', `/${LOCK_DIR}/`, `/${JOURNAL}`);
+    this.gitignore.exclude('/bin/', `/${SECRETS_DIR}/`, '.env', '.env.*', '*.pem', '*.key', `/${LOCK_DIR}/`, `/${JOURNAL}`, `/${ASIDE_DIR}/`);
 
     this.goMod = new GoMod(this);
     this.dockerfile = new Dockerfile(this);
@@ -286,6 +299,7 @@ export class GoServiceProject extends Project {
     this.makefile = new GoMakefile(this);
     const docs = new RepoDocs(this, options.securityNotesFile);
     for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);
+    for (const [from, to] of Object.entries(options.makefileRenames ?? {})) this.makefile.renameTarget(from, to);
     if (options.renovate ?? true) {
       new RenovateConfig(this);
     }

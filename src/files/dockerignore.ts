@@ -1,5 +1,5 @@
 import { FileBase, IResolver, Project } from 'projen';
-import { SECRETS_DIR } from '../model/constants';
+import { ASIDE_DIR, SECRETS_DIR } from '../model/constants';
 import { modelOf, ProjectModel, requireModel } from '../model/model';
 
 const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a GoServiceProject.';
@@ -8,7 +8,7 @@ const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a G
 const BUILD_INPUTS = ['go.mod', 'go.sum', 'vendor/'];
 
 /** What never enters the build context, even inside the paths let back in. */
-const NEVER = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/'];
+const NEVER = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/', `${ASIDE_DIR}/`];
 
 /**
  * The generated .dockerignore: an allow-list. Everything is ignored, then only what the build reads

@@ -38,3 +38,9 @@ export const HEALTH_PROBE_PATH = '/usr/local/bin/healthprobe';
 
 /** Where the notes on how the images are hardened go unless told otherwise: a repository's security policy. */
 export const SECURITY_MD = 'SECURITY.md';
+
+/**
+ * The one folder where the files of the user's that generated files replace are kept (see
+ * synthesis/moved-aside.ts): git-ignored, never in a build context.
+ */
+export const ASIDE_DIR = '.pre-projen';

@@ -100,12 +100,52 @@ test("the .gitignore's patterns and the .gitattributes' rules are carried into .
     '.gitattributes': '# encrypted\nsecrets/** filter=git-crypt diff=git-crypt\n',
   });
   expect(planned(r.out)).toContain([
-    '// from your .gitignore (kept as .gitignore.pre-projen)',
+    '// from your .gitignore (kept as .pre-projen/.gitignore)',
     "project.gitignore.addPatterns('/bin/', '*.out', '!keep.out');",
-    '// from your .gitattributes (kept as .gitattributes.pre-projen)',
+    '// from your .gitattributes (kept as .pre-projen/.gitattributes)',
     "project.gitattributes.addAttributes('secrets/**', 'filter=git-crypt', 'diff=git-crypt');",
     'project.synth();',
   ].join('\n'));
+});
+
+describe('the makefile make reads (GNUmakefile, then makefile, then Makefile) becomes local.mk; generated namesakes of its targets are renamed', () => {
+  test('a lowercase makefile: its build, test and docker-build keep their recipes, the generated ones become go-<name>', () => {
+    // GIVEN a makefile (lowercase) whose targets, some from an included file, have generated namesakes
+    const r = adopt({
+      'go.mod': 'module example.com/shop\n',
+      'cmd/shop/main.go': SERVER,
+      'makefile': 'include tools.mk\n.PHONY: build test\nbuild:\n\tgo build ./...\ntest: build\n\tgo test ./...\n%.pb.go: %.proto\n\tprotoc $<\n',
+      'tools.mk': 'docker-build:\n\tdocker build .\ngenerate:\n\tgo generate ./...\n',
+    });
+    // WHEN adopt plans
+    // THEN the makefile goes to local.mk, and the generated build, test and docker-build are renamed
+    expect(r.code).toBe(0);
+    expect(planned(r.out)).toContain([
+      "  makefileIncludes: ['local.mk'],",
+      "  makefileRenames: { build: 'go-build', test: 'go-test', 'docker-build': 'go-docker-build' },",
+      '});',
+    ].join('\n'));
+    expect(r.out).toContain('would move makefile to local.mk, which the generated Makefile includes');
+    expect(r.out).toContain("your makefile's targets build, test, docker-build keep their names and recipes (read by make); the generated ones are go-build, go-test, go-docker-build (makefileRenames; make help lists them).");
+  });
+
+  test('GNUmakefile wins: it becomes local.mk, and a makefile beside it (which make would read before the generated Makefile) is moved aside', () => {
+    const r = adopt({
+      'go.mod': 'module example.com/shop\n',
+      'cmd/shop/main.go': SERVER,
+      'GNUmakefile': 'lint:\n\tgolangci-lint run\nbuild-shop:\n\tgo build ./cmd/shop\n',
+      'makefile': 'old:\n\ttrue\n',
+    });
+    expect(r.out).toContain('would move GNUmakefile to local.mk, which the generated Makefile includes');
+    expect(r.out).toContain('would move makefile to .pre-projen/makefile\n');
+    expect(planned(r.out)).toContain("  makefileRenames: { lint: 'go-lint', 'build-shop': 'go-build-shop' },");
+  });
+
+  test('a Makefile without namesakes: included, nothing renamed', () => {
+    const r = adopt({ 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': SERVER, 'Makefile': 'generate:\n\tgo generate ./...\n' });
+    expect(planned(r.out)).toContain("  makefileIncludes: ['local.mk'],\n});");
+    expect(planned(r.out)).not.toContain('makefileRenames');
+  });
 });
 
 describe('what adopt refuses (exit 2), before anything is touched', () => {
