@@ -8,6 +8,7 @@ import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../..
 import { writeFileAtomic } from '../../synthesis/fs-safe';
 import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
+import { BuildFileFacts, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
@@ -340,7 +341,17 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     ports.set(m, p);
   }
 
-  const options = (m: MainPackage): Array<[string, string]> => serviceOptions(editor, repo, m, ports.get(m));
+  // what the repository's Dockerfile and .goreleaser.yaml say of each service (src/cli/adopt/repo-dockerfile.ts)
+  const fromBuildFiles = buildFileFacts(dir, repo, def);
+  const options = (m: MainPackage): Array<[string, string]> => {
+    const facts = fromBuildFiles.get(m.path);
+    const carried = withBuildFacts(editor, serviceOptions(editor, repo, m, ports.get(m)), facts?.facts, {
+      runtimeFiles: m.runtimeFiles, versionVariables: repo.versionVariables, server: m.server, port: ports.get(m), workdir: WORKDIR,
+    });
+    if (facts && carried.carried.length) notes.push(`${names.get(m)}, from ${facts.sources.join(' and ')}: ${carried.carried.join('; ')}.`);
+    if (facts?.facts.skipped.length) notes.push(`${names.get(m)}: not carried over from ${facts.sources.join(' and ')} (set it in ${PROJENRC} if you need it): ${facts.facts.skipped.join('; ')}.`);
+    return carried.options;
+  };
   for (const [option, code] of options(def)) editor.setOption(option, code);
   if (def.path !== `./cmd/${name}`) editor.setOption('mainPackage', editor.str(def.path));
   for (const m of others) {
@@ -454,6 +465,20 @@ function gitattributes(dir: string): Array<[string, string[]]> {
   return readFileSync(file, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
     .map((l) => l.split(/\s+/))
     .map(([glob, ...attrs]): [string, string[]] => [glob, attrs]);
+}
+
+/** The Dockerfile's and .goreleaser.yaml's facts by main package, and which of the two files said something. */
+function buildFileFacts(dir: string, repo: GoRepo, def: MainPackage): Map<string, { facts: BuildFileFacts; sources: string[] }> {
+  const runs = repo.dockerfilePackage ?? (repo.mainPackages.length === 1 ? def.path : undefined);
+  const fromDockerfile = readDockerfileFacts(dir, runs, repo.mainPackages.find((m) => m.path === runs));
+  const fromReleaser = readGoreleaserFacts(dir);
+  const out = new Map<string, { facts: BuildFileFacts; sources: string[] }>();
+  for (const m of repo.mainPackages) {
+    const facts = mergeFacts(fromReleaser.get(m.path), fromDockerfile.get(m.path));
+    const sources = [...(fromDockerfile.has(m.path) ? ['the Dockerfile'] : []), ...(fromReleaser.has(m.path) ? ['.goreleaser.yaml'] : [])];
+    if (facts) out.set(m.path, { facts, sources });
+  }
+  return out;
 }
 
 /** readGoRepo, its refusals as usage errors. */
