@@ -171,6 +171,19 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly makefileRenames?: { [generated: string]: string };
 
   /**
+   * Compose services of your own (a message broker, a proxy, ...), by name, rendered verbatim into
+   * docker-compose.yml beside the generated ones, so `make compose-up` starts them too: compose's
+   * own keys, as plain data. (`project.compose.addService`, `addVolume` and `addNetwork` add more.)
+   *
+   * ```ts
+   * composeServices: { nats: { image: 'nats:2.10-alpine', command: ['-js'] } }
+   * ```
+   * @see https://docs.docker.com/reference/compose-file/services/
+   * @default - none
+   */
+  readonly composeServices?: { [name: string]: any };
+
+  /**
    * The repository URL, for the `org.opencontainers.image.source` label.
    * @default - no source label
    */
@@ -300,6 +313,7 @@ export class GoServiceProject extends Project {
     const docs = new RepoDocs(this, options.securityNotesFile);
     for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);
     for (const [from, to] of Object.entries(options.makefileRenames ?? {})) this.makefile.renameTarget(from, to);
+    for (const [name, definition] of Object.entries(options.composeServices ?? {})) this.compose.addService(name, definition);
     if (options.renovate ?? true) {
       new RenovateConfig(this);
     }
@@ -478,7 +492,7 @@ export class GoServiceProject extends Project {
 
   /** What the files' escape hatches were asked that they cannot do (go.mod's plan among them). */
   private escapeHatchProblems(): string[] {
-    return [this.goMod, this.dockerfile, this.makefile].flatMap((f) => f._problems());
+    return [this.goMod, this.dockerfile, this.makefile, this.compose].flatMap((f) => f._problems());
   }
 
   /**

@@ -8,6 +8,7 @@ import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../..
 import { writeFileAtomic } from '../../synthesis/fs-safe';
 import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
+import { ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
 import { BuildFileFacts, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
@@ -81,9 +82,9 @@ export const adopt: Command = {
       if (!hasPackageJson) ctx.io.out(`would write package.json (projen-go-service from ${from}) and run npm install (${NEEDED_PACKAGES.join(', ')})`);
       if (mk) ctx.io.out(`would move ${mk.file} to ${mk.to}, which the generated Makefile includes`);
       if (installed) {
-        for (const [f, to] of replacedFiles(dir, plan.text, mk)) ctx.io.out(`would move ${f} to ${to}`);
+        for (const [f, to] of replacedFiles(dir, plan, mk)) ctx.io.out(`would move ${f} to ${to}`);
       } else {
-        for (const f of mk?.shadowing ?? []) ctx.io.out(`would move ${f} to ${asidePath(dir, f)}`);
+        for (const f of [...mk?.shadowing ?? [], ...plan.shadowing]) ctx.io.out(`would move ${f} to ${asidePath(dir, f)}`);
         ctx.io.out(`would move aside, to ${ASIDE_DIR}/<file>, each of your files that a generated file replaces`);
       }
       for (const n of plan.notes) ctx.io.out(n);
@@ -117,7 +118,7 @@ function adoptUnderLock(
           throw new CliError(ExitCode.UNEXPECTED, `adopt: npm install failed (${(e as Error).message.split('\n')[0]}), so the repository was put back as it was: nothing was written. Check that projen-go-service can be installed from ${from}, and run adopt again.`);
         }
       }
-      const aside = replacedFiles(dir, plan.text, mk);
+      const aside = replacedFiles(dir, plan, mk);
       if (mk) renameSync(join(dir, mk.file), join(dir, mk.to));
       for (const [f, to] of aside) {
         mkdirSync(dirname(join(dir, to)), { recursive: true });
@@ -215,18 +216,19 @@ function packageSource(repo: string): string {
  * those the synthesis of `projenrc` replaces, found by synthesizing it in a copy (which also checks it
  * before anything here is touched), and the makefiles make would read instead of the generated one.
  */
-function replacedFiles(dir: string, projenrc: string, mk: RepoMakefile | undefined): Array<[string, string]> {
+function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): Array<[string, string]> {
+  const shadowing = [...mk?.shadowing ?? [], ...plan.shadowing];
   const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
     if (mk) renameSync(join(c, mk.file), join(c, mk.to));
-    for (const f of mk?.shadowing ?? []) rmSync(join(c, f), { force: true });
-    writeFileSync(join(c, PROJENRC), projenrc);
+    for (const f of shadowing) rmSync(join(c, f), { force: true });
+    writeFileSync(join(c, PROJENRC), plan.text);
   });
   try {
     if (!result.ok) throw synthesisFailed(result.messages);
     const generated: string[] = JSON.parse(readFileSync(join(copy, '.projen', 'files.json'), 'utf-8')).files;
     const replaced = generated.filter((f) => f !== mk?.file).filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
     const taken = new Set<string>();
-    return [...(mk?.shadowing ?? []), ...replaced].map((f): [string, string] => {
+    return [...shadowing, ...replaced].map((f): [string, string] => {
       const to = asidePath(dir, f, (p) => taken.has(p));
       taken.add(to);
       return [f, to];
@@ -251,7 +253,9 @@ function report(ctx: Context, changed: string[], aside: Array<[string, string]>,
   for (const [f, to] of aside) {
     ctx.io.out(mk?.shadowing.includes(f)
       ? `moved your ${f} to ${to}: make would read it instead of the generated Makefile (which includes ${mk.to}, your ${mk.file}).`
-      : movedAsideMessage(f, to));
+      : /compose\.ya?ml$/.test(f) && !existsSync(join(ctx.cwd, f))
+        ? `moved your ${f} to ${to}: Compose would read it instead of the generated docker-compose.yml (its services are carried into ${PROJENRC}).`
+        : movedAsideMessage(f, to));
   }
   if (mk) ctx.io.out(`moved your ${mk.file} to ${mk.to}: the generated Makefile includes it, so its targets still work.`);
   for (const m of notes) ctx.io.out(m);
@@ -289,6 +293,8 @@ function toServiceName(s: string): string {
 interface Plan {
   readonly text: string;
   readonly notes: string[];
+  /** Files of the user's that would be read instead of a generated one (compose.yaml over docker-compose.yml): moved aside. */
+  readonly shadowing: string[];
 }
 
 /** The .projenrc.ts for the repository, written through the editor (so it is what add and set write). */
@@ -341,8 +347,10 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     ports.set(m, p);
   }
 
-  // what the repository's Dockerfile and .goreleaser.yaml say of each service (src/cli/adopt/repo-dockerfile.ts)
-  const fromBuildFiles = buildFileFacts(dir, repo, def);
+  // the repository's compose file: add-ons, services of its own, our services' environment (src/cli/adopt/repo-compose.ts)
+  const compose = readRepoCompose(dir, [...names].map(([m, n]) => ({ name: n, server: m.server, isDefault: m === def })));
+  // what the repository's Dockerfile, .goreleaser.yaml and compose file say of each service (src/cli/adopt/repo-dockerfile.ts)
+  const fromBuildFiles = buildFileFacts(dir, repo, def, compose, names);
   const options = (m: MainPackage): Array<[string, string]> => {
     const facts = fromBuildFiles.get(m.path);
     const carried = withBuildFacts(editor, serviceOptions(editor, repo, m, ports.get(m)), facts?.facts, {
@@ -362,6 +370,12 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
       mainPackage: m.path !== `./cmd/${names.get(m)}` ? m.path : undefined,
       more,
     }));
+  }
+  if (compose) {
+    const code = composeStatements(editor, compose);
+    for (const a of code.addons) editor.addAddonStatement(a);
+    for (const st of code.statements) editor.addStatement(st);
+    notes.push(...compose.notes);
   }
   for (const m of mains.filter((x) => x.cgoPackages.length)) {
     notes.push(`${names.get(m)} builds with cgo (${m.cgoPackages.join(', ')} ${m.cgoPackages.length === 1 ? 'has' : 'have'} C code), on ${m.cxx ? 'distroless cc (glibc and libstdc++)' : 'distroless base (glibc)'}.`);
@@ -391,7 +405,7 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
       ...attributes.map(([glob, attrs]) => `${editor.project}.gitattributes.addAttributes(${[glob, ...attrs].map((a) => editor.str(a)).join(', ')});`),
     ].join('\n'));
   }
-  return { text: editor.text, notes };
+  return { text: editor.text, notes, shadowing: compose?.shadowing ?? [] };
 }
 
 /** goVersion (the builder: never older than go.mod's go and toolchain lines) and goDirective (the go line kept as it is). */
@@ -468,14 +482,16 @@ function gitattributes(dir: string): Array<[string, string[]]> {
 }
 
 /** The Dockerfile's and .goreleaser.yaml's facts by main package, and which of the two files said something. */
-function buildFileFacts(dir: string, repo: GoRepo, def: MainPackage): Map<string, { facts: BuildFileFacts; sources: string[] }> {
+function buildFileFacts(dir: string, repo: GoRepo, def: MainPackage, compose: ComposePlan | undefined, names: Map<MainPackage, string>): Map<string, { facts: BuildFileFacts; sources: string[] }> {
   const runs = repo.dockerfilePackage ?? (repo.mainPackages.length === 1 ? def.path : undefined);
   const fromDockerfile = readDockerfileFacts(dir, runs, repo.mainPackages.find((m) => m.path === runs));
   const fromReleaser = readGoreleaserFacts(dir);
   const out = new Map<string, { facts: BuildFileFacts; sources: string[] }>();
   for (const m of repo.mainPackages) {
-    const facts = mergeFacts(fromReleaser.get(m.path), fromDockerfile.get(m.path));
-    const sources = [...(fromDockerfile.has(m.path) ? ['the Dockerfile'] : []), ...(fromReleaser.has(m.path) ? ['.goreleaser.yaml'] : [])];
+    const env = compose?.environment.get(names.get(m)!);
+    const fromCompose: BuildFileFacts | undefined = env ? { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: env, args: [], skipped: [] } : undefined;
+    const facts = mergeFacts(mergeFacts(fromReleaser.get(m.path), fromCompose), fromDockerfile.get(m.path));
+    const sources = [...(fromDockerfile.has(m.path) ? ['the Dockerfile'] : []), ...(fromReleaser.has(m.path) ? ['.goreleaser.yaml'] : []), ...(fromCompose ? [compose!.file] : [])];
     if (facts) out.set(m.path, { facts, sources });
   }
   return out;
