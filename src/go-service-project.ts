@@ -5,6 +5,7 @@ import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/type
 import { Addon, addonsOf } from './addons/addon';
 import { ComposeFile } from './files/compose';
 import { Dockerfile } from './files/dockerfile';
+import { DockerfileIgnore } from './files/dockerfile-ignore';
 import { DockerIgnore } from './files/dockerignore';
 import { RepoDocs } from './files/docs';
 import { Kubernetes, KubernetesOptions } from './files/kubernetes';
@@ -184,6 +185,21 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly composeServices?: { [name: string]: any };
 
   /**
+   * Ignore files for Dockerfiles of your own, Dockerfile path → its `.dockerignore` rules: each gets
+   * a generated `<Dockerfile>.dockerignore` (`build/Dockerfile.dev.dockerignore`), which BuildKit reads
+   * instead of the generated .dockerignore (an allow-list for the generated Dockerfile), so their
+   * builds see the context they always did. An empty list lets everything in. `adopt` gives each
+   * Dockerfile of the repository the rules of its original .dockerignore.
+   *
+   * ```ts
+   * dockerfileIgnores: { 'build/Dockerfile.dev': ['.git', '*.md'] }
+   * ```
+   * @see https://docs.docker.com/build/concepts/context/#filename-and-location
+   * @default - none
+   */
+  readonly dockerfileIgnores?: { [dockerfile: string]: string[] };
+
+  /**
    * The repository URL, for the `org.opencontainers.image.source` label.
    * @default - no source label
    */
@@ -314,6 +330,7 @@ export class GoServiceProject extends Project {
     for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);
     for (const [from, to] of Object.entries(options.makefileRenames ?? {})) this.makefile.renameTarget(from, to);
     for (const [name, definition] of Object.entries(options.composeServices ?? {})) this.compose.addService(name, definition);
+    for (const [dockerfile, patterns] of Object.entries(options.dockerfileIgnores ?? {})) new DockerfileIgnore(this, dockerfile, patterns);
     if (options.renovate ?? true) {
       new RenovateConfig(this);
     }

@@ -61,7 +61,9 @@ export function readRepoCompose(dir: string, ours: OurService[]): ComposePlan | 
   if (present.length === 0) return undefined;
   const file = present[0];
   const shadowing = present.filter((f) => f !== GENERATED);
-  const plan: ComposePlan = { file, shadowing, addons: [], own: { services: {}, volumes: {}, networks: {} }, dependsOn: [], environment: new Map(), notes: [] };
+  const plan: ComposePlan = {
+    file, shadowing, addons: [], own: { services: {}, volumes: {}, networks: {} }, dependsOn: [], environment: new Map(), notes: [],
+  };
   for (const o of ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'].filter((f) => names.has(f))) {
     plan.notes.push(`your ${o} stays: Compose merges it into the generated docker-compose.yml, so check that the services it names are still there.`);
   }

@@ -10,6 +10,7 @@ import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-a
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
 import { BuildFileFacts, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
+import { dockerignoreRules, otherDockerfiles } from '../adopt/repo-dockerignore';
 import { makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
@@ -371,6 +372,13 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
       more,
     }));
   }
+  // the repository's other Dockerfiles keep the build context they had (src/cli/adopt/repo-dockerignore.ts)
+  const dockerfiles = otherDockerfiles(dir);
+  if (dockerfiles.length) {
+    const rules = dockerignoreRules(dir);
+    editor.setOption('dockerfileIgnores', `{ ${dockerfiles.map((f) => `${editor.str(f)}: [${rules.map((r) => editor.str(r)).join(', ')}]`).join(', ')} }`);
+    notes.push(`${dockerfiles.join(', ')} ${dockerfiles.length === 1 ? 'gets its' : 'get their'} own ignore file (<Dockerfile>.dockerignore, which BuildKit reads instead of the generated .dockerignore) with ${rules.length ? 'the rules of your .dockerignore' : 'no rules (you had no .dockerignore)'}, so ${dockerfiles.length === 1 ? 'its build sees' : 'their builds see'} the context ${dockerfiles.length === 1 ? 'it' : 'they'} always did.`);
+  }
   if (compose) {
     const code = composeStatements(editor, compose);
     for (const a of code.addons) editor.addAddonStatement(a);
@@ -482,14 +490,18 @@ function gitattributes(dir: string): Array<[string, string[]]> {
 }
 
 /** The Dockerfile's and .goreleaser.yaml's facts by main package, and which of the two files said something. */
-function buildFileFacts(dir: string, repo: GoRepo, def: MainPackage, compose: ComposePlan | undefined, names: Map<MainPackage, string>): Map<string, { facts: BuildFileFacts; sources: string[] }> {
+function buildFileFacts(
+  dir: string, repo: GoRepo, def: MainPackage, compose: ComposePlan | undefined, names: Map<MainPackage, string>,
+): Map<string, { facts: BuildFileFacts; sources: string[] }> {
   const runs = repo.dockerfilePackage ?? (repo.mainPackages.length === 1 ? def.path : undefined);
   const fromDockerfile = readDockerfileFacts(dir, runs, repo.mainPackages.find((m) => m.path === runs));
   const fromReleaser = readGoreleaserFacts(dir);
   const out = new Map<string, { facts: BuildFileFacts; sources: string[] }>();
   for (const m of repo.mainPackages) {
     const env = compose?.environment.get(names.get(m)!);
-    const fromCompose: BuildFileFacts | undefined = env ? { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: env, args: [], skipped: [] } : undefined;
+    const fromCompose: BuildFileFacts | undefined = env
+      ? { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: env, args: [], skipped: [] }
+      : undefined;
     const facts = mergeFacts(mergeFacts(fromReleaser.get(m.path), fromCompose), fromDockerfile.get(m.path));
     const sources = [...(fromDockerfile.has(m.path) ? ['the Dockerfile'] : []), ...(fromReleaser.has(m.path) ? ['.goreleaser.yaml'] : []), ...(fromCompose ? [compose!.file] : [])];
     if (facts) out.set(m.path, { facts, sources });

@@ -40,7 +40,7 @@ test('parseStages: FROM starts a stage, named by AS (flags skipped); what comes 
 });
 
 test('shellWords: quotes and escapes as a POSIX shell, operators as words, nothing expanded', () => {
-  expect(shellWords(`go build -tags "a b" -ldflags='-s -X m.v=$V' ./x && echo \\"ok\\"; true || false | cat`)).toEqual([
+  expect(shellWords('go build -tags "a b" -ldflags=\'-s -X m.v=$V\' ./x && echo \\"ok\\"; true || false | cat')).toEqual([
     'go', 'build', '-tags', 'a b', '-ldflags=-s -X m.v=$V', './x', '&&', 'echo', '"ok"', ';', 'true', '||', 'false', '|', 'cat',
   ]);
 });
