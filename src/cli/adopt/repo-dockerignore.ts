@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { ASIDE_DIR } from '../../model/constants';
+import { CodeStyle } from '../projenrc-editor';
 
 /** A Dockerfile by its name: `Dockerfile`, `Dockerfile.dev`, `worker.Dockerfile`, `Containerfile`. */
 const DOCKERFILE_NAME = /^(?:(?:Dockerfile|Containerfile)(?:\.[^/]+)?|[^/]+\.(?:Dockerfile|dockerfile|Containerfile))$/;
@@ -40,4 +41,25 @@ export function dockerignoreRules(dir: string): string[] {
   const file = join(dir, '.dockerignore');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf-8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/**
+ * The `dockerfileIgnores` option for the repository's other Dockerfiles (as code), and what adopt
+ * says of it: each gets the rules of the original .dockerignore.
+ */
+export function dockerfileIgnores(s: CodeStyle, dir: string): { code?: string; notes: string[] } {
+  const dockerfiles = otherDockerfiles(dir);
+  if (dockerfiles.length === 0) return { notes: [] };
+  const rules = dockerignoreRules(dir);
+  const one = dockerfiles.length === 1;
+  const notes = [
+    `${dockerfiles.join(', ')} ${one ? 'gets its' : 'get their'} own ignore file (<Dockerfile>.dockerignore, which BuildKit reads instead of the generated .dockerignore) `
+    + `with ${rules.length ? 'the rules of your .dockerignore' : 'no rules (you had no .dockerignore)'}, so ${one ? 'its build sees' : 'their builds see'} the context ${one ? 'it' : 'they'} always did.`,
+  ];
+  // BuildKit reads the ignore file only beside its Dockerfile, where a glob of Dockerfile variants matches it too
+  const variants = dockerfiles.filter((f) => /(^|\/)Dockerfile\.[^/]+$/.test(f));
+  if (variants.length) {
+    notes.push(`${variants.map((f) => `${f}.dockerignore`).join(', ')} must sit beside ${one ? 'its Dockerfile' : 'their Dockerfiles'}, where a glob such as Dockerfile.* matches ${variants.length === 1 ? 'it' : 'them'} too: leave *.dockerignore out of any such glob of yours.`);
+  }
+  return { code: `{ ${dockerfiles.map((f) => `${s.str(f)}: [${rules.map((r) => s.str(r)).join(', ')}]`).join(', ')} }`, notes };
 }

@@ -10,7 +10,7 @@ import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-a
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
 import { BuildFileFacts, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
-import { dockerignoreRules, otherDockerfiles } from '../adopt/repo-dockerignore';
+import { dockerfileIgnores } from '../adopt/repo-dockerignore';
 import { makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
@@ -45,12 +45,17 @@ export const adopt: Command = {
     'is the package the existing Dockerfile builds, else a server, else the first command; the others become',
     'new GoService(project, ...). Servers get a TCP health check (adopt assumes no healthcheck mode), commands',
     'server: false. go.mod\'s language version is kept (goDirective when it is older than the builder).',
-    'Your files: each file a generated one replaces (Dockerfile, docker-compose.yml, .dockerignore, .gitignore,',
-    `.gitattributes, ...) is moved aside to ${ASIDE_DIR}/<file> (git-ignored); the patterns of .gitignore and the rules of`,
-    '.gitattributes are carried into .projenrc.ts; the makefile make reads (GNUmakefile, makefile or Makefile)',
-    'becomes local.mk, which the generated Makefile includes: your targets keep their names and recipes, and a',
-    'generated target with the name of one of yours is renamed go-<name> (makefileRenames); a SECURITY.md stays,',
-    `and the generated notes go to ${IMAGE_SECURITY_NOTES}; README.md and your Go`,
+    'The repository\'s view: the Dockerfile and .goreleaser.yaml give buildTags, versionVariables and ldflags',
+    '(go build -tags, -ldflags -X), and the Dockerfile\'s final stage files (COPY), environment (ENV), workdir,',
+    'args (CMD/ENTRYPOINT) and an HTTP health check (HEALTHCHECK curl/wget); the compose file\'s postgres and redis',
+    'become add-ons, its other services stay yours (project.compose.addService); each other Dockerfile gets a',
+    '<Dockerfile>.dockerignore with your .dockerignore\'s rules (dockerfileIgnores), which BuildKit reads instead',
+    'of the generated allow-list. Your files: each file a generated one replaces (Dockerfile, docker-compose.yml,',
+    `.dockerignore, .gitignore, ...) is moved aside to ${ASIDE_DIR}/<file> (one folder, git-ignored); the patterns of`,
+    '.gitignore and the rules of .gitattributes are carried into .projenrc.ts; the makefile make reads (GNUmakefile,',
+    'makefile, else Makefile) becomes local.mk, which the generated Makefile includes: your targets keep their',
+    'names and recipes, and a generated target with the name of one of yours is renamed go-<name>',
+    `(makefileRenames); a SECURITY.md stays, and the generated notes go to ${IMAGE_SECURITY_NOTES}; README.md and your Go`,
     'code are not touched. Writes package.json (projen, constructs, tsx, and projen-go-service from where adopt',
     'runs, or --from) and runs npm install when they are not installed. All or nothing: when anything fails,',
     'npm install included, the repository is put back as it was.',
@@ -373,12 +378,9 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     }));
   }
   // the repository's other Dockerfiles keep the build context they had (src/cli/adopt/repo-dockerignore.ts)
-  const dockerfiles = otherDockerfiles(dir);
-  if (dockerfiles.length) {
-    const rules = dockerignoreRules(dir);
-    editor.setOption('dockerfileIgnores', `{ ${dockerfiles.map((f) => `${editor.str(f)}: [${rules.map((r) => editor.str(r)).join(', ')}]`).join(', ')} }`);
-    notes.push(`${dockerfiles.join(', ')} ${dockerfiles.length === 1 ? 'gets its' : 'get their'} own ignore file (<Dockerfile>.dockerignore, which BuildKit reads instead of the generated .dockerignore) with ${rules.length ? 'the rules of your .dockerignore' : 'no rules (you had no .dockerignore)'}, so ${dockerfiles.length === 1 ? 'its build sees' : 'their builds see'} the context ${dockerfiles.length === 1 ? 'it' : 'they'} always did.`);
-  }
+  const ignores = dockerfileIgnores(editor, dir);
+  if (ignores.code) editor.setOption('dockerfileIgnores', ignores.code);
+  notes.push(...ignores.notes);
   if (compose) {
     const code = composeStatements(editor, compose);
     for (const a of code.addons) editor.addAddonStatement(a);
