@@ -193,6 +193,8 @@ const CASES: Case[] = [
       expect(read(p, '.pre-projen/Dockerfile')).toContain('HEALTHCHECK --interval=10s CMD curl');
       expect(read(p, '.pre-projen/docker-compose.yml')).toContain('nats:2.10-alpine');
       expect(() => run('git', ['check-ignore', '-q', '.pre-projen/Dockerfile'], { cwd: p })).not.toThrow();
+      // no glob of the team's makefile matches what was moved aside
+      expect(run('make', ['dockerfiles'], { cwd: p }).stdout).toBe('Dockerfile\n');
       // the compose file keeps the team's services beside ours and the add-on, and is valid
       const compose = YAML.parse(read(p, 'docker-compose.yml'));
       expect(Object.keys(compose.services)).toEqual(['relay', 'db', 'nats', 'proxy']);
