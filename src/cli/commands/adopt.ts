@@ -133,7 +133,7 @@ function adoptUnderLock(
       writeFileAtomic(join(dir, PROJENRC), plan.text);
       const result = synthesize(dir, lockEnv);
       if (!result.ok) throw result.fileSystem ? new CliError(ExitCode.UNEXPECTED, `${result.messages.join('\n')} (adopt put the repository back as it was.)`) : synthesisFailed(result.messages);
-      report(ctx, changes(tx.before, snapshot(dir)).map(describeChange), aside, mk, [...plan.notes, ...result.messages]);
+      report(ctx, changes(tx.before, snapshot(dir)).map(describeChange), aside, mk, plan.shadowing, [...plan.notes, ...result.messages]);
       tx.commit();
       return ExitCode.OK;
     } catch (e) {
@@ -254,12 +254,14 @@ function synthesisFailed(messages: string[]): CliError {
   ].join('\n'));
 }
 
-function report(ctx: Context, changed: string[], aside: Array<[string, string]>, mk: RepoMakefile | undefined, notes: string[]): void {
+function report(
+  ctx: Context, changed: string[], aside: Array<[string, string]>, mk: RepoMakefile | undefined, composeShadowing: string[], notes: string[],
+): void {
   for (const line of changed) ctx.io.out(line);
   for (const [f, to] of aside) {
     ctx.io.out(mk?.shadowing.includes(f)
       ? `moved your ${f} to ${to}: make would read it instead of the generated Makefile (which includes ${mk.to}, your ${mk.file}).`
-      : /compose\.ya?ml$/.test(f) && !existsSync(join(ctx.cwd, f))
+      : composeShadowing.includes(f)
         ? `moved your ${f} to ${to}: Compose would read it instead of the generated docker-compose.yml (its services are carried into ${PROJENRC}).`
         : movedAsideMessage(f, to));
   }
