@@ -11,8 +11,9 @@ const OURS = 'Dockerfile';
  * holds your rules (none: everything is in the context), and keeps out the compose secret files and
  * the files adopt moved aside.
  *
- * Needs BuildKit (Docker 19.03+ with DOCKER_BUILDKIT=1, the default from Docker 23; Compose v2). The
- * classic builder, and docker-compose 1.x without COMPOSE_DOCKER_CLI_BUILD=1, read `.dockerignore`.
+ * Needs BuildKit (Docker 19.03+ with DOCKER_BUILDKIT=1, which the generated Makefile exports; the
+ * default from Docker 23; Compose v2; docker-compose 1.28+ through the docker CLI). The classic
+ * builder reads `.dockerignore`.
  *
  * @see https://docs.docker.com/build/concepts/context/#filename-and-location
  */
