@@ -65,15 +65,17 @@ export function readDockerfileFacts(dir: string, runsPackage: string | undefined
   if (!existsSync(path)) return out;
   const stages = parseStages(readFileSync(path, 'utf-8'));
   const of = (pkg: string) => out.get(pkg) ?? out.set(pkg, emptyFacts()).get(pkg)!;
+  const binaries: string[] = [];
   for (const ins of stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'RUN')) {
     for (const build of goBuilds(ins.json ?? shellWords(ins.args))) {
       const facts = of(build.pkg);
+      if (build.output) binaries.push(posix.basename(build.output));
       addUnique(facts.buildTags, build.tags);
       if (build.ldflags !== undefined) readLdflags(build.ldflags, facts);
     }
   }
   const last = stages[stages.length - 1];
-  if (last && runsPackage !== undefined) readFinalStage(dir, last.instructions, of(runsPackage), port);
+  if (last && runsPackage !== undefined) readFinalStage(dir, last.instructions, of(runsPackage), port, binaries);
   for (const [k, v] of out) if (isEmpty(v)) out.delete(k);
   return out;
 }
@@ -117,8 +119,8 @@ function packageOf(p: string): string {
 }
 
 /** The `go build` commands of a RUN line's words: their package, tags and ldflags. */
-function goBuilds(words: string[]): Array<{ pkg: string; tags: string[]; ldflags?: string }> {
-  const found: Array<{ pkg: string; tags: string[]; ldflags?: string }> = [];
+function goBuilds(words: string[]): Array<{ pkg: string; tags: string[]; ldflags?: string; output?: string }> {
+  const found: Array<{ pkg: string; tags: string[]; ldflags?: string; output?: string }> = [];
   // a JSON-form RUN is one command; a shell-form one may chain several
   const commands: string[][] = [[]];
   for (const w of words) {
@@ -130,6 +132,7 @@ function goBuilds(words: string[]): Array<{ pkg: string; tags: string[]; ldflags
     if (at < 0) continue;
     const tags: string[] = [];
     let ldflags: string | undefined;
+    let output: string | undefined;
     const positional: string[] = [];
     for (let i = at + 2; i < cmd.length; i++) {
       const w = cmd[i];
@@ -142,9 +145,10 @@ function goBuilds(words: string[]): Array<{ pkg: string; tags: string[]; ldflags
       const value = inline ?? (VALUE_FLAGS.has(name) ? cmd[++i] : undefined);
       if (name === 'tags' && value !== undefined) tags.push(...value.split(/[,\s]+/).filter(Boolean));
       if (name === 'ldflags' && value !== undefined) ldflags = ldflags === undefined ? value : `${ldflags} ${value}`;
+      if (name === 'o' && value !== undefined && !value.endsWith('/')) output = value;
     }
     const pkg = positional.reverse().find((p) => p === '.' || p.startsWith('./') || p.startsWith('cmd/'));
-    found.push({ pkg: pkg ? packageOf(pkg) : '.', tags, ldflags });
+    found.push({ pkg: pkg ? packageOf(pkg) : '.', tags, ldflags, output });
   }
   return found;
 }
@@ -177,7 +181,7 @@ function readLdflags(value: string, facts: BuildFileFacts): void {
 }
 
 /** The final stage: what the image carries and how it runs the binary. */
-function readFinalStage(dir: string, instructions: Instruction[], facts: BuildFileFacts, port: PortFacts): void {
+function readFinalStage(dir: string, instructions: Instruction[], facts: BuildFileFacts, port: PortFacts, binaries: string[]): void {
   let workdir: string | undefined;
   let entrypoint: string[] | undefined;
   let cmd: string[] | undefined;
@@ -196,8 +200,13 @@ function readFinalStage(dir: string, instructions: Instruction[], facts: BuildFi
       case 'COPY':
       case 'ADD': {
         const words = ins.json ?? shellWords(ins.args);
-        if (words.some((w) => w.startsWith('--from'))) break;
         const plain = words.filter((w) => !w.startsWith('--'));
+        if (words.some((w) => w.startsWith('--from'))) {
+          // the binary, copied from the build stage, perhaps under another name
+          const dest = plain[plain.length - 1];
+          if (plain.length === 2 && binaries.includes(posix.basename(plain[0])) && dest && !dest.endsWith('/')) binaries.push(posix.basename(dest));
+          break;
+        }
         if (plain.length >= 2) copies.push({ sources: plain.slice(0, -1), dest: plain[plain.length - 1], workdir });
         break;
       }
@@ -230,9 +239,12 @@ function readFinalStage(dir: string, instructions: Instruction[], facts: BuildFi
       facts.files[rel] = workdir && abs.startsWith(`${workdir}/`) ? abs.slice(workdir.length + 1) : abs;
     }
   }
-  const run = entrypoint ? [...entrypoint, ...(cmd ?? [])] : cmd;
+  let run = entrypoint ? [...entrypoint, ...(cmd ?? [])] : cmd;
+  // an init wrapper runs the binary: `tini --`, `dumb-init`
+  if (run && /(^|\/)(tini|tini-static|dumb-init)$/.test(run[0])) run = run.slice(run[1] === '--' ? 2 : 1);
   if (run && run.length > 0) {
-    if (/(^|\/)(sh|bash|ash|dash)$/.test(run[0]) || run.some((w) => ['&&', '||', ';', '|'].includes(w))) {
+    const other = binaries.length > 0 && !binaries.includes(posix.basename(run[0]));
+    if (other || /(^|\/)(sh|bash|ash|dash)$|\.sh$/.test(run[0]) || run.some((w) => ['&&', '||', ';', '|'].includes(w))) {
       facts.skipped.push(`CMD ${run.join(' ')}`);
     } else {
       facts.args = withoutPortArgument(run.slice(1), port.portArgument);

@@ -55,6 +55,14 @@ describe('readDockerfileFacts', () => {
     });
   });
 
+  test('the binary behind an init wrapper gets the arguments; a script in front of it is not the binary', () => {
+    const facts = (entrypoint: string) => readDockerfileFacts(repo({
+      Dockerfile: `FROM golang AS b\nRUN go build -o /out/api ./cmd/api\nFROM scratch\nENTRYPOINT ${entrypoint}\nCMD ["-v"]\n`,
+    }), './cmd/api').get('./cmd/api');
+    expect(facts('["/sbin/tini", "--", "/usr/bin/api"]')?.args).toEqual(['-v']);
+    expect(facts('["/docker-entrypoint.sh", "/usr/bin/api"]')).toEqual(expect.objectContaining({ args: [], skipped: ['CMD /docker-entrypoint.sh /usr/bin/api -v'] }));
+  });
+
   test('no Dockerfile: no facts', () => {
     expect(readDockerfileFacts(repo({ 'go.mod': 'module x\n' }), '.').size).toBe(0);
   });
