@@ -60,6 +60,7 @@ export class ComposeFile extends YamlFile {
    * @internal
    */
   public _problems(): string[] {
+    if (Object.values(this.own).every((section) => Object.keys(section).length === 0)) return [];
     const generated = renderCompose(modelOf(this.project, () => 'docker-compose.yml: the generated compose file belongs to a GoServiceProject.'));
     const problems: string[] = [];
     for (const section of ['services', 'volumes', 'networks'] as const) {
