@@ -5,6 +5,7 @@ import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/type
 import { Addon, addonsOf } from './addons/addon';
 import { ComposeFile } from './files/compose';
 import { Dockerfile } from './files/dockerfile';
+import { DockerfileIgnore } from './files/dockerfile-ignore';
 import { DockerIgnore } from './files/dockerignore';
 import { RepoDocs } from './files/docs';
 import { Kubernetes, KubernetesOptions } from './files/kubernetes';
@@ -15,7 +16,7 @@ import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './go/go-releases';
 import { GoSources, readGoSources } from './go/go-sources';
 import { GoModuleSettings } from './go-modules';
 import { GoService, GoServiceOptions, servicesOf } from './go-service';
-import { SECRETS_DIR } from './model/constants';
+import { ASIDE_DIR, SECRETS_DIR } from './model/constants';
 import { attachContext } from './model/context';
 import { toolchainFor } from './model/go-build';
 import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './model/image-ref';
@@ -158,6 +159,47 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly makefileIncludes?: string[];
 
   /**
+   * Generated Makefile targets renamed, generated name → new name, where a makefile of your own (see
+   * `makefileIncludes`) has a target of the same name: yours keeps its name and recipe, and make
+   * gives no "overriding recipe" warning. `make help` lists the generated target under its new name.
+   * `adopt` renames each colliding target `go-<name>` (`build` → `go-build`).
+   *
+   * ```ts
+   * makefileRenames: { 'build': 'go-build', 'test': 'go-test' }
+   * ```
+   * @default - no target renamed
+   */
+  readonly makefileRenames?: { [generated: string]: string };
+
+  /**
+   * Compose services of your own (a message broker, a proxy, ...), by name, rendered verbatim into
+   * docker-compose.yml beside the generated ones, so `make compose-up` starts them too: compose's
+   * own keys, as plain data. (`project.compose.addService`, `addVolume` and `addNetwork` add more.)
+   *
+   * ```ts
+   * composeServices: { nats: { image: 'nats:2.10-alpine', command: ['-js'] } }
+   * ```
+   * @see https://docs.docker.com/reference/compose-file/services/
+   * @default - none
+   */
+  readonly composeServices?: { [name: string]: any };
+
+  /**
+   * Ignore files for Dockerfiles of your own, Dockerfile path → its `.dockerignore` rules: each gets
+   * a generated `<Dockerfile>.dockerignore` (`build/Dockerfile.dev.dockerignore`), which BuildKit reads
+   * instead of the generated .dockerignore (an allow-list for the generated Dockerfile), so their
+   * builds see the context they always did. An empty list lets everything in. `adopt` gives each
+   * Dockerfile of the repository the rules of its original .dockerignore.
+   *
+   * ```ts
+   * dockerfileIgnores: { 'build/Dockerfile.dev': ['.git', '*.md'] }
+   * ```
+   * @see https://docs.docker.com/build/concepts/context/#filename-and-location
+   * @default - none
+   */
+  readonly dockerfileIgnores?: { [dockerfile: string]: string[] };
+
+  /**
    * The repository URL, for the `org.opencontainers.image.source` label.
    * @default - no source label
    */
@@ -277,7 +319,7 @@ export class GoServiceProject extends Project {
         ...options.projenrcTsOptions,
       });
     }
-    this.gitignore.exclude('/bin/', `/${SECRETS_DIR}/`, '.env', '.env.*', '*.pem', '*.key', `/${LOCK_DIR}/`, `/${JOURNAL}`);
+    this.gitignore.exclude('/bin/', `/${SECRETS_DIR}/`, '.env', '.env.*', '*.pem', '*.key', `/${LOCK_DIR}/`, `/${JOURNAL}`, `/${ASIDE_DIR}/`);
 
     this.goMod = new GoMod(this);
     this.dockerfile = new Dockerfile(this);
@@ -286,6 +328,9 @@ export class GoServiceProject extends Project {
     this.makefile = new GoMakefile(this);
     const docs = new RepoDocs(this, options.securityNotesFile);
     for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);
+    for (const [from, to] of Object.entries(options.makefileRenames ?? {})) this.makefile.renameTarget(from, to);
+    for (const [name, definition] of Object.entries(options.composeServices ?? {})) this.compose.addService(name, definition);
+    for (const [dockerfile, patterns] of Object.entries(options.dockerfileIgnores ?? {})) new DockerfileIgnore(this, dockerfile, patterns);
     if (options.renovate ?? true) {
       new RenovateConfig(this);
     }
@@ -464,7 +509,7 @@ export class GoServiceProject extends Project {
 
   /** What the files' escape hatches were asked that they cannot do (go.mod's plan among them). */
   private escapeHatchProblems(): string[] {
-    return [this.goMod, this.dockerfile, this.makefile].flatMap((f) => f._problems());
+    return [this.goMod, this.dockerfile, this.makefile, this.compose].flatMap((f) => f._problems());
   }
 
   /**

@@ -14,8 +14,9 @@ export {
   HealthCheckInstructionOptions,
 } from './dockerfile/instruction';
 export { Dockerfile, StagePosition } from './files/dockerfile';
-export { ComposeFile } from './files/compose';
+export { ComposeFile, OwnComposeDefinitions } from './files/compose';
 export { DockerIgnore } from './files/dockerignore';
+export { DockerfileIgnore } from './files/dockerfile-ignore';
 export { GoMakefile, MakeTarget } from './files/makefile';
 export { GoMod } from './synthesis/go-mod';
 export { Kubernetes, KubernetesOptions } from './files/kubernetes';

@@ -117,6 +117,14 @@ describe('docker-compose.yml', () => {
   test.each([
     ['the default project', () => newProject()],
     ['several services and add-ons', withAddons],
+    ['services, a volume and a network of your own', () => {
+      const p = newProject({ composeServices: { nats: { image: 'nats:2.10-alpine', command: ['-js'] } } });
+      new PostgresDatabase(p);
+      p.compose.addService('proxy', { image: 'nginx:1.27-alpine', ports: ['8081:80'], volumes: ['static:/usr/share/nginx/html:ro'], networks: ['edge', 'default'], depends_on: ['hello'] });
+      p.compose.addVolume('static').addNetwork('edge', { driver: 'bridge' });
+      p.compose.addOverride('services.hello.depends_on.nats.condition', 'service_started');
+      return p;
+    }],
     ['a mirror and a published database port', () => {
       const p = newProject({ registryMirror: 'mirror.example.com' });
       new PostgresDatabase(p, { hostPort: 15432 });
@@ -139,5 +147,28 @@ describe('docker-compose.yml', () => {
     const doc = composeOf(newProject());
     doc.services.hello.cap_drop = 'ALL';
     expect(validate(doc)).not.toEqual([]);
+  });
+
+  test('services of your own are rendered verbatim after the generated ones; the generated names stay theirs', () => {
+    // GIVEN a project with an add-on and services, a volume and a network of the team's
+    const project = newProject({ composeServices: { nats: { image: 'nats:2.10-alpine', command: ['-js'] } } });
+    new PostgresDatabase(project);
+    project.compose.addService('proxy', { image: 'nginx:1.27-alpine', ports: ['8081:80'], depends_on: ['hello'] }).addVolume('static').addNetwork('edge', { driver: 'bridge' });
+    // WHEN it is synthesized
+    const doc = composeOf(project);
+    // THEN theirs come after ours, as given
+    expect(Object.keys(doc.services)).toEqual(['hello', 'postgres', 'nats', 'proxy']);
+    expect(doc.services.nats).toEqual({ image: 'nats:2.10-alpine', command: ['-js'] });
+    expect(doc.services.proxy).toEqual({ image: 'nginx:1.27-alpine', ports: ['8081:80'], depends_on: ['hello'] });
+    expect(doc.volumes).toEqual({ 'postgres-data': {}, 'static': {} });
+    expect(doc.networks).toEqual({ edge: { driver: 'bridge' } });
+  });
+
+  test('a service of your own named like a generated one, a bad name, or what is not plain data, is refused', () => {
+    const project = newProject({ composeServices: { hello: { image: 'busybox' } } });
+    expect(() => synth(project)).toThrow('compose.services: "hello" is a service the generated docker-compose.yml defines itself. Give yours another name.');
+    expect(() => newProject().compose.addService('-x', {})).toThrow('compose.addService: "-x" is not a compose name. Use letters, digits, ".", "_" and "-", starting with a letter or a digit.');
+    expect(() => newProject().compose.addService('x', { image: () => 'busybox' } as any)).toThrow('compose.addService: the definition of x is not plain data');
+    expect(() => newProject().compose.addVolume('v').addVolume('v')).toThrow('compose.addVolume: v is added twice. Add it once.');
   });
 });

@@ -146,9 +146,9 @@ describe('files of the user\'s', () => {
     const warnings: string[] = [];
     p.logger.warn = (...args: any[]) => { warnings.push(args.join(' ')); };
     p.synth();
-    expect(readFileSync(join(outdir, 'renovate.json5.pre-projen'), 'utf-8')).toBe('{ "extends": ["local>acme/renovate"] }\n');
+    expect(readFileSync(join(outdir, '.pre-projen/renovate.json5'), 'utf-8')).toBe('{ "extends": ["local>acme/renovate"] }\n');
     expect(readFileSync(join(outdir, 'renovate.json5'), 'utf-8')).toContain('"$schema"');
-    expect(warnings).toContain('moved your renovate.json5 to renovate.json5.pre-projen: a generated renovate.json5 takes its place. Carry over what you still need through .projenrc.ts, then delete renovate.json5.pre-projen.');
+    expect(warnings).toContain('moved your renovate.json5 to .pre-projen/renovate.json5: a generated renovate.json5 takes its place. Carry over what you still need through .projenrc.ts, then delete .pre-projen/renovate.json5.');
   });
 
   test('a sample never completely written (empty, or cut short) is written again; one the user changed is not touched', () => {

@@ -82,7 +82,7 @@ describe('.dockerignore before there is code, and around it', () => {
       '*',
       '!go.mod', '!go.sum', '!vendor/', '!cmd/hello/*.go', '!cmd/worker/*.go',
       '# Never in the build context, even inside the paths above.',
-      '**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/.secrets', '**/node_modules', 'bin/',
+      '**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/.secrets', '**/node_modules', 'bin/', '.pre-projen/',
       '',
     ]);
   });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -117,5 +117,41 @@ describe('Makefile', () => {
     expect(help).toMatch(/^ {2}migrate +Run the database migrations$/m);
     expect(make(project, '-n', 'migrate').trim()).toBe('migrate up');
     expect(() => project.makefile.addVariable('1X', 'y')).toThrow('makefile.addVariable: "1X" is not a make variable name. Use letters, digits and underscores.');
+  });
+
+  test('makefileRenames: your own targets keep their recipes, the generated ones answer to their new names (help shows them), make gives no warning', () => {
+    // GIVEN a makefile of the team's with build and test targets, included by the generated Makefile
+    const own = 'build:\n\techo own build\n\ntest:\n\techo own test\n';
+    const project = newProject({ makefileIncludes: ['local.mk'], makefileRenames: { build: 'go-build', test: 'go-test' } });
+    writeFileSync(join(project.outdir, 'local.mk'), own);
+    const dir = mkdtempSync(join(tmpdir(), 'pgs-make-'));
+    writeFileSync(join(dir, 'Makefile'), synth(project).Makefile);
+    writeFileSync(join(dir, 'local.mk'), own);
+    const run = (...args: string[]) => execFileSync('make', ['--no-print-directory', ...args], { cwd: dir, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // WHEN make runs each
+    // THEN theirs run their recipes, ours answer to go-build and go-test, and nothing overrides anything
+    expect(run('-n', 'build').trim()).toBe('echo own build');
+    expect(run('-n', 'test').trim()).toBe('echo own test');
+    expect(run('-n', 'go-test').trim()).toBe('go test ./...');
+    expect(run('-n', 'go-build')).toContain('go build');
+    const help = execFileSync('make', ['--no-print-directory'], { cwd: dir, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(help).toMatch(/^ {2}go-build +Build every service into bin\/ \(generated; make build is your own\)$/m);
+    expect(help).toMatch(/^ {2}build-hello +Build bin\/hello$/m);
+    expect(help).not.toMatch(/^ {2}build /m);
+    const warnings = spawnSync('make', ['-n', 'build'], { cwd: dir, encoding: 'utf-8' }).stderr;
+    expect(warnings).toBe('');
+  });
+
+  test('makefileRenames: a name the Makefile does not generate, or one it generates, is refused', () => {
+    const project = newProject({ makefileRenames: { biuld: 'go-build', test: 'vet' } });
+    let message = '';
+    try {
+      synth(project);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('makefileRenames: "biuld" is not a target the Makefile generates, so there is nothing to rename.');
+    expect(message).toContain('makefileRenames: "test" is renamed to "vet", which the Makefile generates itself. Choose another name, such as "go-test".');
+    expect(() => newProject({ makefileRenames: { build: 'go build' } })).toThrow('makefile.renameTarget: "go build" is not a make target name.');
   });
 });

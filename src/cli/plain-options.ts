@@ -12,6 +12,7 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
   server: 'boolean',
   portVariable: 'string',
   portArgument: 'string',
+  portVariableValue: 'string',
   workdir: 'string',
   cgo: 'boolean',
   mainPackage: 'string',

@@ -15,10 +15,73 @@ import { wiringOf } from '../model/wiring';
  * build targets or the hardening keys, hence a renderer of our own.
  */
 export class ComposeFile extends YamlFile {
+  /** Definitions of your own, rendered verbatim beside the generated ones. */
+  private readonly own: OwnComposeDefinitions;
+
   constructor(project: Project) {
     const refusal = () => 'docker-compose.yml: the generated compose file belongs to a GoServiceProject.';
     modelOf(project, refusal);
-    super(project, 'docker-compose.yml', { readonly: true, marker: true, obj: () => renderCompose(modelOf(project, refusal)) });
+    const own: OwnComposeDefinitions = { services: {}, volumes: {}, networks: {} };
+    super(project, 'docker-compose.yml', { readonly: true, marker: true, obj: () => withOwnDefinitions(renderCompose(modelOf(project, refusal)), own) });
+    this.own = own;
+  }
+
+  /**
+   * Adds a service of your own (a message broker, a proxy, ...), rendered verbatim as compose's
+   * `services.<name>`: `make compose-up` starts it with the generated ones. Its definition is
+   * compose's own (image, command, ports, volumes, depends_on, ...), as plain JSON data.
+   *
+   * @see https://docs.docker.com/reference/compose-file/services/
+   */
+  public addService(name: string, definition: { [key: string]: any }): ComposeFile {
+    this.addOwn('addService', 'services', name, definition);
+    return this;
+  }
+
+  /** Adds a named volume of your own (`volumes.<name>`), for the services you add. */
+  public addVolume(name: string, definition: { [key: string]: any } = {}): ComposeFile {
+    this.addOwn('addVolume', 'volumes', name, definition);
+    return this;
+  }
+
+  /** Adds a network of your own (`networks.<name>`), for the services you add. */
+  public addNetwork(name: string, definition: { [key: string]: any } = {}): ComposeFile {
+    this.addOwn('addNetwork', 'networks', name, definition);
+    return this;
+  }
+
+  /** The services, volumes and networks of your own. */
+  public get ownDefinitions(): OwnComposeDefinitions {
+    return JSON.parse(JSON.stringify(this.own));
+  }
+
+  /**
+   * Definitions of your own whose names the generated file takes (a service or an add-on).
+   * @internal
+   */
+  public _problems(): string[] {
+    if (Object.values(this.own).every((section) => Object.keys(section).length === 0)) return [];
+    const generated = renderCompose(modelOf(this.project, () => 'docker-compose.yml: the generated compose file belongs to a GoServiceProject.'));
+    const problems: string[] = [];
+    for (const section of ['services', 'volumes', 'networks'] as const) {
+      for (const name of Object.keys(this.own[section]).filter((n) => generated[section]?.[n] !== undefined)) {
+        problems.push(`compose.${section}: "${name}" is a ${section === 'services' ? 'service' : section.slice(0, -1)} the generated docker-compose.yml defines itself. Give yours another name.`);
+      }
+    }
+    return problems;
+  }
+
+  private addOwn(method: string, section: keyof OwnComposeDefinitions, name: string, definition: { [key: string]: any }): void {
+    if (typeof name !== 'string' || !COMPOSE_NAME.test(name)) {
+      throw new Error(`compose.${method}: ${JSON.stringify(name)} is not a compose name. Use letters, digits, ".", "_" and "-", starting with a letter or a digit.`);
+    }
+    if (typeof definition !== 'object' || definition === null || Array.isArray(definition) || !isJson(definition)) {
+      throw new Error(`compose.${method}: the definition of ${name} is not plain data (an object of strings, numbers, booleans, lists and objects). Give compose's own keys, such as { image: 'nats:2.10-alpine' }.`);
+    }
+    if (this.own[section][name] !== undefined) {
+      throw new Error(`compose.${method}: ${name} is added twice. Add it once.`);
+    }
+    this.own[section][name] = JSON.parse(JSON.stringify(definition));
   }
 
   protected synthesizeContent(resolver: IResolver): string | undefined {
@@ -37,6 +100,34 @@ export class ComposeFile extends YamlFile {
     if (this.marker) doc.commentBefore = ` ${this.marker}`;
     return doc.toString({ indent: 2, lineWidth: 0 });
   }
+}
+
+/** A compose name: a service, a volume, a network. */
+const COMPOSE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/** Compose definitions of your own, by section and name, rendered verbatim. */
+export interface OwnComposeDefinitions {
+  readonly services: { [name: string]: any };
+  readonly volumes: { [name: string]: any };
+  readonly networks: { [name: string]: any };
+}
+
+function isJson(v: unknown): boolean {
+  if (v === null || ['string', 'boolean'].includes(typeof v)) return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isJson);
+  if (typeof v === 'object') return Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(isJson);
+  return false;
+}
+
+/** The generated document with the definitions of your own beside the generated ones (which keep their names). */
+export function withOwnDefinitions(doc: { [key: string]: any }, own: OwnComposeDefinitions): { [key: string]: any } {
+  for (const section of ['services', 'volumes', 'networks'] as const) {
+    const generated = doc[section] ?? {};
+    const yours = Object.entries(own[section]).filter(([n]) => generated[n] === undefined);
+    if (yours.length > 0) doc[section] = { ...generated, ...Object.fromEntries(yours) };
+  }
+  return doc;
 }
 
 /** The compose document of the model (before overrides). */

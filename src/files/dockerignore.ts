@@ -7,7 +7,6 @@ const REFUSAL = () => '.dockerignore: the generated .dockerignore belongs to a G
 /** What every Go build reads, besides the packages of the services. */
 const BUILD_INPUTS = ['go.mod', 'go.sum', 'vendor/'];
 
-/** What never enters the build context, even inside the paths let back in. */
 
 /**
  * The generated .dockerignore: an allow-list. Everything is ignored, then only what the build reads

@@ -4,7 +4,7 @@ import { securityOpts } from '../model/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../model/go-build';
 import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
 import { modelOf, ProjectModel, requireModel, ServiceHardening, ServiceModel } from '../model/model';
-import { MakeTargetFamily } from '../model/names';
+import { generatedMakeTargetNames, MAKE_TARGET_NAME, MakeTargetFamily } from '../model/names';
 import { problem } from '../model/problems';
 import { wiringOf } from '../model/wiring';
 
@@ -300,6 +300,7 @@ export class GoMakefile extends FileBase {
   private readonly added: Array<{ readonly rule: Rule; readonly description?: string }> = [];
   private readonly variables: Array<[string, string]> = [];
   private readonly includes: string[] = [];
+  private readonly renames = new Map<string, string>();
 
   /** The model, as resolved for the synthesis under way. */
   private get model(): ProjectModel {
@@ -342,6 +343,18 @@ export class GoMakefile extends FileBase {
     const generated = new Set(this.generatedTargets().flatMap((t) => t.targets));
     const seen = new Set<string>();
     const problems: string[] = [];
+    const possible = new Set(generatedMakeTargetNames(this.model.services.map((s) => s.name)));
+    const renamedTo = new Map<string, string>();
+    for (const [from, to] of this.renames) {
+      if (!possible.has(from)) {
+        problems.push(problem(undefined, 'makefileRenames', `"${from}" is not a target the Makefile generates, so there is nothing to rename`, `Rename one of ${[...possible].slice(0, 4).join(', ')}, ..., or take "${from}" out`));
+      } else if (renamedTo.has(to)) {
+        problems.push(problem(undefined, 'makefileRenames', `"${from}" and "${renamedTo.get(to)}" are both renamed to "${to}"`, 'Give each its own name'));
+      } else if (possible.has(to) && !this.renames.has(to)) {
+        problems.push(problem(undefined, 'makefileRenames', `"${from}" is renamed to "${to}", which the Makefile generates itself`, `Choose another name, such as "go-${from}"`));
+      }
+      renamedTo.set(to, from);
+    }
     for (const { rule } of this.added) {
       for (const t of rule.targets) {
         if (generated.has(t)) {
@@ -381,6 +394,32 @@ export class GoMakefile extends FileBase {
     return this;
   }
 
+  /**
+   * Renames a generated target (`build` → `go-build`), where a makefile of your own that the Makefile
+   * includes has a target of that name: yours keeps its name and recipe, the generated one answers
+   * to the new name (in `make help` too). Per-service targets are renamed one by one
+   * (`docker-build-api`).
+   */
+  public renameTarget(generated: string, to: string): GoMakefile {
+    for (const name of [generated, to]) {
+      if (typeof name !== 'string' || !MAKE_TARGET_NAME.test(name)) {
+        throw new Error(`makefile.renameTarget: ${JSON.stringify(name)} is not a make target name. Use letters, digits, dots, underscores and dashes, such as "go-build".`);
+      }
+    }
+    this.renames.set(generated, to);
+    return this;
+  }
+
+  /** The generated targets renamed, generated name → name in the Makefile. */
+  public get renamedTargets(): { [generated: string]: string } {
+    return Object.fromEntries(this.renames);
+  }
+
+  /** The name a generated target has in the Makefile (its own, unless renamed). */
+  private nameOf(generated: string): string {
+    return this.renames.get(generated) ?? generated;
+  }
+
   /** The makefiles of your own the Makefile includes. */
   public get includedMakefiles(): string[] {
     return [...this.includes];
@@ -397,12 +436,23 @@ export class GoMakefile extends FileBase {
       targets.push(target(family.name, { ...aggregate, prerequisites: aggregate.prerequisites ?? perService.map((t) => t.name) }));
       targets.push(...perService.map((t) => target(t.name, t.body)));
     }
+    // a renamed target answers to its new name, wherever it is named (prerequisites, help)
+    for (const [i, t] of targets.entries()) {
+      const name = t.targets[0];
+      const renamed = this.renames.get(name);
+      targets[i] = {
+        ...t,
+        targets: [this.nameOf(name)],
+        prerequisites: t.prerequisites?.map((p) => this.nameOf(p)),
+        description: renamed ? `${t.description} (generated; make ${name} is your own)` : t.description,
+      };
+    }
     // help lists every target that has a description: the generated ones, then the added ones
     const described: Array<[string, string]> = [
       ...targets.map((t) => [t.targets[0], t.description] as [string, string]),
       ...this.added.filter((a) => a.description !== undefined).flatMap((a) => a.rule.targets.map((t) => [t, a.description!] as [string, string])),
     ];
-    return targets.map((t) => (t.targets[0] === 'help' ? { ...t, recipe: helpRecipe(described) } : t));
+    return targets.map((t) => (t.targets[0] === this.nameOf('help') ? { ...t, recipe: helpRecipe(described) } : t));
   }
 
   private header(): string[] {
@@ -446,7 +496,7 @@ export class GoMakefile extends FileBase {
     const buildArgs = [...new Set(services.flatMap((s) => s.buildArgs))];
     const lines: string[] = [];
     if (this.marker) lines.push(`# ${this.marker}`, '');
-    lines.push('.DEFAULT_GOAL := help', 'SHELL := /bin/sh', '');
+    lines.push(`.DEFAULT_GOAL := ${this.nameOf('help')}`, 'SHELL := /bin/sh', '');
     for (const [name, value, comment] of vars) {
       if (comment) lines.push(`# ${comment}`);
       lines.push(`${name} ?=${value ? ` ${value}` : ''}`);

@@ -54,10 +54,16 @@ export const HEALTH_PROBE_PATH = '/usr/local/bin/healthprobe';
 export const SECURITY_MD = 'SECURITY.md';
 
 /**
+ * The one folder where the files of the user's that generated files replace are kept (see
+ * synthesis/moved-aside.ts): git-ignored, never in a build context.
+ */
+export const ASIDE_DIR = '.pre-projen';
+
+/**
  * What never enters a build context, whatever lets it in (.dockerignore patterns): the repository,
  * environment files, keys, the secrets `make secrets` writes, node_modules and build output.
  */
-export const NEVER_IN_CONTEXT: readonly string[] = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/'];
+export const NEVER_IN_CONTEXT: readonly string[] = ['**/.git', '**/.env', '**/.env.*', '**/*.pem', '**/*.key', `**/${SECRETS_DIR}`, '**/node_modules', 'bin/', `${ASIDE_DIR}/`];
 
 /** Of those, the secrets: environment files, keys, and the secrets `make secrets` writes. */
 const SECRET_PATTERNS = NEVER_IN_CONTEXT.filter((p) => /env|pem|key|secrets/.test(p));

@@ -70,3 +70,17 @@ export type MakeTargetFamily = typeof MAKE_TARGET_FAMILIES[number];
 export function makeTargetCollision(name: string): string | undefined {
   return (MAKE_TARGET_FAMILIES as readonly string[]).includes(name) ? `"${name}" is a Makefile target of its own, and make ${name} would not mean this service` : undefined;
 }
+
+/** The families that also have a target per service, `<family>-<service>` (`docker-build-api`). */
+export const PER_SERVICE_TARGET_FAMILIES: readonly MakeTargetFamily[] = ['build', 'run', 'docker-build', 'docker-buildx', 'docker-run', 'docker-push'];
+
+/**
+ * Every name the Makefile may give a target of its own for these services (whether or not the model
+ * needs it now): what `makefileRenames` may rename.
+ */
+export function generatedMakeTargetNames(services: readonly string[]): string[] {
+  return [...MAKE_TARGET_FAMILIES, ...PER_SERVICE_TARGET_FAMILIES.flatMap((f) => services.map((s) => `${f}-${s}`))];
+}
+
+/** A make target name the Makefile can render and `make <name>` can run. */
+export const MAKE_TARGET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;

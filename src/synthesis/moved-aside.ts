@@ -1,13 +1,23 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
+import { ASIDE_DIR } from '../model/constants';
 
-/** The suffix of a file of the user's that a generated file would replace. */
-export const ASIDE_SUFFIX = '.pre-projen';
+export { ASIDE_DIR };
 
-/** Where a file of the user's goes when a generated one takes its place: `<file>.pre-projen`, numbered if taken. */
+/*
+ * The files of the user's that generated files replace all go to one folder, ASIDE_DIR: at the root
+ * and hidden, so that no glob of the repository's own tooling matches what is in it (a Makefile's
+ * `Dockerfile.*`, a shell's `*` or `*.yml`, Go's `./...`); git-ignored (the originals are in the
+ * commit before, and the copies are for carrying things over by hand); never in a build context.
+ */
+
+/**
+ * Where a file of the user's goes when a generated one takes its place: `.pre-projen/<path>`, or
+ * `.pre-projen/<n>/<path>` when that is taken.
+ */
 export function asidePath(root: string, path: string, taken: (p: string) => boolean = () => false): string {
   for (let n = 1; ; n++) {
-    const to = n === 1 ? `${path}${ASIDE_SUFFIX}` : `${path}${ASIDE_SUFFIX}.${n}`;
+    const to = n === 1 ? `${ASIDE_DIR}/${path}` : `${ASIDE_DIR}/${n}/${path}`;
     if (!existsSync(join(root, to)) && !taken(to)) return to;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { existsSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'fs';
 import { dirname, join } from 'path';
 import type { IConstruct } from 'constructs';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
@@ -124,7 +124,7 @@ export class SynthesisTransaction {
     if (!this.staged.has(path)) this.deletions.add(path);
   }
 
-  /** Moves a file of the user's aside (`<file>.pre-projen`, numbered if taken) before a generated one replaces it; returns where it goes. */
+  /** Moves a file of the user's aside (`.pre-projen/<file>`, numbered if taken) before a generated one replaces it; returns where it goes. */
   public moveAside(path: string): string {
     const to = asidePath(this.root, path);
     this.asides.set(path, to);
@@ -215,7 +215,10 @@ function journalText(j: Journal): string {
 /** Moves the user's files aside, the new files in, and removes what goes: each step idempotent. */
 function applyMoves(root: string, j: Journal): void {
   for (const [from, to] of j.asides) {
-    if (existsSync(join(root, from)) && !existsSync(join(root, to))) renameDurably(join(root, from), join(root, to));
+    if (existsSync(join(root, from)) && !existsSync(join(root, to))) {
+      mkdirSync(dirname(join(root, to)), { recursive: true });
+      renameDurably(join(root, from), join(root, to));
+    }
   }
   for (const [tmp, target] of j.renames) {
     if (existsSync(join(root, tmp))) renameDurably(join(root, tmp), join(root, target));

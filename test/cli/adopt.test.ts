@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { main } from '../../src/cli/index';
@@ -100,12 +100,138 @@ test("the .gitignore's patterns and the .gitattributes' rules are carried into .
     '.gitattributes': '# encrypted\nsecrets/** filter=git-crypt diff=git-crypt\n',
   });
   expect(planned(r.out)).toContain([
-    '// from your .gitignore (kept as .gitignore.pre-projen)',
+    '// from your .gitignore (kept as .pre-projen/.gitignore)',
     "project.gitignore.addPatterns('/bin/', '*.out', '!keep.out');",
-    '// from your .gitattributes (kept as .gitattributes.pre-projen)',
+    '// from your .gitattributes (kept as .pre-projen/.gitattributes)',
     "project.gitattributes.addAttributes('secrets/**', 'filter=git-crypt', 'diff=git-crypt');",
     'project.synth();',
   ].join('\n'));
+});
+
+describe('the makefile make reads (GNUmakefile, then makefile, then Makefile) becomes local.mk; generated namesakes of its targets are renamed', () => {
+  test('a lowercase makefile: its build, test and docker-build keep their recipes, the generated ones become go-<name>', () => {
+    // GIVEN a makefile (lowercase) whose targets, some from an included file, have generated namesakes
+    const r = adopt({
+      'go.mod': 'module example.com/shop\n',
+      'cmd/shop/main.go': SERVER,
+      'makefile': 'include tools.mk\n.PHONY: build test\nbuild:\n\tgo build ./...\ntest: build\n\tgo test ./...\n%.pb.go: %.proto\n\tprotoc $<\n',
+      'tools.mk': 'docker-build:\n\tdocker build .\ngenerate:\n\tgo generate ./...\n',
+    });
+    // WHEN adopt plans
+    // THEN the makefile goes to local.mk, and the generated build, test and docker-build are renamed
+    expect(r.code).toBe(0);
+    expect(planned(r.out)).toContain([
+      "  makefileIncludes: ['local.mk'],",
+      "  makefileRenames: { build: 'go-build', test: 'go-test', 'docker-build': 'go-docker-build' },",
+      '});',
+    ].join('\n'));
+    expect(r.out).toContain('would move makefile to local.mk, which the generated Makefile includes');
+    expect(r.out).toContain("your makefile's targets build, test, docker-build keep their names and recipes (read by make); the generated ones are go-build, go-test, go-docker-build (makefileRenames; make help lists them).");
+  });
+
+  test('GNUmakefile wins: it becomes local.mk, and a makefile beside it (which make would read before the generated Makefile) is moved aside', () => {
+    const r = adopt({
+      'go.mod': 'module example.com/shop\n',
+      'cmd/shop/main.go': SERVER,
+      'GNUmakefile': 'lint:\n\tgolangci-lint run\nbuild-shop:\n\tgo build ./cmd/shop\n',
+      'makefile': 'old:\n\ttrue\n',
+    });
+    expect(r.out).toContain('would move GNUmakefile to local.mk, which the generated Makefile includes');
+    expect(r.out).toContain('would move makefile to .pre-projen/makefile\n');
+    expect(planned(r.out)).toContain("  makefileRenames: { lint: 'go-lint', 'build-shop': 'go-build-shop' },");
+  });
+
+  test('a Makefile without namesakes: included, nothing renamed', () => {
+    const r = adopt({ 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': SERVER, 'Makefile': 'generate:\n\tgo generate ./...\n' });
+    expect(planned(r.out)).toContain("  makefileIncludes: ['local.mk'],\n});");
+    expect(planned(r.out)).not.toContain('makefileRenames');
+  });
+});
+
+/** The files of a fixture repository (test/fixtures/repos/<name>), by path. */
+function fixture(name: string): { [path: string]: string } {
+  const root = join(__dirname, '..', 'fixtures', 'repos', name);
+  const files: { [path: string]: string } = {};
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else files[p] = readFileSync(join(root, p), 'utf-8');
+    }
+  };
+  walk('');
+  return files;
+}
+
+test("the repository's view (team-setup): the Dockerfile's and .goreleaser.yaml's facts, the compose file's services, the other Dockerfile's context, the makefile's targets", () => {
+  // GIVEN a repository whose own files say how it is built, run and developed
+  // WHEN adopt plans
+  const r = adopt(fixture('team-setup'), [], 'relay');
+  // THEN .projenrc.ts says all of it
+  expect(r.code).toBe(0);
+  expect(planned(r.out)).toContain([
+    "import { GoServiceProject, HealthCheck, PostgresDatabase } from 'projen-go-service';",
+    '',
+    'const project = new GoServiceProject({',
+    "  name: 'relay',",
+    "  modulePath: 'example.com/relay',",
+    "  goVersion: '1.25',",
+    '  port: 8090,',
+    "  healthCheck: HealthCheck.http({ path: '/livez' }),",
+    "  workdir: '/srv',",
+    "  files: { 'templates': 'templates', 'migrations': 'db/migrations' },",
+    "  versionVariables: { version: 'example.com/relay/internal/build.Tag', commit: 'example.com/relay/internal/build.GitSHA', date: 'example.com/relay/internal/build.Timestamp' },",
+    "  buildTags: ['netgo', 'osusergo'],",
+    "  ldflags: ['-X example.com/relay/internal/build.Edition=enterprise'],",
+    "  environment: { RELAY_MODE: 'production' },",
+    "  args: ['-greeting', 'hi'],",
+    "  dockerfileIgnores: { 'build/Dockerfile.dev': ['.git', '*.md', 'bin/'] },",
+    "  makefileIncludes: ['local.mk'],",
+    "  makefileRenames: { build: 'go-build', test: 'go-test' },",
+    '});',
+    '',
+    "new PostgresDatabase(project, { name: 'db', image: 'postgres:16.4-alpine', user: 'relay', services: ['relay'] });",
+    '// from your docker-compose.yml (kept as .pre-projen/docker-compose.yml): the services of your own',
+    "project.compose.addService('nats', { image: 'nats:2.10-alpine', command: ['-js'] });",
+    "project.compose.addService('proxy', {",
+    "  image: 'nginx:1.27-alpine',",
+    "  ports: ['8080:80'],",
+    "  volumes: ['./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro'],",
+    "  depends_on: ['relay'],",
+    '});',
+    "project.compose.addOverride('services.relay.depends_on.nats.condition', 'service_started');",
+    'project.synth();',
+  ].join('\n'));
+  // AND adopt says where each came from
+  expect(r.out).toContain('relay, from the Dockerfile and .goreleaser.yaml: buildTags netgo osusergo; ldflags -X example.com/relay/internal/build.Edition=enterprise; '
+    + 'versionVariables version=example.com/relay/internal/build.Tag commit=example.com/relay/internal/build.GitSHA date=example.com/relay/internal/build.Timestamp; '
+    + 'workdir /srv; files templates migrations; environment RELAY_MODE; args -greeting hi; healthCheck http /livez.');
+  expect(r.out).toContain('build/Dockerfile.dev gets its own ignore file (<Dockerfile>.dockerignore, which BuildKit reads instead of the generated .dockerignore) with the rules of your .dockerignore');
+  expect(r.out).toContain('relay gets DATABASE_URL_FILE from the add-on (a file holding the URL, with a generated password) instead of your DATABASE_URL');
+  expect(r.out).toContain('would move makefile to local.mk, which the generated Makefile includes');
+});
+
+test('compose.yaml, which Compose reads before docker-compose.yml, is read and moved aside; redis becomes RedisCache; services named differently are followed', () => {
+  const r = adopt({
+    'go.mod': 'module example.com/shop\n',
+    'cmd/shop/main.go': SERVER,
+    'compose.yaml': [
+      'services:',
+      '  app:', '    build: { context: ., dockerfile: Dockerfile }', '    environment: [REDIS_URL=redis://cache:6379, FEATURE=on]', '    depends_on: [cache]',
+      '  cache:', '    image: redis:7.4-alpine',
+      '  worker:', '    image: busybox', '    depends_on: [app]', '    volumes: [scratch:/tmp/x]',
+      'volumes:', '  scratch: {}',
+      '',
+    ].join('\n'),
+  });
+  expect(planned(r.out)).toContain("  environment: { FEATURE: 'on' },");
+  expect(planned(r.out)).toContain([
+    "new RedisCache(project, { name: 'cache', image: 'redis:7.4-alpine', services: ['shop'] });",
+    '// from your compose.yaml (kept as .pre-projen/compose.yaml): the services of your own',
+    "project.compose.addService('worker', { image: 'busybox', depends_on: ['shop'], volumes: ['scratch:/tmp/x'] });",
+    "project.compose.addVolume('scratch');",
+  ].join('\n'));
+  expect(r.out).toContain('would move compose.yaml to .pre-projen/compose.yaml\n');
 });
 
 describe('what adopt refuses (exit 2), before anything is touched', () => {

@@ -273,10 +273,11 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
     '  healthCheck: HealthCheck.tcp(),',
     "  mainPackage: './cmd/api',",
     "  makefileIncludes: ['local.mk'],",
+    "  makefileRenames: { build: 'go-build', test: 'go-test' },",
     '});',
     '',
     "new GoService(project, 'worker', { port: 8001, healthCheck: HealthCheck.tcp() });",
-    '// from your .gitignore (kept as .gitignore.pre-projen)',
+    '// from your .gitignore (kept as .pre-projen/.gitignore)',
     "project.gitignore.addPatterns('/bin/', '*.log');",
     'project.synth();',
     '',
@@ -285,10 +286,10 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
   test('--dry-run prints the .projenrc.ts it would write and the files it would move aside, and changes nothing', () => {
     const before = treeHash(repo);
     const out = cli(repo, 'adopt', '--dry-run');
-    expect(out).toContain(['--- /dev/null', '+++ b/.projenrc.ts', '@@ -0,0 +1,18 @@', ...expectedProjenrc.trimEnd().split('\n').map((l) => `+${l}`)].join('\n'));
+    expect(out).toContain(['--- /dev/null', '+++ b/.projenrc.ts', '@@ -0,0 +1,19 @@', ...expectedProjenrc.trimEnd().split('\n').map((l) => `+${l}`)].join('\n'));
     expect(out).toContain('would write package.json (projen-go-service from ^0.0.0) and run npm install (projen, projen-go-service, tsx)');
     expect(out).toContain('would move Makefile to local.mk, which the generated Makefile includes');
-    for (const f of USER_FILES) expect(out).toContain(`would move ${f} to ${f}.pre-projen\n`);
+    for (const f of USER_FILES) expect(out).toContain(`would move ${f} to .pre-projen/${f}\n`);
     expect(treeHash(repo)).toBe(before);
   });
 
@@ -299,8 +300,8 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
     expect(out).toContain('moved your Makefile to local.mk: the generated Makefile includes it, so its targets still work.');
     expect(readFileSync(join(repo, 'local.mk'), 'utf-8')).toBe(makefile);
     for (const f of USER_FILES) {
-      expect(out).toContain(`moved your ${f} to ${f}.pre-projen: a generated ${f} takes its place.`);
-      expect(readFileSync(join(repo, `${f}.pre-projen`), 'utf-8')).toBe(originals[f]);
+      expect(out).toContain(`moved your ${f} to .pre-projen/${f}: a generated ${f} takes its place.`);
+      expect(readFileSync(join(repo, `.pre-projen/${f}`), 'utf-8')).toBe(originals[f]);
     }
     expect(projenrc(repo)).toBe(expectedProjenrc);
     expect(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf-8')).devDependencies).toEqual(expect.objectContaining({ 'projen': expect.any(String), 'projen-go-service': expect.any(String), 'tsx': expect.any(String), 'constructs': expect.any(String) }));
@@ -318,7 +319,9 @@ describe('adopt: an existing Go repository with a hand-written Dockerfile and tw
     expect(dockerfile).toContain('./cmd/worker');
     expect(dockerfile).toContain('EXPOSE 8000');
     expect(readFileSync(join(repo, '.gitignore'), 'utf-8')).toContain('\n*.log\n');
-    expect(run('make', ['help'], { cwd: repo }).stdout).toMatch(/^ {2}build +\S/m);
+    // the team's build and test keep their recipes; the generated ones are go-build and go-test
+    expect(run('make', ['help'], { cwd: repo }).stdout).toMatch(/^ {2}go-build +\S/m);
+    expect(run('make', ['-n', 'build'], { cwd: repo }).stdout).toBe('go build -o bin/ ./cmd/...\n');
     toolsAccept(repo);
     expect(cli(repo, 'check')).toContain('In sync');
   });

@@ -290,8 +290,8 @@ describe('the lost-data cases of issue 15', () => {
     expect(existsSync(join(dir, 'renovate.json5'))).toBe(false);
     writeFileSync(join(dir, 'renovate.json5'), '{ extends: ["local>acme/renovate-config"] }\n');
     const out = run('npx', ['projen-go-service', 'set', 'renovate', 'true'], { cwd: dir }).stdout;
-    expect(out).toContain('moved your renovate.json5 to renovate.json5.pre-projen');
-    expect(readFileSync(join(dir, 'renovate.json5.pre-projen'), 'utf-8')).toBe('{ extends: ["local>acme/renovate-config"] }\n');
+    expect(out).toContain('moved your renovate.json5 to .pre-projen/renovate.json5');
+    expect(readFileSync(join(dir, '.pre-projen/renovate.json5'), 'utf-8')).toBe('{ extends: ["local>acme/renovate-config"] }\n');
   });
 
   test('check in a git worktree (where .git is a file)', () => {

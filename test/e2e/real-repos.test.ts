@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -222,6 +223,40 @@ const CASES: Case[] = [
       expect(read(p, 'docs/image-security.md')).toContain('# How the images are hardened');
       expect(read(p, 'local.mk')).toContain('generate:\n\tgo generate ./...');
       expect(run('make', ['generate'], { cwd: p }).stdout).toContain('go generate ./...');
+    },
+  },
+  {
+    fixture: 'team-setup',
+    name: 'relay',
+    serve: [
+      // the Dockerfile's CMD arguments, WORKDIR and COPY of migrations/ to db/migrations carried over
+      { service: 'relay', port: 8090, path: '/', body: /hi from relay/ },
+      { service: 'relay', port: 8090, path: '/migrations', body: /^001_init\.sql$/m },
+      // -X stamps with the version and a literal -X, from the Dockerfile and .goreleaser.yaml
+      { service: 'relay', port: 8090, path: '/version', body: /^[0-9a-f]{7}(-dirty)? [0-9a-f]{7} \d{4}-\d\d-\d\dT[\d:]+Z enterprise$/m },
+    ],
+    after: (p, out) => {
+      expect(out).toContain('relay, from the Dockerfile and .goreleaser.yaml: buildTags netgo osusergo;');
+      // the lowercase makefile: included as local.mk, its targets keep their recipes, without make's warnings
+      expect(read(p, 'local.mk')).toContain('migrate:\n\t@ls migrations');
+      const make = spawnSync('make', ['-n', 'build'], { cwd: p, encoding: 'utf-8' });
+      expect([make.stdout, make.stderr]).toEqual(['go build -o bin/relay ./cmd/relay\n', '']);
+      expect(run('make', ['help'], { cwd: p }).stdout).toMatch(/^ {2}go-build +Build every service into bin\/ \(generated; make build is your own\)$/m);
+      // the files moved aside, in the one git-ignored folder
+      expect(read(p, '.pre-projen/Dockerfile')).toContain('HEALTHCHECK --interval=10s CMD curl');
+      expect(read(p, '.pre-projen/docker-compose.yml')).toContain('nats:2.10-alpine');
+      expect(() => run('git', ['check-ignore', '-q', '.pre-projen/Dockerfile'], { cwd: p })).not.toThrow();
+      // no glob of the team's makefile matches what was moved aside
+      expect(run('make', ['dockerfiles'], { cwd: p }).stdout).toBe('Dockerfile\n');
+      // the compose file keeps the team's services beside ours and the add-on, and is valid
+      const compose = YAML.parse(read(p, 'docker-compose.yml'));
+      expect(Object.keys(compose.services)).toEqual(['relay', 'db', 'nats', 'proxy']);
+      expect(compose.services.relay.depends_on).toEqual({ db: { condition: 'service_healthy' }, nats: { condition: 'service_started' } });
+      expect(compose.services.db.image).toBe('postgres:16.4-alpine');
+      run('docker-compose', ['config', '-q'], { cwd: p });
+      // the team's development Dockerfile still builds: it reads its own ignore file, not the allow-list
+      expect(read(p, 'build/Dockerfile.dev.dockerignore')).toContain('\n.git\n*.md\nbin/\n');
+      run(DOCKER, ['build', '--network=none', '-q', '-f', 'build/Dockerfile.dev', '.'], { cwd: p });
     },
   },
 ];

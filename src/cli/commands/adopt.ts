@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, dirname, join, relative } from 'path';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
@@ -6,8 +6,12 @@ import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
 import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
 import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
 import { writeFileAtomic } from '../../synthesis/fs-safe';
-import { ASIDE_SUFFIX, movedAsideMessage } from '../../synthesis/moved-aside';
+import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
 import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
+import { ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
+import { BuildFileFacts, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
+import { dockerfileIgnores } from '../adopt/repo-dockerignore';
+import { makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
 import { CliError, ExitCode, usageError } from '../exit-codes';
@@ -17,13 +21,8 @@ import { RUNTIMES, serviceStatement } from '../snippets';
 import { changes, describeChange, snapshot, synthesize, synthesizeCopy } from '../synthesis';
 import { unifiedDiff } from '../unified-diff';
 
-/** The suffix of the user's files that a generated file replaces. */
-
 /** What the synthesis needs installed. */
 const NEEDED_PACKAGES = ['projen', 'projen-go-service', 'tsx'];
-
-/** Where a repository's own Makefile goes: the generated Makefile includes it. */
-const OWN_MAKEFILES = ['local.mk', 'project.mk', 'local.pre-projen.mk'];
 
 /** Where the generated notes go when the repository has a SECURITY.md of its own. */
 const IMAGE_SECURITY_NOTES = 'docs/image-security.md';
@@ -46,10 +45,17 @@ export const adopt: Command = {
     'is the package the existing Dockerfile builds, else a server, else the first command; the others become',
     'new GoService(project, ...). Servers get a TCP health check (adopt assumes no healthcheck mode), commands',
     'server: false. go.mod\'s language version is kept (goDirective when it is older than the builder).',
-    'Your files: each file a generated one replaces (Dockerfile, docker-compose.yml, .dockerignore, .gitignore,',
-    `.gitattributes, ...) is moved aside to <file>${ASIDE_SUFFIX}; the patterns of .gitignore and the rules of`,
-    '.gitattributes are carried into .projenrc.ts; a Makefile becomes local.mk, which the generated Makefile',
-    `includes; a SECURITY.md stays, and the generated notes go to ${IMAGE_SECURITY_NOTES}; README.md and your Go`,
+    'The repository\'s view: the Dockerfile and .goreleaser.yaml give buildTags, versionVariables and ldflags',
+    '(go build -tags, -ldflags -X), and the Dockerfile\'s final stage files (COPY), environment (ENV), workdir,',
+    'args (CMD/ENTRYPOINT) and an HTTP health check (HEALTHCHECK curl/wget); the compose file\'s postgres and redis',
+    'become add-ons, its other services stay yours (project.compose.addService); each other Dockerfile gets a',
+    '<Dockerfile>.dockerignore with your .dockerignore\'s rules (dockerfileIgnores), which BuildKit reads instead',
+    'of the generated allow-list. Your files: each file a generated one replaces (Dockerfile, docker-compose.yml,',
+    `.dockerignore, .gitignore, ...) is moved aside to ${ASIDE_DIR}/<file> (one folder, git-ignored); the patterns of`,
+    '.gitignore and the rules of .gitattributes are carried into .projenrc.ts; the makefile make reads (GNUmakefile,',
+    'makefile, else Makefile) becomes local.mk, which the generated Makefile includes: your targets keep their',
+    'names and recipes, and a generated target with the name of one of yours is renamed go-<name>',
+    `(makefileRenames); a SECURITY.md stays, and the generated notes go to ${IMAGE_SECURITY_NOTES}; README.md and your Go`,
     'code are not touched. Writes package.json (projen, constructs, tsx, and projen-go-service from where adopt',
     'runs, or --from) and runs npm install when they are not installed. All or nothing: when anything fails,',
     'npm install included, the repository is put back as it was.',
@@ -68,11 +74,8 @@ export const adopt: Command = {
     }
     const repo = readRepo(dir, (line) => ctx.io.err(line));
     const name = projectName(dir, repo, options.name as string | undefined);
-    const makefileTo = existsSync(join(dir, 'Makefile')) ? OWN_MAKEFILES.find((f) => !existsSync(join(dir, f))) : undefined;
-    if (existsSync(join(dir, 'Makefile')) && !makefileTo) {
-      throw usageError(`adopt: your Makefile would become one of ${OWN_MAKEFILES.join(', ')}, and they all exist. Move one away and run adopt again`);
-    }
-    const plan = projenrcFor(dir, name, repo, options.port as number | undefined, makefileTo);
+    const mk = ownMakefile(dir);
+    const plan = projenrcFor(dir, name, repo, options.port as number | undefined, mk);
     const hasPackageJson = existsSync(join(dir, 'package.json'));
     const installed = NEEDED_PACKAGES.every((p) => existsSync(join(dir, 'node_modules', p, 'package.json')));
     if (hasPackageJson && !installed) {
@@ -83,24 +86,25 @@ export const adopt: Command = {
     if (options['dry-run'] === true) {
       ctx.io.out(unifiedDiff(PROJENRC, undefined, { text: plan.text }).trimEnd());
       if (!hasPackageJson) ctx.io.out(`would write package.json (projen-go-service from ${from}) and run npm install (${NEEDED_PACKAGES.join(', ')})`);
-      if (makefileTo) ctx.io.out(`would move Makefile to ${makefileTo}, which the generated Makefile includes`);
+      if (mk) ctx.io.out(`would move ${mk.file} to ${mk.to}, which the generated Makefile includes`);
       if (installed) {
-        for (const f of replacedFiles(dir, plan.text, makefileTo)) ctx.io.out(`would move ${f} to ${f}${ASIDE_SUFFIX}`);
+        for (const [f, to] of replacedFiles(dir, plan, mk)) ctx.io.out(`would move ${f} to ${to}`);
       } else {
-        ctx.io.out(`would move aside, to <file>${ASIDE_SUFFIX}, each of your files that a generated file replaces`);
+        for (const f of [...mk?.shadowing ?? [], ...plan.shadowing]) ctx.io.out(`would move ${f} to ${asidePath(dir, f)}`);
+        ctx.io.out(`would move aside, to ${ASIDE_DIR}/<file>, each of your files that a generated file replaces`);
       }
       for (const n of plan.notes) ctx.io.out(n);
       ctx.io.out('Dry run: nothing was changed.');
       return ExitCode.OK;
     }
 
-    return withRepoLock(ctx, ctx.command ?? 'projen-go-service adopt', (lock) => adoptUnderLock(ctx, dir, name, plan, makefileTo, { hasPackageJson, installed, from }, lock.env));
+    return withRepoLock(ctx, ctx.command ?? 'projen-go-service adopt', (lock) => adoptUnderLock(ctx, dir, name, plan, mk, { hasPackageJson, installed, from }, lock.env));
   },
 };
 
 /** adopt itself, all or nothing, under the repository's lock. */
 function adoptUnderLock(
-  ctx: Context, dir: string, name: string, plan: Plan, makefileTo: string | undefined,
+  ctx: Context, dir: string, name: string, plan: Plan, mk: RepoMakefile | undefined,
   setup: { hasPackageJson: boolean; installed: boolean; from: string }, lockEnv: { [name: string]: string },
 ): number {
   const { hasPackageJson, installed, from } = setup;
@@ -120,13 +124,16 @@ function adoptUnderLock(
           throw new CliError(ExitCode.UNEXPECTED, `adopt: npm install failed (${(e as Error).message.split('\n')[0]}), so the repository was put back as it was: nothing was written. Check that projen-go-service can be installed from ${from}, and run adopt again.`);
         }
       }
-      const aside = replacedFiles(dir, plan.text, makefileTo);
-      if (makefileTo) renameSync(join(dir, 'Makefile'), join(dir, makefileTo));
-      for (const f of aside) renameSync(join(dir, f), join(dir, `${f}${ASIDE_SUFFIX}`));
+      const aside = replacedFiles(dir, plan, mk);
+      if (mk) renameSync(join(dir, mk.file), join(dir, mk.to));
+      for (const [f, to] of aside) {
+        mkdirSync(dirname(join(dir, to)), { recursive: true });
+        renameSync(join(dir, f), join(dir, to));
+      }
       writeFileAtomic(join(dir, PROJENRC), plan.text);
       const result = synthesize(dir, lockEnv);
       if (!result.ok) throw result.fileSystem ? new CliError(ExitCode.UNEXPECTED, `${result.messages.join('\n')} (adopt put the repository back as it was.)`) : synthesisFailed(result.messages);
-      report(ctx, changes(tx.before, snapshot(dir)).map(describeChange), aside, makefileTo, [...plan.notes, ...result.messages]);
+      report(ctx, changes(tx.before, snapshot(dir)).map(describeChange), aside, mk, plan.shadowing, [...plan.notes, ...result.messages]);
       tx.commit();
       return ExitCode.OK;
     } catch (e) {
@@ -211,24 +218,27 @@ function packageSource(repo: string): string {
 }
 
 /**
- * The files of the repository that the synthesis of `projenrc` replaces, found by synthesizing it
- * in a copy (which also checks it before anything here is touched). Refuses when one of them was
- * already moved aside once.
+ * The files of the repository that adopt moves aside, and where each goes (`.pre-projen/<file>`):
+ * those the synthesis of `projenrc` replaces, found by synthesizing it in a copy (which also checks it
+ * before anything here is touched), and the makefiles make would read instead of the generated one.
  */
-function replacedFiles(dir: string, projenrc: string, makefileTo: string | undefined): string[] {
+function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): Array<[string, string]> {
+  const shadowing = [...mk?.shadowing ?? [], ...plan.shadowing];
   const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
-    if (makefileTo) renameSync(join(c, 'Makefile'), join(c, makefileTo));
-    writeFileSync(join(c, PROJENRC), projenrc);
+    if (mk) renameSync(join(c, mk.file), join(c, mk.to));
+    for (const f of shadowing) rmSync(join(c, f), { force: true });
+    writeFileSync(join(c, PROJENRC), plan.text);
   });
   try {
     if (!result.ok) throw synthesisFailed(result.messages);
     const generated: string[] = JSON.parse(readFileSync(join(copy, '.projen', 'files.json'), 'utf-8')).files;
-    const replaced = generated.filter((f) => f !== 'Makefile' || !makefileTo).filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
-    const taken = replaced.filter((f) => existsSync(join(dir, `${f}${ASIDE_SUFFIX}`)));
-    if (taken.length > 0) {
-      throw usageError(`adopt: ${taken.map((f) => `${f}${ASIDE_SUFFIX}`).join(', ')} exists already, and adopt moves ${taken.join(', ')} there. Move it away and run adopt again`);
-    }
-    return replaced;
+    const replaced = generated.filter((f) => f !== mk?.file).filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
+    const taken = new Set<string>();
+    return [...shadowing, ...replaced].map((f): [string, string] => {
+      const to = asidePath(dir, f, (p) => taken.has(p));
+      taken.add(to);
+      return [f, to];
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -244,12 +254,18 @@ function synthesisFailed(messages: string[]): CliError {
   ].join('\n'));
 }
 
-function report(ctx: Context, changed: string[], aside: string[], makefileTo: string | undefined, notes: string[]): void {
+function report(
+  ctx: Context, changed: string[], aside: Array<[string, string]>, mk: RepoMakefile | undefined, composeShadowing: string[], notes: string[],
+): void {
   for (const line of changed) ctx.io.out(line);
-  for (const f of aside) {
-    ctx.io.out(movedAsideMessage(f, `${f}${ASIDE_SUFFIX}`));
+  for (const [f, to] of aside) {
+    ctx.io.out(mk?.shadowing.includes(f)
+      ? `moved your ${f} to ${to}: make would read it instead of the generated Makefile (which includes ${mk.to}, your ${mk.file}).`
+      : composeShadowing.includes(f)
+        ? `moved your ${f} to ${to}: Compose would read it instead of the generated docker-compose.yml (its services are carried into ${PROJENRC}).`
+        : movedAsideMessage(f, to));
   }
-  if (makefileTo) ctx.io.out(`moved your Makefile to ${makefileTo}: the generated Makefile includes it, so its targets still work.`);
+  if (mk) ctx.io.out(`moved your ${mk.file} to ${mk.to}: the generated Makefile includes it, so its targets still work.`);
   for (const m of notes) ctx.io.out(m);
   ctx.io.out(`Adopted. Review ${PROJENRC}, then: go build ./... && make help`);
 }
@@ -285,10 +301,12 @@ function toServiceName(s: string): string {
 interface Plan {
   readonly text: string;
   readonly notes: string[];
+  /** Files of the user's that would be read instead of a generated one (compose.yaml over docker-compose.yml): moved aside. */
+  readonly shadowing: string[];
 }
 
 /** The .projenrc.ts for the repository, written through the editor (so it is what add and set write). */
-function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | undefined, makefileTo: string | undefined): Plan {
+function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | undefined, mk: RepoMakefile | undefined): Plan {
   const notes: string[] = [];
   const mains = repo.mainPackages;
   const def = mains.find((m) => m.path === repo.dockerfilePackage)
@@ -337,7 +355,19 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     ports.set(m, p);
   }
 
-  const options = (m: MainPackage): Array<[string, string]> => serviceOptions(editor, repo, m, ports.get(m));
+  // the repository's compose file: add-ons, services of its own, our services' environment (src/cli/adopt/repo-compose.ts)
+  const compose = readRepoCompose(dir, [...names].map(([m, n]) => ({ name: n, server: m.server, isDefault: m === def })));
+  // what the repository's Dockerfile, .goreleaser.yaml and compose file say of each service (src/cli/adopt/repo-dockerfile.ts)
+  const fromBuildFiles = buildFileFacts(dir, repo, def, compose, names);
+  const options = (m: MainPackage): Array<[string, string]> => {
+    const facts = fromBuildFiles.get(m.path);
+    const carried = withBuildFacts(editor, serviceOptions(editor, repo, m, ports.get(m)), facts?.facts, {
+      runtimeFiles: m.runtimeFiles, versionVariables: repo.versionVariables, server: m.server, port: ports.get(m), workdir: WORKDIR,
+    });
+    if (facts && carried.carried.length) notes.push(`${names.get(m)}, from ${facts.sources.join(' and ')}: ${carried.carried.join('; ')}.`);
+    if (facts?.facts.skipped.length) notes.push(`${names.get(m)}: not carried over from ${facts.sources.join(' and ')} (set it in ${PROJENRC} if you need it): ${facts.facts.skipped.join('; ')}.`);
+    return carried.options;
+  };
   for (const [option, code] of options(def)) editor.setOption(option, code);
   if (def.path !== `./cmd/${name}`) editor.setOption('mainPackage', editor.str(def.path));
   for (const m of others) {
@@ -353,6 +383,16 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   for (const m of [def, ...others]) {
     for (const f of m.facts) notes.push(`${names.get(m)}: ${f}.`);
   }
+  // the repository's other Dockerfiles keep the build context they had (src/cli/adopt/repo-dockerignore.ts)
+  const ignores = dockerfileIgnores(editor, dir);
+  if (ignores.code) editor.setOption('dockerfileIgnores', ignores.code);
+  notes.push(...ignores.notes);
+  if (compose) {
+    const code = composeStatements(editor, compose);
+    for (const a of code.addons) editor.addAddonStatement(a);
+    for (const st of code.statements) editor.addStatement(st);
+    notes.push(...compose.notes);
+  }
   for (const m of mains.filter((x) => x.cgoPackages.length)) {
     notes.push(`${names.get(m)} builds with cgo (${m.cgoPackages.join(', ')} ${m.cgoPackages.length === 1 ? 'has' : 'have'} C code), on ${m.cxx ? 'distroless cc (glibc and libstdc++)' : 'distroless base (glibc)'}.`);
   }
@@ -361,25 +401,27 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     editor.setOption('securityNotesFile', editor.str(IMAGE_SECURITY_NOTES));
     notes.push(`your ${SECURITY_MD} stays yours: the generated notes on how the images are hardened go to ${IMAGE_SECURITY_NOTES}.`);
   }
-  if (makefileTo) {
-    editor.setOption('makefileIncludes', `[${editor.str(makefileTo)}]`);
-    const shadowed = makeTargets(join(dir, 'Makefile')).filter((t) => makeTargetCollision(t));
-    if (shadowed.length) {
-      notes.push(`your Makefile targets ${shadowed.join(', ')} have generated namesakes: make runs one recipe per target and warns; rename yours in ${makefileTo} to keep both.`);
+  if (mk) {
+    // your makefile: included, its targets keep their names; generated namesakes are renamed
+    editor.setOption('makefileIncludes', `[${editor.str(mk.to)}]`);
+    const renames = makefileRenames(mk.targets, [...names.values()]);
+    if (renames.length) {
+      editor.setOption('makefileRenames', `{ ${renames.map(([from, to]) => `${propertyName(editor, from)}: ${editor.str(to)}`).join(', ')} }`);
+      notes.push(`your ${mk.file}'s targets ${renames.map(([t]) => t).join(', ')} keep their names and recipes (read by ${mk.readBy}); the generated ones are ${renames.map(([, t]) => t).join(', ')} (makefileRenames; make help lists them).`);
     }
   }
   const patterns = gitignorePatterns(dir);
   if (patterns.length > 0) {
-    editor.addStatement(`// from your .gitignore (kept as .gitignore${ASIDE_SUFFIX})\n${editor.project}.gitignore.addPatterns(${patterns.map((p) => editor.str(p)).join(', ')});`);
+    editor.addStatement(`// from your .gitignore (kept as ${ASIDE_DIR}/.gitignore)\n${editor.project}.gitignore.addPatterns(${patterns.map((p) => editor.str(p)).join(', ')});`);
   }
   const attributes = gitattributes(dir);
   if (attributes.length > 0) {
     editor.addStatement([
-      `// from your .gitattributes (kept as .gitattributes${ASIDE_SUFFIX})`,
+      `// from your .gitattributes (kept as ${ASIDE_DIR}/.gitattributes)`,
       ...attributes.map(([glob, attrs]) => `${editor.project}.gitattributes.addAttributes(${[glob, ...attrs].map((a) => editor.str(a)).join(', ')});`),
     ].join('\n'));
   }
-  return { text: editor.text, notes };
+  return { text: editor.text, notes, shadowing: compose?.shadowing ?? [] };
 }
 
 /** goVersion (the builder: never older than go.mod's go and toolchain lines) and goDirective (the go line kept as it is). */
@@ -428,15 +470,19 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
   return out;
 }
 
-/** The targets a Makefile defines (not variables, not special targets). */
-function makeTargets(file: string): string[] {
-  if (!existsSync(file)) return [];
-  const targets = new Set<string>();
-  for (const line of readFileSync(file, 'utf-8').split('\n')) {
-    const m = /^([A-Za-z0-9_][A-Za-z0-9_.\/ -]*?)\s*::?(?!=)/.exec(line);
-    if (m && !line.startsWith('\t')) for (const t of m[1].split(/\s+/)) if (t) targets.add(t);
+/** `build`, or `'docker-build'` when the name is not an identifier. */
+function propertyName(s: CodeStyle, name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : s.str(name);
+}
+
+/** readRepoMakefile, its refusal as a usage error. */
+function ownMakefile(dir: string): RepoMakefile | undefined {
+  try {
+    return readRepoMakefile(dir);
+  } catch (e) {
+    if (e instanceof MakefileError) throw usageError(e.message);
+    throw e;
   }
-  return [...targets];
 }
 
 /** The patterns of the repository's .gitignore (without comments and blank lines). */
@@ -453,6 +499,26 @@ function gitattributes(dir: string): Array<[string, string[]]> {
   return readFileSync(file, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
     .map((l) => l.split(/\s+/))
     .map(([glob, ...attrs]): [string, string[]] => [glob, attrs]);
+}
+
+/** The Dockerfile's and .goreleaser.yaml's facts by main package, and which of the two files said something. */
+function buildFileFacts(
+  dir: string, repo: GoRepo, def: MainPackage, compose: ComposePlan | undefined, names: Map<MainPackage, string>,
+): Map<string, { facts: BuildFileFacts; sources: string[] }> {
+  const runs = repo.dockerfilePackage ?? (repo.mainPackages.length === 1 ? def.path : undefined);
+  const fromDockerfile = readDockerfileFacts(dir, runs, repo.mainPackages.find((m) => m.path === runs));
+  const fromReleaser = readGoreleaserFacts(dir);
+  const out = new Map<string, { facts: BuildFileFacts; sources: string[] }>();
+  for (const m of repo.mainPackages) {
+    const env = compose?.environment.get(names.get(m)!);
+    const fromCompose: BuildFileFacts | undefined = env
+      ? { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: env, args: [], skipped: [] }
+      : undefined;
+    const facts = mergeFacts(mergeFacts(fromReleaser.get(m.path), fromCompose), fromDockerfile.get(m.path));
+    const sources = [...(fromDockerfile.has(m.path) ? ['the Dockerfile'] : []), ...(fromReleaser.has(m.path) ? ['.goreleaser.yaml'] : []), ...(fromCompose ? [compose!.file] : [])];
+    if (facts) out.set(m.path, { facts, sources });
+  }
+  return out;
 }
 
 /** readGoRepo, its refusals as usage errors. */

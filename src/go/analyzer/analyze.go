@@ -103,6 +103,18 @@ func Analyze(opts Options) *Report {
 	}
 	p.buildSSA(report)
 	opts.Logf("built SSA")
+	// Dependencies' syntax and type information are no longer needed (only the declarations of
+	// packages named for versions are read again): let the collector have them.
+	for _, pkg := range p.pkgs {
+		if p.inModule[pkg.PkgPath] || (pkg.Module != nil && pkg.Module.Main) {
+			continue
+		}
+		switch pkg.Name {
+		case "version", "buildinfo", "build", "versioninfo":
+			continue
+		}
+		pkg.Syntax, pkg.TypesInfo = nil, nil
+	}
 	var mains []*packages.Package
 	for _, r := range roots {
 		if r.Name == "main" && p.inModule[r.PkgPath] {

@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { readRepoCompose } from '../../../src/cli/adopt/repo-compose';
+
+function composeRepo(files: { [path: string]: string }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'repo-compose-'));
+  for (const [p, c] of Object.entries(files)) writeFileSync(join(dir, p), c);
+  return dir;
+}
+
+const OURS = [{ name: 'shop', server: true, isDefault: true }, { name: 'worker', server: true, isDefault: false }];
+
+describe('readRepoCompose', () => {
+  test('services that build the Dockerfile are ours (by target, else by name, else the default); references to them follow their new names', () => {
+    // GIVEN a compose file whose app services are named differently from ours
+    const dir = composeRepo({
+      'docker-compose.yml': [
+        'services:',
+        '  web: { build: { context: ., target: shop }, environment: { PORT: "80", LOG: debug, TOKEN: "${TOKEN}" }, depends_on: { mq: { condition: service_healthy } } }',
+        '  jobs: { build: ., depends_on: [cache] }',
+        '  worker: { build: { context: ., dockerfile: ./Dockerfile } }',
+        '  mq: { image: rabbitmq:4-management, volumes: [mqdata:/var/lib/rabbitmq], networks: [back] }',
+        '  cache: { image: "docker.io/library/redis:7.4" }',
+        '  edge: { image: nginx, links: ["web:app"], depends_on: [web, worker] }',
+        'volumes: { mqdata: {}, unused: {} }',
+        'networks: { back: { driver: bridge } }',
+        '',
+      ].join('\n'),
+    });
+    // WHEN it is planned
+    const plan = readRepoCompose(dir, OURS)!;
+    // THEN
+    expect(plan.addons).toEqual([{ kind: 'redis', name: 'cache', image: 'redis:7.4', services: ['shop'], database: undefined, user: undefined }]);
+    expect(plan.own).toEqual({
+      services: {
+        mq: { image: 'rabbitmq:4-management', volumes: ['mqdata:/var/lib/rabbitmq'], networks: ['back'] },
+        edge: { image: 'nginx', links: ['shop:app'], depends_on: ['shop', 'worker'] },
+      },
+      volumes: { mqdata: {} },
+      networks: { back: { driver: 'bridge' } },
+    });
+    expect(plan.dependsOn).toEqual([['shop', 'mq', 'service_healthy']]);
+    expect([...plan.environment]).toEqual([['shop', { LOG: 'debug' }]]);
+    expect(plan.shadowing).toEqual([]);
+  });
+
+  test('compose.yaml is the one Compose reads first: it is read, and it and docker-compose.yaml are moved aside; an override file is said', () => {
+    const dir = composeRepo({ 'compose.yaml': 'services: {}\n', 'docker-compose.yaml': 'services: {}\n', 'docker-compose.yml': 'services: {}\n', 'compose.override.yaml': 'services: {}\n' });
+    const plan = readRepoCompose(dir, OURS)!;
+    expect([plan.file, plan.shadowing]).toEqual(['compose.yaml', ['compose.yaml', 'docker-compose.yaml']]);
+    expect(plan.notes).toEqual(['your compose.override.yaml stays: Compose merges it into the generated docker-compose.yml, so check that the services it names are still there.']);
+  });
+
+  test('a compose file that is not YAML: nothing carried, and said', () => {
+    const plan = readRepoCompose(composeRepo({ 'docker-compose.yml': 'services: [\n' }), OURS)!;
+    expect(plan.notes[0]).toMatch(/^your docker-compose.yml is not YAML that adopt can read \(.+\): nothing of it was carried over\.$/);
+  });
+});

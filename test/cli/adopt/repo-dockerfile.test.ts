@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import { readDockerfileFacts, readGoreleaserFacts } from '../../../src/cli/adopt/repo-dockerfile';
+
+const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'repos', 'team-setup');
+
+function repo(files: { [path: string]: string }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'repo-dockerfile-'));
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), c);
+  }
+  return dir;
+}
+
+describe('readDockerfileFacts', () => {
+  test('the go build line, and the final stage: files copied from the repository, ENV, WORKDIR, arguments, HEALTHCHECK', () => {
+    // GIVEN the team-setup fixture's Dockerfile (continuations, a comment inside the RUN, two stages)
+    // WHEN its facts are read for the package the image runs
+    const facts = readDockerfileFacts(FIXTURE, './cmd/relay', { portVariable: 'PORT' });
+    // THEN
+    expect(facts.get('./cmd/relay')).toEqual({
+      buildTags: ['netgo', 'osusergo'],
+      ldflags: ['-X example.com/relay/internal/build.Edition=enterprise'],
+      versionVariables: { version: 'example.com/relay/internal/build.Tag', commit: 'example.com/relay/internal/build.GitSHA' },
+      files: { templates: 'templates', migrations: 'db/migrations' },
+      environment: { RELAY_MODE: 'production' },
+      workdir: '/srv',
+      args: ['-greeting', 'hi'],
+      healthCheck: { kind: 'http', path: '/livez', port: 8090 },
+      skipped: [],
+    });
+  });
+
+  test('the port flag is left to portArgument; a HEALTHCHECK that runs the binary becomes its arguments; what cannot be carried is said', () => {
+    const dir = repo({
+      'conf/app.yaml': 'a: 1\n',
+      'Dockerfile': [
+        'FROM golang AS b', 'RUN go build -o /x -ldflags="-extldflags -static -X main.Version=$V -X main.feature=${F}" .',
+        'FROM scratch', 'COPY --from=b /x /srv/api', 'COPY conf/app.yaml /etc/api/', 'COPY *.json /etc/', 'ENV LOG=debug URL=$BASE/x',
+        'HEALTHCHECK CMD ["/srv/api", "healthcheck", "-timeout=2s"]', 'ENTRYPOINT ["/srv/api", "-listen", ":9000", "-v"]',
+      ].join('\n'),
+    });
+    expect(readDockerfileFacts(dir, '.', { portArgument: '-listen={port}' }).get('.')).toEqual({
+      buildTags: [],
+      ldflags: [],
+      versionVariables: { version: 'main.Version' },
+      files: { 'conf/app.yaml': '/etc/api/app.yaml' },
+      environment: { LOG: 'debug' },
+      workdir: undefined,
+      args: ['-v'],
+      healthCheck: { kind: 'command', argv: ['healthcheck', '-timeout=2s'] },
+      skipped: ['ldflags -extldflags', 'ldflags -static', '-X main.feature=${F}', 'ENV URL', 'COPY *.json'],
+    });
+  });
+
+  test('the binary behind an init wrapper gets the arguments; a script in front of it is not the binary', () => {
+    const facts = (entrypoint: string) => readDockerfileFacts(repo({
+      Dockerfile: `FROM golang AS b\nRUN go build -o /out/api ./cmd/api\nFROM scratch\nENTRYPOINT ${entrypoint}\nCMD ["-v"]\n`,
+    }), './cmd/api').get('./cmd/api');
+    expect(facts('["/sbin/tini", "--", "/usr/bin/api"]')?.args).toEqual(['-v']);
+    expect(facts('["/docker-entrypoint.sh", "/usr/bin/api"]')).toEqual(expect.objectContaining({ args: [], skipped: ['CMD /docker-entrypoint.sh /usr/bin/api -v'] }));
+  });
+
+  test('no Dockerfile: no facts', () => {
+    expect(readDockerfileFacts(repo({ 'go.mod': 'module x\n' }), '.').size).toBe(0);
+  });
+});
+
+test('readGoreleaserFacts: each build\'s ldflags stamps ({{.Version}}) and tags, by its main package', () => {
+  expect([...readGoreleaserFacts(FIXTURE)]).toEqual([['./cmd/relay', {
+    buildTags: ['netgo'],
+    ldflags: [],
+    versionVariables: { version: 'example.com/relay/internal/build.Tag', date: 'example.com/relay/internal/build.Timestamp' },
+    files: {},
+    environment: {},
+    args: [],
+    skipped: [],
+  }]]);
+  const dir = repo({ '.goreleaser.yml': 'builds:\n  - main: ./cmd/cli/main.go\n    flags: ["-tags=sqlite,json1"]\n' });
+  expect(readGoreleaserFacts(dir).get('./cmd/cli')?.buildTags).toEqual(['sqlite', 'json1']);
+});
