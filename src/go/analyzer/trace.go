@@ -185,6 +185,9 @@ func (t *tracer) incoming(v ssa.Value) []incomingValue {
 				break
 			}
 		}
+		if len(out) == 0 {
+			out = t.callbackArgs(fn, idx)
+		}
 		return out
 	case *ssa.FreeVar:
 		fn := v.Parent()
@@ -664,4 +667,48 @@ func (t *tracer) sprintf(format string, args []ssa.Value) *Expr {
 		parts = append(parts, lit(b.String()))
 	}
 	return concat(parts...)
+}
+
+// callbackArgs: a closure handed to a function (a range-over-func loop body handed to the
+// iterator, a visitor) receives what that function calls its parameter with.
+func (t *tracer) callbackArgs(fn *ssa.Function, idx int) []incomingValue {
+	var out []incomingValue
+	for _, mc := range t.m.closures[fn] {
+		for _, ref := range *mc.Referrers() {
+			site, ok := ref.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			common := site.Common()
+			for j, a := range common.Args {
+				if a != ssa.Value(mc) {
+					continue
+				}
+				var callees []*ssa.Function
+				if callee := common.StaticCallee(); callee != nil {
+					callees = []*ssa.Function{callee}
+				} else {
+					callees = t.m.funcsOf(common.Value)
+				}
+				for _, g := range callees {
+					if g.Blocks == nil || j >= len(g.Params) {
+						continue
+					}
+					param := g.Params[j]
+					for _, b := range g.Blocks {
+						for _, instr := range b.Instrs {
+							ci, ok := instr.(ssa.CallInstruction)
+							if ok && ci.Common().Value == ssa.Value(param) && idx < len(ci.Common().Args) {
+								out = append(out, incomingValue{ci.Common().Args[idx]})
+							}
+						}
+					}
+				}
+			}
+		}
+		if len(out) >= 6 {
+			break
+		}
+	}
+	return out
 }
