@@ -251,8 +251,8 @@ describe('what adopt refuses (exit 2), before anything is touched', () => {
       'adopt: --name Shop cannot name the project: it is not lowercase letters, digits and single dashes starting with a letter (at most 40).'],
     ['a .projenrc.ts already', { 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': MAIN, '.projenrc.ts': '' }, [], 'shop',
       'adopt: there is a .projenrc.ts here already. Change it with npx projen-go-service add, remove or set.'],
-    ['a package.json without projen installed', { 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': MAIN, 'package.json': '{}' }, [], 'shop',
-      'adopt: package.json exists, and projen, projen-go-service, tsx are not all installed. Add them (npm install -D projen constructs tsx projen-go-service) and run adopt again.'],
+    ['a package.json that is not JSON', { 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': MAIN, 'package.json': '{ "name": ' }, [], 'shop',
+      'adopt: package.json is not a JSON object'],
   ] as Array<[string, { [path: string]: string }, string[], string, string]>)('%s', (_name, files, args, dirName, message) => {
     const r = adopt(files, args, dirName);
     expect(r.code).toBe(2);

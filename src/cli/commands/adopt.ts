@@ -78,14 +78,13 @@ export const adopt: Command = {
     const plan = projenrcFor(dir, name, repo, options.port as number | undefined, mk);
     const hasPackageJson = existsSync(join(dir, 'package.json'));
     const installed = NEEDED_PACKAGES.every((p) => existsSync(join(dir, 'node_modules', p, 'package.json')));
-    if (hasPackageJson && !installed) {
-      throw usageError(`adopt: package.json exists, and ${NEEDED_PACKAGES.join(', ')} are not all installed. Add them (npm install -D projen constructs tsx projen-go-service) and run adopt again`);
-    }
+    if (hasPackageJson && !installed) ownPackageJson(dir);
     const from = (options.from as string | undefined) ?? packageSource(dir);
 
     if (options['dry-run'] === true) {
       ctx.io.out(unifiedDiff(PROJENRC, undefined, { text: plan.text }).trimEnd());
       if (!hasPackageJson) ctx.io.out(`would write package.json (projen-go-service from ${from}) and run npm install (${NEEDED_PACKAGES.join(', ')})`);
+      else if (!installed) ctx.io.out(`would add ${NEEDED_PACKAGES.join(', ')} and constructs to your package.json's devDependencies (projen-go-service from ${from}) and run npm install`);
       if (mk) ctx.io.out(`would move ${mk.file} to ${mk.to}, which the generated Makefile includes`);
       if (installed) {
         for (const [f, to] of replacedFiles(dir, plan, mk)) ctx.io.out(`would move ${f} to ${to}`);
@@ -115,6 +114,17 @@ function adoptUnderLock(
         const pkg = repoPackageJson(dir, name, {}, true);
         pkg.devDependencies['projen-go-service'] = from;
         writeFileAtomic(join(dir, 'package.json'), `${JSON.stringify(pkg, undefined, 2)}\n`);
+      } else if (!installed) {
+        // a package.json of the repository's own (front-end tooling, say): ours join its devDependencies, nothing else changes
+        const { text, own } = ownPackageJson(dir);
+        const ours = repoPackageJson(dir, name, {}, true).devDependencies as { [name: string]: string };
+        const dev = { ...(own.devDependencies ?? {}) };
+        for (const p of ['constructs', ...NEEDED_PACKAGES]) dev[p] = dev[p] ?? ours[p];
+        dev['projen-go-service'] = from;
+        own.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
+        const indent = /^\{\n(\s+)"/.exec(text)?.[1] ?? '  ';
+        writeFileAtomic(join(dir, 'package.json'), `${JSON.stringify(own, undefined, indent)}\n`);
+        ctx.io.out(`added ${NEEDED_PACKAGES.join(', ')} and constructs to your package.json's devDependencies`);
       }
       if (!installed) {
         ctx.io.out(`${INSTALLING}...`);
@@ -528,5 +538,17 @@ function readRepo(dir: string, log: (line: string) => void): GoRepo {
   } catch (e) {
     if (e instanceof GoRepoError) throw usageError(e.message);
     throw e;
+  }
+}
+
+/** The repository's own package.json, which adopt adds its devDependencies to; refused when it is not JSON. */
+function ownPackageJson(dir: string): { text: string; own: { [key: string]: any } } {
+  const text = readFileSync(join(dir, 'package.json'), 'utf-8');
+  try {
+    const own = JSON.parse(text);
+    if (own === null || typeof own !== 'object' || Array.isArray(own)) throw new Error('not an object');
+    return { text, own };
+  } catch (e) {
+    throw usageError(`adopt: package.json is not a JSON object (${(e as Error).message}), and adopt adds projen and projen-go-service to its devDependencies. Fix it and run adopt again`);
   }
 }
