@@ -1064,11 +1064,27 @@ func primaryListen(ls []*Listen, defaultArgs []string) int {
 		if !auxiliaryName(l.Expr) {
 			score += 2 // not a debug, pprof, metrics or admin listener
 		}
+		if httpServer(l.Call) {
+			score += 16 // beside a gRPC or raw listener, the HTTP server is what a container publishes and probes
+		}
 		if score > bestScore {
 			best, bestScore = i, score
 		}
 	}
 	return best
+}
+
+// httpServer tells an HTTP server's listen call (net/http, fasthttp, the web frameworks) from gRPC's and raw ones.
+func httpServer(call string) bool {
+	if strings.Contains(call, "net/http.") || strings.Contains(call, "fasthttp") || strings.Contains(call, "exporter-toolkit") {
+		return true
+	}
+	for _, f := range frameworks {
+		if strings.Contains(call, f) {
+			return true
+		}
+	}
+	return false
 }
 
 func auxiliaryName(s string) bool {
