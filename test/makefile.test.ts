@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { DistrolessVariant, GoService, GoServiceProject, PostgresDatabase, RuntimeStage } from '../src';
@@ -153,5 +153,27 @@ describe('Makefile', () => {
     expect(message).toContain('makefileRenames: "biuld" is not a target the Makefile generates, so there is nothing to rename.');
     expect(message).toContain('makefileRenames: "test" is renamed to "vet", which the Makefile generates itself. Choose another name, such as "go-test".');
     expect(() => newProject({ makefileRenames: { build: 'go build' } })).toThrow('makefile.renameTarget: "go build" is not a make target name.');
+  });
+});
+
+describe('VERSION is an image tag', () => {
+  test.each([
+    ['backend/v1.16.4', /^v1\.16\.4$/],
+    ['v2.0.0+build.7', /^v2\.0\.0-build\.7$/],
+  ])('a commit tagged %s gives %s', (tag, version) => {
+    // GIVEN a repository whose commit has a tag a Go module in a sub-directory would have
+    const dir = mkdtempSync(join(tmpdir(), 'pgs-version-'));
+    writeFileSync(join(dir, 'Makefile'), synth(newProject())['Makefile']);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf-8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q');
+    git('add', 'Makefile');
+    git('commit', '-q', '-m', 'x');
+    git('tag', tag);
+    // WHEN make works out VERSION
+    const v = execFileSync('make', ['--no-print-directory', '--eval', 'print-version: ; @echo $(VERSION)', 'print-version'], { cwd: dir, encoding: 'utf-8' }).trim();
+    // THEN it is a valid image tag
+    expect(v).toMatch(version);
+    expect(v).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

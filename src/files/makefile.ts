@@ -466,7 +466,8 @@ export class GoMakefile extends FileBase {
       ['REGISTRY', '', 'prefixes image names, e.g. ghcr.io/acme'],
       ['PLATFORMS', m.platforms.join(',')],
       ['BUILDX_FLAGS', '', 'e.g. --push'],
-      ['VERSION', `$(shell git describe --tags --always --dirty 2>/dev/null || echo ${STAMP_DEFAULTS.VERSION})`],
+      // an image tag: a module's own tags are prefixed by its directory (backend/v1.2.3), and a tag has no /
+      ['VERSION', `$(shell (git describe --tags --always --dirty 2>/dev/null || echo ${STAMP_DEFAULTS.VERSION}) | sed -e 's|.*/||' -e 's/[^A-Za-z0-9_.-]/-/g')`],
       ['COMMIT', `$(shell git rev-parse --short HEAD 2>/dev/null || echo ${STAMP_DEFAULTS.COMMIT})`],
       ['SOURCE_DATE_EPOCH', `$(shell git log -1 --format=%ct 2>/dev/null || echo ${STAMP_DEFAULTS.SOURCE_DATE_EPOCH})`, 'the commit time: builds are reproducible'],
       ['DATE', `$(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo ${STAMP_DEFAULTS.DATE})`],
