@@ -163,7 +163,7 @@ describe('VERSION is an image tag', () => {
   ])('a commit tagged %s gives %s', (tag, version) => {
     // GIVEN a repository whose commit has a tag a Go module in a sub-directory would have
     const dir = mkdtempSync(join(tmpdir(), 'pgs-version-'));
-    writeFileSync(join(dir, 'Makefile'), synth(newProject())['Makefile']);
+    writeFileSync(join(dir, 'Makefile'), synth(newProject()).Makefile);
     const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf-8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
     git('init', '-q');
     git('add', 'Makefile');
