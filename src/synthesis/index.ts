@@ -4,7 +4,9 @@ import { FileBase, Project } from 'projen';
 import { FileSystemError, permissions } from './fs-safe';
 import { movedAsideMessage } from './moved-aside';
 import { fileMode, initProjectOf, postSynthesisDisabled, recordSynthesized, renderFile } from './projen-adapter';
+import { assertProjenrcUnchanged } from './projenrc-guard';
 import { RepoLock } from './repo-lock';
+import { assertInsideRepository } from './repo-paths';
 import { SynthesisTransaction } from './transaction';
 
 /**
@@ -22,6 +24,8 @@ export function synthesizeRepository(project: Project): void {
   try {
     const recovered = SynthesisTransaction.recover(project.outdir, { leftovers: lock.ownedHere });
     if (recovered) project.logger.info(recovered);
+    // (npx projen read .projenrc.ts before it could take the lock: it must not have changed since)
+    assertProjenrcUnchanged(project.outdir);
     const tx = SynthesisTransaction.begin(project, project.outdir);
     try {
       synthesizeWith(project, tx);
@@ -44,10 +48,15 @@ function synthesizeWith(project: Project, tx: SynthesisTransaction): void {
     for (const comp of project.components) comp.projectCreation(init);
     return;
   }
+  // before anything reads a generated file (a FIFO there would block the read) or writes one: every
+  // path inside the repository, over a file
+  const manifest = readManifest(project.outdir);
+  for (const file of project.files) assertInsideRepository(project.outdir, file.path);
+  for (const path of manifest) assertInsideRepository(project.outdir, path, 'removes');
+  assertInsideRepository(project.outdir, 'go.mod');
   project.preSynthesize();
   for (const comp of project.components) comp.preSynthesize();
   // generated files that are no longer generated go (projen's cleanup, in the transaction)
-  const manifest = readManifest(project.outdir);
   const generated = new Set(project.files.map((f) => f.path));
   for (const path of manifest) {
     if (!generated.has(path)) tx.remove(path);
