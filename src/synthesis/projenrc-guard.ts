@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'fs';
+import { existsSync, readFileSync, realpathSync, rmSync, statSync } from 'fs';
 import { join, relative, resolve } from 'path';
 import { renameDurably, writeFileAtomic } from './fs-safe';
 import { assertInsideRepository } from './repo-paths';
@@ -114,9 +114,10 @@ export class ProjenrcChangedError extends Error {
 export function assertProjenrcUnchanged(root: string): void {
   const file = join(root, PROJENRC_FILE);
   const script = process.argv[1];
-  if (script === undefined || resolve(script) !== resolve(file)) return;
+  if (script === undefined) return;
   let st;
   try {
+    if (realpathSync(resolve(script)) !== realpathSync(file)) return;
     st = statSync(file);
   } catch {
     return;
