@@ -59,14 +59,14 @@ export function recoverEdit(root: string): string | undefined {
   }
   const file = record?.file ?? PROJENRC_FILE;
   const backup = `${file}${BACKUP_SUFFIX}`;
-  assertInsideRepository(root, file, 'writes');
-  assertInsideRepository(root, backup, 'writes');
+  assertInsideRepository(root, backup, 'reads');
   const abs = join(root, file);
   const absBackup = join(root, backup);
   if (!existsSync(absBackup)) {
     endEdit(root);
     return undefined;
   }
+  assertInsideRepository(root, file, 'writes');
   const original = readFileSync(absBackup);
   const current = existsSync(abs) ? readFileSync(abs) : undefined;
   // killed before the new file was moved in (the backup is the file itself), or nothing to undo

@@ -141,6 +141,8 @@ function take(dir: string, lock: string, what: string): { token: string; madePar
         // the holder released the lock (removed its directory) meanwhile: again
         if (code === 'ENOENT') continue;
         if (code !== 'EEXIST') {
+          // (named as the owner file, not the name it was written under)
+          if (typeof e === 'object' && e !== null) (e as { target?: string }).target = ownerFile;
           // (a full disk, say): leave nothing behind but what others hold
           rmdirQuietly(lock);
           if (madeParent) rmdirQuietly(parent);
