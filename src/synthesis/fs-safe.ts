@@ -1,5 +1,5 @@
 import {
-  appendFileSync, chmodSync, constants, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync,
+  appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync,
   statSync, writeFileSync, writeSync,
 } from 'fs';
 import { dirname, join, relative } from 'path';
@@ -57,7 +57,7 @@ export function writeTmp(tmp: string, data: string | Buffer, mode: number): stri
     made = makeDirs(dirname(tmp));
     // a new file, never through a link or into a FIFO left at its name (opening one blocks)
     rmSync(tmp, { force: true });
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+    fd = openSync(tmp, 'wx', mode); // (O_EXCL: fails on a link or a FIFO left there since, never follows it)
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
     fsyncSync(fd);

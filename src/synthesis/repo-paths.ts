@@ -94,7 +94,7 @@ export function assertInsideRepository(root: string, path: string, use: PathUse 
     if (real !== undefined && !within(realRoot, real)) {
       throw refuse(
         `is a symbolic link to ${readlinkSync(abs)}, outside the repository, and projen-go-service ${use === 'reads' ? 'reads' : 'writes and removes'} files only inside the repository`,
-        `Replace the link with the file itself (or remove it)`,
+        'Replace the link with the file itself (or remove it)',
       );
     }
     if (real === undefined) return;

@@ -32,13 +32,11 @@ function tree(root: string): Map<string, string> {
       const p = join(d, name);
       const r = rel ? `${rel}/${name}` : name;
       const st = lstatSync(p);
-      const mode = (st.mode & 0o7777).toString(8);
-      if (st.isSymbolicLink()) out.set(r, `link ${readlinkSync(p)}`);
-      else if (st.isDirectory()) {
+      const mode = (st.mode % 0o10000).toString(8);
+      if (st.isSymbolicLink()) {out.set(r, `link ${readlinkSync(p)}`);} else if (st.isDirectory()) {
         out.set(r, `dir ${mode}`);
         walk(p, r);
-      } else if (st.isFile()) out.set(r, `file ${mode} ${sha256(readFileSync(p))}`);
-      else out.set(r, `special ${mode}`);
+      } else if (st.isFile()) {out.set(r, `file ${mode} ${sha256(readFileSync(p))}`);} else {out.set(r, `special ${mode}`);}
     }
   };
   walk(root, '');
@@ -243,7 +241,9 @@ describe('a commit that fails while moving files in is rolled back for real, and
     writeFileSync(join(root, JOURNAL), JSON.stringify({
       phase: 'rolling-back',
       renames: [['a.txt.projen-tmp', 'a.txt'], ['b.txt.projen-tmp', 'b.txt'], ['c.txt.projen-tmp', 'c.txt']],
-      deletions: ['gone.txt'], asides: [], replaced: ['a.txt', 'c.txt'],
+      deletions: ['gone.txt'],
+      asides: [],
+      replaced: ['a.txt', 'c.txt'],
     }));
     expect(SynthesisTransaction.recover(root)).toBe('put back the files of a synthesis that had failed while moving them in (3): the repository is as it was before it');
     expect(tree(root)).toEqual(new Map([
@@ -321,7 +321,7 @@ describe('the lock', () => {
     const log = join(root, 'log');
     const script = join(dir(), 'taker.ts');
     writeFileSync(script, [
-      `import { appendFileSync } from 'fs';`,
+      'import { appendFileSync } from \'fs\';',
       `import { RepoLock } from ${JSON.stringify(resolve(__dirname, '../../src/synthesis/repo-lock'))};`,
       'const [root, name, hold] = process.argv.slice(2);',
       `appendFileSync(${JSON.stringify(log)}, \`\${name} start \${Date.now()}\\n\`);`,
