@@ -4,7 +4,7 @@ import { FileBase, Project } from 'projen';
 import { FileSystemError, permissions } from './fs-safe';
 import { movedAsideMessage } from './moved-aside';
 import { fileMode, initProjectOf, postSynthesisDisabled, recordSynthesized, renderFile } from './projen-adapter';
-import { assertProjenrcUnchanged } from './projenrc-guard';
+import { rerunIfProjenrcChanged } from './projenrc-guard';
 import { RepoLock } from './repo-lock';
 import { assertInsideRepository } from './repo-paths';
 import { SynthesisTransaction } from './transaction';
@@ -24,8 +24,15 @@ export function synthesizeRepository(project: Project): void {
   try {
     const recovered = SynthesisTransaction.recover(project.outdir, { leftovers: lock.ownedHere });
     if (recovered) project.logger.info(recovered);
-    // (npx projen read .projenrc.ts before it could take the lock: it must not have changed since)
-    assertProjenrcUnchanged(project.outdir);
+    // (npx projen read .projenrc.ts before it could take the lock: changed since, it is run again under it)
+    const rerun = rerunIfProjenrcChanged(project.outdir, lock.env);
+    if (rerun !== undefined) {
+      if (rerun !== 0) {
+        lock.release();
+        process.exit(rerun);
+      }
+      return;
+    }
     const tx = SynthesisTransaction.begin(project, project.outdir);
     try {
       synthesizeWith(project, tx);

@@ -1,6 +1,7 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { existsSync, readFileSync, realpathSync, rmSync, statSync } from 'fs';
-import { join, relative, resolve } from 'path';
+import { join, resolve } from 'path';
 import { renameDurably, writeFileAtomic } from './fs-safe';
 import { assertInsideRepository } from './repo-paths';
 
@@ -10,8 +11,8 @@ import { assertInsideRepository } from './repo-paths';
  * command killed before it finished is undone by the next run: the original put back when the file
  * still holds what the command wrote, kept beside it (never deleted) when someone saved it since.
  * `npx projen` reads `.projenrc.ts` before it can take the lock (tsx runs the file, whose
- * `project.synth()` takes it): a file changed since this process started is refused under the lock,
- * so a synthesis never generates from an older `.projenrc.ts` than the one on disk.
+ * `project.synth()` takes it): when the file changed since this process started, it is run again
+ * under the lock, so a synthesis never generates from an older `.projenrc.ts` than the one on disk.
  */
 
 /** The file every editing command edits. */
@@ -95,10 +96,7 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-/**
- * `.projenrc.ts` changed after the process that runs it started (a command or an editor saved it
- * while this `npx projen` waited for the lock): what it would generate is out of date. Refused.
- */
+/** `.projenrc.ts` changed while `npx projen` ran it, twice: what it would generate is out of date. Refused. */
 export class ProjenrcChangedError extends Error {
   constructor(message: string) {
     super(message);
@@ -106,24 +104,41 @@ export class ProjenrcChangedError extends Error {
   }
 }
 
+/** Set in the environment of a synthesis run again because `.projenrc.ts` changed under the first. */
+const RERUN_ENV = 'PROJEN_GO_SERVICE_RERUN';
+
 /**
- * Under the lock, before anything is written: when this process runs the repository's `.projenrc.ts`
- * (npx projen), that file has not changed since the process started, so the model in memory is the
- * one on disk. (tsx reads the file before `project.synth()` can take the lock.)
+ * Whether this process runs the repository's `.projenrc.ts` (npx projen) and that file changed since
+ * the process started (tsx reads the file before `project.synth()` can take the lock): the model in
+ * memory may be older than the file on disk.
  */
-export function assertProjenrcUnchanged(root: string): void {
+export function projenrcChangedSinceStart(root: string): boolean {
   const file = join(root, PROJENRC_FILE);
   const script = process.argv[1];
-  if (script === undefined) return;
-  let st;
+  if (script === undefined) return false;
   try {
-    if (realpathSync(resolve(script)) !== realpathSync(file)) return;
-    st = statSync(file);
+    if (realpathSync(resolve(script)) !== realpathSync(file)) return false;
+    const st = statSync(file);
+    // (ctime too: a rename or a hard link changes it, not mtime)
+    return Math.max(st.mtimeMs, st.ctimeMs) > performance.timeOrigin;
   } catch {
-    return;
+    return false;
   }
-  // (ctime too: a rename or a hard link changes it, not mtime)
-  if (Math.max(st.mtimeMs, st.ctimeMs) > performance.timeOrigin) {
-    throw new ProjenrcChangedError(`${relative(root, file)}: changed after this npx projen read it (another command or an editor saved it while this one waited for the repository's lock), so what it would generate is out of date. Run npx projen again. Nothing was changed.`);
+}
+
+/**
+ * Under the lock, before anything is read for the synthesis: when `.projenrc.ts` changed after this
+ * process read it, it is run again, under this lock, so the synthesis reads it with the lock held.
+ * Returns that run's exit status (the caller then writes nothing, and exits with it), or undefined
+ * when the file did not change. A file that changes again meanwhile is refused.
+ */
+export function rerunIfProjenrcChanged(root: string, lockEnv: { [name: string]: string }): number | undefined {
+  if (!projenrcChangedSinceStart(root)) return undefined;
+  if (process.env[RERUN_ENV]) {
+    throw new ProjenrcChangedError(`${PROJENRC_FILE}: changed again while npx projen ran it (an editor saving it, or another program), so what it would generate is out of date. Let it settle, then run npx projen again. Nothing was changed.`);
   }
+  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    cwd: process.cwd(), stdio: 'inherit', env: { ...process.env, ...lockEnv, [RERUN_ENV]: '1' },
+  });
+  return r.status ?? 1;
 }
