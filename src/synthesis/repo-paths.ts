@@ -59,7 +59,13 @@ export function assertInsideRepository(root: string, path: string, use: PathUse 
   if (isAbsolute(path) || !within(root, abs) || abs === root) {
     throw refuse('is not a path inside the repository', 'Name a file inside the repository');
   }
-  const realRoot = realpathSync(root);
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    // (no repository directory yet: nothing on the way to follow)
+    return;
+  }
   const parts = relative(root, abs).split(sep);
   // every directory on the way that exists: inside the repository once its links are resolved
   for (let i = 1; i < parts.length; i++) {
