@@ -16,17 +16,17 @@ export const TMP_SUFFIX = '.projen-tmp';
 /**
  * A point where a crash test may kill the process: `PROJEN_GO_SERVICE_FAULT_COUNTER` names a file
  * that counts the points passed (across processes) and `PROJEN_GO_SERVICE_FAULT_KILL_AT` the one
- * at which the process kills itself with SIGKILL (`PROJEN_GO_SERVICE_FAULT_FAIL_AT`: the one whose
+ * at which the process kills itself with SIGKILL (`PROJEN_GO_SERVICE_FAULT_FAIL_AT`: the ones, comma-separated, whose
  * operation fails with EPERM, as on an immutable file). Does nothing otherwise.
  */
 export function faultPoint(what: string): void {
   const counter = process.env.PROJEN_GO_SERVICE_FAULT_COUNTER;
   const at = Number(process.env.PROJEN_GO_SERVICE_FAULT_KILL_AT ?? 0);
-  const failAt = Number(process.env.PROJEN_GO_SERVICE_FAULT_FAIL_AT ?? 0);
-  if (!counter || !(at || failAt)) return;
+  const failAt = (process.env.PROJEN_GO_SERVICE_FAULT_FAIL_AT ?? '').split(',').filter((x) => x !== '').map(Number);
+  if (!counter || !(at || failAt.length > 0)) return;
   const n = (existsSync(counter) ? Number(readFileSync(counter, 'utf-8')) || 0 : 0) + 1;
   writeFileSync(counter, String(n));
-  if (n === failAt) {
+  if (failAt.includes(n)) {
     // PROJEN_GO_SERVICE_FAULT_FAIL_AT: the operation fails there as an immutable file makes it fail
     appendFileSync(`${counter}.log`, `failed at ${n}: ${what}\n`);
     const path = what.replace(/^\w+ /, '');

@@ -213,6 +213,22 @@ describe('a commit that fails while moving files in is rolled back for real, and
     expect(tree(root)).toEqual(tree(clean));
   });
 
+  test('putting the files back fails too: the message says so, the journal stays, and the next run finishes the roll-back', () => {
+    const root = dir();
+    project(root).synth();
+    const before = tree(root);
+    const total = points(root, ['worker']);
+    // the rename at total - 3 fails; then the roll-back journal (a write and a rename) and the first put-back, which fails too
+    process.env.PROJEN_GO_SERVICE_FAULT_COUNTER = join(dir(), 'counter');
+    process.env.PROJEN_GO_SERVICE_FAULT_FAIL_AT = `${total - 3},${total}`;
+    const e = thrown(() => project(root, ['worker']).synth());
+    expect(e.message).toMatch(/^[^:]+: could not be written: the operation was not permitted \(EPERM\)\. Make it \(and its directory\) writable for this user, then run it again\. Some files were already replaced, and putting them back failed too \([^:]+: EPERM\): \.projen\/go-service\.journal\.json remembers each one, and the next npx projen finishes the job\.$/);
+    expect(JSON.parse(readFileSync(join(root, JOURNAL), 'utf-8')).phase).toBe('rolling-back');
+    delete process.env.PROJEN_GO_SERVICE_FAULT_FAIL_AT;
+    expect(SynthesisTransaction.recover(root)).toMatch(/^put back the files of a synthesis that had failed while moving them in \(\d+\): the repository is as it was before it$/);
+    expect(tree(root)).toEqual(before);
+  });
+
   const immutable = spawnSync('sh', ['-c', 'f=$(mktemp) && chattr +i "$f" && chattr -i "$f" && rm "$f"']).status === 0;
   (immutable ? test : test.skip)('an immutable Dockerfile (chattr +i): the files moved in before it are put back, the message says which', () => {
     const root = dir();
