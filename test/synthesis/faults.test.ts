@@ -528,6 +528,20 @@ describe('the commands', () => {
     expect(readdirSync(root).filter((f) => f.startsWith('.projenrc.ts.'))).toEqual([]);
   }, 60_000);
 
+  test('a file at the lock path, or a malformed journal: the house message, exit 5, nothing changed', () => {
+    const root = repo('');
+    mkdirSync(join(root, '.projen'));
+    writeFileSync(join(root, LOCK_DIR), 'mine\n');
+    let before = tree(root);
+    expect(cli(root, 'add', 'service', 'worker')).toEqual({ code: 5, out: '', err: '.projen/go-service.lock: is a file, where projen-go-service keeps its lock (a directory it makes and removes). Move it away (projen-go-service did not make it, and does not remove it), then run it again. Nothing was changed.' });
+    expect(tree(root)).toEqual(before);
+    rmSync(join(root, LOCK_DIR));
+    writeFileSync(join(root, JOURNAL), '{"phase": "done"}');
+    before = tree(root);
+    expect(cli(root, 'add', 'service', 'worker')).toEqual({ code: 5, out: '', err: '.projen/go-service.journal.json: is not a journal projen-go-service wrote (its phase is not writing, committing or rolling-back), so the synthesis it would finish is unknown. Check the generated files (git status, git diff), remove .projen/go-service.journal.json, then run it again. Nothing was changed.' });
+    expect(tree(root)).toEqual(before);
+  });
+
   test('check does not crash on a FIFO in the tree, and leaves no temporary copy behind', () => {
     const root = repo("fs.writeFileSync('out.txt', 'generated\\n');");
     writeFileSync(join(root, 'out.txt'), 'generated\n');
