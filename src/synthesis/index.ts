@@ -57,6 +57,7 @@ function synthesizeWith(project: Project, tx: SynthesisTransaction): void {
   }
   // before anything reads a generated file (a FIFO there would block the read) or writes one: every
   // path inside the repository, over a file
+  assertInsideRepository(project.outdir, MANIFEST, 'reads');
   const manifest = readManifest(project.outdir);
   for (const file of project.files) assertInsideRepository(project.outdir, file.path);
   for (const path of manifest) assertInsideRepository(project.outdir, path, 'removes');
@@ -116,10 +117,13 @@ function stageFile(project: Project, file: FileBase, tx: SynthesisTransaction, m
   recordSynthesized(file, prev, content, true);
 }
 
+/** projen's list of the files the last synthesis generated. */
+const MANIFEST = '.projen/files.json';
+
 /** The files the last synthesis generated (projen's .projen/files.json). */
 function readManifest(outdir: string): string[] {
   try {
-    const files = JSON.parse(readFileSync(join(outdir, '.projen', 'files.json'), 'utf-8')).files;
+    const files = JSON.parse(readFileSync(join(outdir, MANIFEST), 'utf-8')).files;
     return Array.isArray(files) ? files.filter((f: unknown): f is string => typeof f === 'string') : [];
   } catch {
     return [];

@@ -51,6 +51,7 @@ export function endEdit(root: string): void {
  * that took it). Returns what it did, for the log.
  */
 export function recoverEdit(root: string): string | undefined {
+  assertInsideRepository(root, EDIT_RECORD, 'reads');
   let record: EditRecord | undefined;
   try {
     const r = JSON.parse(readFileSync(join(root, EDIT_RECORD), 'utf-8'));
