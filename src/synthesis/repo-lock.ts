@@ -144,6 +144,7 @@ function take(dir: string, lock: string, what: string): { token: string; madePar
           // (named as the owner file, not the name it was written under)
           if (typeof e === 'object' && e !== null) (e as { target?: string }).target = ownerFile;
           // (a full disk, say): leave nothing behind but what others hold
+          rmSync(mine, { force: true });
           rmdirQuietly(lock);
           if (madeParent) rmdirQuietly(parent);
           throw e;

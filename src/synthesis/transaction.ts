@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative } from 'path';
 import type { IConstruct } from 'constructs';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 import { asidePath } from './moved-aside';
-import { recoverEdit } from './projenrc-guard';
+import { EDIT_RECORD, recoverEdit } from './projenrc-guard';
 import { assertInsideRepository } from './repo-paths';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
@@ -15,7 +15,7 @@ export const JOURNAL = '.projen/go-service.journal.json';
  * kept aside, and the files of versions before the journal. Removed only by the run that holds the
  * lock itself (a command's own synthesis must not remove its parent's backup).
  */
-const LEFTOVERS = ['.projenrc.ts.projen-tmp', 'go.mod.projen-tmp', '.projen/go-service.state.json.tmp'];
+const LEFTOVERS = ['.projenrc.ts.projen-tmp', 'go.mod.projen-tmp', '.projen/go-service.state.json.tmp', `${EDIT_RECORD}${TMP_SUFFIX}`];
 
 /**
  * The suffix of a file's old version while the commit moves the new one in (a hard link: no space
