@@ -29,6 +29,8 @@ interface EditRecord {
   readonly file: string;
   /** sha256 of what the command wrote. */
   readonly wrote: string;
+  /** Its synthesis committed the files (a kill from then on keeps the change). */
+  readonly committed?: boolean;
 }
 
 function sha256(content: string | Buffer): string {
@@ -46,19 +48,29 @@ export function endEdit(root: string): void {
   rmSync(join(root, EDIT_RECORD), { force: true });
 }
 
-/**
- * Undoes a command that was killed while it edited `.projenrc.ts` (run under the lock, by the process
- * that took it). Returns what it did, for the log.
- */
-export function recoverEdit(root: string): string | undefined {
-  assertInsideRepository(root, EDIT_RECORD, 'reads');
-  let record: EditRecord | undefined;
+/** The synthesis of a command's edit commits its files: from here on, a kill keeps the change. */
+export function markEditCommitted(root: string): void {
+  const record = readRecord(root);
+  if (record && !record.committed) writeFileAtomic(join(root, EDIT_RECORD), `${JSON.stringify({ ...record, committed: true } satisfies EditRecord)}\n`);
+}
+
+function readRecord(root: string): EditRecord | undefined {
   try {
     const r = JSON.parse(readFileSync(join(root, EDIT_RECORD), 'utf-8'));
-    if (typeof r?.file === 'string' && typeof r?.wrote === 'string') record = r;
+    return typeof r?.file === 'string' && typeof r?.wrote === 'string' ? r : undefined;
   } catch {
-    record = undefined;
+    return undefined;
   }
+}
+
+/**
+ * Undoes a command that was killed while it edited `.projenrc.ts` (run under the lock, by the process
+ * that took it): the original is put back, unless the command's synthesis had committed its files
+ * (`committed`: this run completed it), when the change is kept. Returns what it did, for the log.
+ */
+export function recoverEdit(root: string, committed = false): string | undefined {
+  assertInsideRepository(root, EDIT_RECORD, 'reads');
+  const record = readRecord(root);
   const file = record?.file ?? PROJENRC_FILE;
   const backup = `${file}${BACKUP_SUFFIX}`;
   assertInsideRepository(root, backup, 'reads');
@@ -77,7 +89,14 @@ export function recoverEdit(root: string): string | undefined {
     endEdit(root);
     return undefined;
   }
-  if (current === undefined || (record !== undefined && sha256(current) === record.wrote)) {
+  const ours = current !== undefined && record !== undefined && sha256(current) === record.wrote;
+  if (ours && (committed || record.committed)) {
+    // the generated files are those of the change: it stays, and the original goes
+    rmSync(absBackup, { force: true });
+    endEdit(root);
+    return `kept the change a command that did not finish had made to ${file}: its synthesis was complete.`;
+  }
+  if (current === undefined || ours) {
     renameDurably(absBackup, abs);
     endEdit(root);
     return `put ${file} back as it was before a command that did not finish (killed while it ran npx projen): its change was not kept. Run the command again.`;

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative } from 'path';
 import type { IConstruct } from 'constructs';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 import { asidePath } from './moved-aside';
-import { EDIT_RECORD, recoverEdit } from './projenrc-guard';
+import { EDIT_RECORD, markEditCommitted, recoverEdit } from './projenrc-guard';
 import { assertInsideRepository } from './repo-paths';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
@@ -85,10 +85,12 @@ export class SynthesisTransaction {
         rmSync(join(root, f), { force: true });
       }
     }
-    const done = existsSync(join(root, JOURNAL)) ? recoverJournal(root, readJournal(root)) : undefined;
+    const journal = existsSync(join(root, JOURNAL)) ? readJournal(root) : undefined;
+    const done = journal ? recoverJournal(root, journal) : undefined;
     if (done) notes.push(done);
-    // (after the journal: a command killed during its synthesis gets its .projenrc.ts back)
-    const edit = options.leftovers ? recoverEdit(root) : undefined;
+    // (after the journal: a command killed during its synthesis gets its .projenrc.ts back, unless the
+    // synthesis had committed its files, which this run just completed)
+    const edit = options.leftovers ? recoverEdit(root, journal?.phase === 'committing') : undefined;
     if (edit) notes.push(edit);
     return notes.length > 0 ? notes.join('\n') : undefined;
   }
@@ -208,6 +210,8 @@ export class SynthesisTransaction {
     this.settled = true;
     this.written = [];
     this.madeDirs = [];
+    // (a command's edit of .projenrc.ts is now done: a kill from here on keeps it)
+    markEditCommitted(this.root);
     try {
       applyMoves(this.root, journal);
     } catch (e) {

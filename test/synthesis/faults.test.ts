@@ -389,6 +389,25 @@ describe('.projenrc.ts', () => {
     expect(tree(root)).toEqual(new Map([['.projen', 'dir 755'], ['.projenrc.ts', `file 644 ${sha256('original\n')}`]]));
   });
 
+  test('a command killed after its synthesis committed its files: the change is kept (the generated files are of it)', () => {
+    for (const how of ['the record says so', 'the journal was committing']) {
+      const root = dir();
+      mkdirSync(join(root, '.projen'));
+      writeFileSync(join(root, '.projenrc.ts'), 'new\n');
+      writeFileSync(join(root, '.projenrc.ts.projen-orig'), 'original\n');
+      writeFileSync(join(root, EDIT_RECORD), JSON.stringify({ file: '.projenrc.ts', wrote: sha256('new\n'), committed: how === 'the record says so' }));
+      if (how === 'the journal was committing') {
+        writeFileSync(join(root, 'Dockerfile.projen-tmp'), 'new Dockerfile\n');
+        writeFileSync(join(root, JOURNAL), JSON.stringify({ phase: 'committing', renames: [['Dockerfile.projen-tmp', 'Dockerfile']], deletions: [], asides: [] }));
+      }
+      const note = SynthesisTransaction.recover(root, { leftovers: true })!;
+      expect(note.split('\n').pop()).toBe('kept the change a command that did not finish had made to .projenrc.ts: its synthesis was complete.');
+      expect(readFileSync(join(root, '.projenrc.ts'), 'utf-8')).toBe('new\n');
+      expect(readdirSync(root).sort()).toEqual(how === 'the record says so' ? ['.projen', '.projenrc.ts'] : ['.projen', '.projenrc.ts', 'Dockerfile']);
+      expect(readdirSync(join(root, '.projen'))).toEqual([]);
+    }
+  });
+
   test('saved by the user since: both kept, and said so', () => {
     const root = dir();
     mkdirSync(join(root, '.projen'));
