@@ -210,9 +210,9 @@ export class SynthesisTransaction {
     this.settled = true;
     this.written = [];
     this.madeDirs = [];
-    // (a command's edit of .projenrc.ts is now done: a kill from here on keeps it)
-    markEditCommitted(this.root);
     try {
+      // (a command's edit of .projenrc.ts is now done: a kill from here on keeps it)
+      markEditCommitted(this.root);
       applyMoves(this.root, journal);
     } catch (e) {
       // a file that cannot be replaced (immutable, say): every file already moved in is put back
