@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync } from 'fs';
-import { join } from 'path';
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from 'fs';
+import { isAbsolute, join, relative, sep } from 'path';
 import { Context } from './command';
 import { CliError, ExitCode, usageError } from './exit-codes';
 import { ProjenrcEditor, UneditableProjenrc } from './projenrc-editor';
@@ -7,6 +7,8 @@ import { withRepoLock } from './repo-guard';
 import { changes, describeChange, snapshot, synthesize } from './synthesis';
 import { unifiedDiff } from './unified-diff';
 import { keepAside, permissions, renameDurably, writeFileAtomic } from '../synthesis/fs-safe';
+import { beginEdit, endEdit } from '../synthesis/projenrc-guard';
+import { specialKind } from '../synthesis/repo-paths';
 
 /** The file every editing command edits. */
 export const PROJENRC = '.projenrc.ts';
@@ -33,7 +35,9 @@ export function runEdit(ctx: Context, plan: EditPlan, dryRun: boolean): number {
   return withRepoLock(ctx, ctx.command ?? 'a projen-go-service command', (lock) => edit(ctx, plan, dryRun, file, lock.env));
 }
 
-function edit(ctx: Context, plan: EditPlan, dryRun: boolean, file: string, lockEnv: { [name: string]: string }): number {
+function edit(ctx: Context, plan: EditPlan, dryRun: boolean, link: string, lockEnv: { [name: string]: string }): number {
+  // a link is edited through (its target, inside the repository), never replaced by a file
+  const file = realProjenrc(ctx.cwd, link);
   const original = readFileSync(file);
   const mode = permissions(file);
   const text = original.toString('utf-8');
@@ -67,16 +71,27 @@ function edit(ctx: Context, plan: EditPlan, dryRun: boolean, file: string, lockE
   const before = snapshot(ctx.cwd);
   // the original stays under a second name (a hard link: it can be put back even on a full disk), and
   // the new one is written beside, flushed and renamed over: .projenrc.ts is whole, old or new
+  // (what it writes is recorded first: a kill before the end is undone by the next run)
+  beginEdit(ctx.cwd, relative(ctx.cwd, file), next);
   const backup = keepAside(file);
   try {
     writeFileAtomic(file, next, mode);
   } catch (e) {
     rmSync(backup, { force: true });
+    endEdit(ctx.cwd);
     throw e;
   }
   const result = synthesize(ctx.cwd, lockEnv);
   if (result.ok) {
     rmSync(backup, { force: true });
+    endEdit(ctx.cwd);
+    // a save of the user's while it ran: theirs stays, and the generated files may be of either version
+    if (!readFileSync(file).equals(Buffer.from(next, 'utf-8'))) {
+      const changed = changes(before, snapshot(ctx.cwd)).map(describeChange);
+      throw new CliError(ExitCode.UNEXPECTED, [
+        `${PROJENRC}: was saved by someone else while this command ran, so it may no longer hold this change, and the generated files may not be what it generates now (they are kept as npx projen left them${changed.length > 0 ? `: ${changed.join(', ')}` : ''}). Check that ${PROJENRC} says what you mean, then run npx projen.`,
+      ].join('\n'));
+    }
   } else {
     // put back only what we wrote: a save of the user's since then is theirs, and stays
     const ours = readFileSync(file, 'utf-8') === next;
@@ -89,6 +104,7 @@ function edit(ctx: Context, plan: EditPlan, dryRun: boolean, file: string, lockE
     } else {
       rmSync(backup, { force: true });
     }
+    endEdit(ctx.cwd);
     const said = ours
       ? `npx projen failed with this change, so ${PROJENRC} was restored as it was and nothing was changed.`
       : `npx projen failed with this change, and ${PROJENRC} was saved by someone else meanwhile: it is kept as they saved it (not restored), and the generated files are as that synthesis left them.`;
@@ -103,4 +119,25 @@ function edit(ctx: Context, plan: EditPlan, dryRun: boolean, file: string, lockE
   for (const c of changes(before, snapshot(ctx.cwd))) ctx.io.out(describeChange(c));
   for (const n of [...notes, ...result.messages]) ctx.io.out(n);
   return ExitCode.OK;
+}
+
+/**
+ * The file a command edits for `.projenrc.ts`: itself, or the target of a link that stays inside the
+ * repository. A link out of it, or something that is not a file (a FIFO is never opened), is refused.
+ */
+function realProjenrc(root: string, link: string): string {
+  const st = lstatSync(link);
+  let file = link;
+  if (st.isSymbolicLink()) {
+    file = realpathSync(link);
+    const rel = relative(realpathSync(root), file);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new CliError(ExitCode.USAGE, `${PROJENRC}: is a symbolic link to ${readlinkSync(link)}, outside the repository, and the commands edit only files inside it. Edit that file by hand, or replace the link with a copy of it, then run the command again. Nothing was changed.`);
+    }
+  }
+  const kind = specialKind(statSync(file));
+  if (kind !== undefined) {
+    throw new CliError(ExitCode.USAGE, `${PROJENRC}: is ${kind}, not a file${kind === 'a directory' ? '' : ' (it was not opened)'}. Put the project's .projenrc.ts there, then run the command again. Nothing was changed.`);
+  }
+  return file;
 }

@@ -31,5 +31,7 @@ export function withRepoLock<T>(ctx: Context, what: string, run: (lock: RepoLock
 /** A file-system error, in the house form (exit 5); anything else as it is. */
 function fileSystem(ctx: Context, e: unknown): unknown {
   if (FileSystemError.explains(e)) return new CliError(ExitCode.UNEXPECTED, FileSystemError.of(ctx.cwd, e, 'Nothing was changed').message);
+  // (a path out of the repository, a FIFO where a file belongs, a lock or journal that is not ours: already in the house form)
+  if (e instanceof FileSystemError) return new CliError(ExitCode.UNEXPECTED, e.message);
   return e;
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join, relative } from 'path';
 import { SECRETS_DIR } from '../model/constants';
@@ -65,14 +65,31 @@ export function describeChange(c: Change): string {
 export function synthesizeCopy(dir: string, prepare: (copy: string) => void = () => {}): { tmp: string; copy: string; result: SynthesisResult } {
   const tmp = mkdtempSync(join(tmpdir(), 'projen-go-service-'));
   const copy = join(tmp, basename(dir));
-  cpSync(dir, copy, {
-    recursive: true,
-    verbatimSymlinks: true,
-    filter: (src) => !SKIPPED_DIRS.includes(relative(dir, src)) && relative(dir, src) !== LOCK_DIR,
-  });
-  if (existsSync(join(dir, 'node_modules'))) symlinkSync(join(dir, 'node_modules'), join(copy, 'node_modules'));
-  prepare(copy);
-  return { tmp, copy, result: synthesize(copy) };
+  try {
+    cpSync(dir, copy, {
+      recursive: true,
+      verbatimSymlinks: true,
+      // (a FIFO, socket or device is not copied: never opened, and no synthesis reads one)
+      filter: (src) => !SKIPPED_DIRS.includes(relative(dir, src)) && relative(dir, src) !== LOCK_DIR && !isSpecial(src),
+    });
+    if (existsSync(join(dir, 'node_modules'))) symlinkSync(join(dir, 'node_modules'), join(copy, 'node_modules'));
+    prepare(copy);
+    return { tmp, copy, result: synthesize(copy) };
+  } catch (e) {
+    // nothing is left behind in the temporary directory
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** A FIFO, socket or device (not a file, a directory or a link). */
+function isSpecial(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return !(st.isFile() || st.isDirectory() || st.isSymbolicLink());
+  } catch {
+    return false;
+  }
 }
 
 /** The outcome of `npx projen`. */

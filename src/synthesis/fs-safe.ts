@@ -16,14 +16,22 @@ export const TMP_SUFFIX = '.projen-tmp';
 /**
  * A point where a crash test may kill the process: `PROJEN_GO_SERVICE_FAULT_COUNTER` names a file
  * that counts the points passed (across processes) and `PROJEN_GO_SERVICE_FAULT_KILL_AT` the one
- * at which the process kills itself with SIGKILL. Does nothing otherwise.
+ * at which the process kills itself with SIGKILL (`PROJEN_GO_SERVICE_FAULT_FAIL_AT`: the ones, comma-separated, whose
+ * operation fails with EPERM, as on an immutable file). Does nothing otherwise.
  */
 export function faultPoint(what: string): void {
   const counter = process.env.PROJEN_GO_SERVICE_FAULT_COUNTER;
   const at = Number(process.env.PROJEN_GO_SERVICE_FAULT_KILL_AT ?? 0);
-  if (!counter || !at) return;
+  const failAt = (process.env.PROJEN_GO_SERVICE_FAULT_FAIL_AT ?? '').split(',').filter((x) => x !== '').map(Number);
+  if (!counter || !(at || failAt.length > 0)) return;
   const n = (existsSync(counter) ? Number(readFileSync(counter, 'utf-8')) || 0 : 0) + 1;
   writeFileSync(counter, String(n));
+  if (failAt.includes(n)) {
+    // PROJEN_GO_SERVICE_FAULT_FAIL_AT: the operation fails there as an immutable file makes it fail
+    appendFileSync(`${counter}.log`, `failed at ${n}: ${what}\n`);
+    const path = what.replace(/^\w+ /, '');
+    throw Object.assign(new Error(`EPERM: operation not permitted, ${what}`), { code: 'EPERM', path, target: path });
+  }
   if (n === at) {
     appendFileSync(`${counter}.log`, `killed at ${n}: ${what}\n`);
     // the whole process group (a command and the npx projen it runs) when the test started it as one
@@ -47,7 +55,9 @@ export function writeTmp(tmp: string, data: string | Buffer, mode: number): stri
   let made: string | undefined;
   try {
     made = makeDirs(dirname(tmp));
-    fd = openSync(tmp, 'w', mode);
+    // a new file, never through a link or into a FIFO left at its name (opening one blocks)
+    rmSync(tmp, { force: true });
+    fd = openSync(tmp, 'wx', mode); // (O_EXCL: fails on a link or a FIFO left there since, never follows it)
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
     fsyncSync(fd);

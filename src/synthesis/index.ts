@@ -4,7 +4,9 @@ import { FileBase, Project } from 'projen';
 import { FileSystemError, permissions } from './fs-safe';
 import { movedAsideMessage } from './moved-aside';
 import { fileMode, initProjectOf, postSynthesisDisabled, recordSynthesized, renderFile } from './projen-adapter';
+import { rerunIfProjenrcChanged } from './projenrc-guard';
 import { RepoLock } from './repo-lock';
+import { assertInsideRepository } from './repo-paths';
 import { SynthesisTransaction } from './transaction';
 
 /**
@@ -22,6 +24,15 @@ export function synthesizeRepository(project: Project): void {
   try {
     const recovered = SynthesisTransaction.recover(project.outdir, { leftovers: lock.ownedHere });
     if (recovered) project.logger.info(recovered);
+    // (npx projen read .projenrc.ts before it could take the lock: changed since, it is run again under it)
+    const rerun = rerunIfProjenrcChanged(project.outdir, lock.env);
+    if (rerun !== undefined) {
+      if (rerun !== 0) {
+        lock.release();
+        process.exit(rerun);
+      }
+      return;
+    }
     const tx = SynthesisTransaction.begin(project, project.outdir);
     try {
       synthesizeWith(project, tx);
@@ -44,10 +55,16 @@ function synthesizeWith(project: Project, tx: SynthesisTransaction): void {
     for (const comp of project.components) comp.projectCreation(init);
     return;
   }
+  // before anything reads a generated file (a FIFO there would block the read) or writes one: every
+  // path inside the repository, over a file
+  assertInsideRepository(project.outdir, MANIFEST, 'reads');
+  const manifest = readManifest(project.outdir);
+  for (const file of project.files) assertInsideRepository(project.outdir, file.path);
+  for (const path of manifest) assertInsideRepository(project.outdir, path, 'removes');
+  assertInsideRepository(project.outdir, 'go.mod');
   project.preSynthesize();
   for (const comp of project.components) comp.preSynthesize();
   // generated files that are no longer generated go (projen's cleanup, in the transaction)
-  const manifest = readManifest(project.outdir);
   const generated = new Set(project.files.map((f) => f.path));
   for (const path of manifest) {
     if (!generated.has(path)) tx.remove(path);
@@ -100,10 +117,13 @@ function stageFile(project: Project, file: FileBase, tx: SynthesisTransaction, m
   recordSynthesized(file, prev, content, true);
 }
 
+/** projen's list of the files the last synthesis generated. */
+const MANIFEST = '.projen/files.json';
+
 /** The files the last synthesis generated (projen's .projen/files.json). */
 function readManifest(outdir: string): string[] {
   try {
-    const files = JSON.parse(readFileSync(join(outdir, '.projen', 'files.json'), 'utf-8')).files;
+    const files = JSON.parse(readFileSync(join(outdir, MANIFEST), 'utf-8')).files;
     return Array.isArray(files) ? files.filter((f: unknown): f is string => typeof f === 'string') : [];
   } catch {
     return [];

@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'fs';
-import { dirname, join } from 'path';
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'fs';
+import { dirname, isAbsolute, join, relative } from 'path';
 import type { IConstruct } from 'constructs';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 import { asidePath } from './moved-aside';
+import { EDIT_RECORD, markEditCommitted, recoverEdit } from './projenrc-guard';
+import { assertInsideRepository } from './repo-paths';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
 export const JOURNAL = '.projen/go-service.journal.json';
@@ -13,12 +15,21 @@ export const JOURNAL = '.projen/go-service.journal.json';
  * kept aside, and the files of versions before the journal. Removed only by the run that holds the
  * lock itself (a command's own synthesis must not remove its parent's backup).
  */
-const LEFTOVERS = ['.projenrc.ts.projen-tmp', '.projenrc.ts.projen-orig', 'go.mod.projen-tmp', '.projen/go-service.state.json.tmp'];
+const LEFTOVERS = ['.projenrc.ts.projen-tmp', 'go.mod.projen-tmp', '.projen/go-service.state.json.tmp', `${EDIT_RECORD}${TMP_SUFFIX}`];
+
+/**
+ * The suffix of a file's old version while the commit moves the new one in (a hard link: no space
+ * needed), so that a failed commit can put every file back; removed once all are in.
+ */
+export const OLD_SUFFIX = '.projen-old';
 
 
 interface Journal {
-  /** `writing`: the new files are being written beside their targets; `committing`: they are being moved in. */
-  readonly phase: 'writing' | 'committing';
+  /**
+   * `writing`: the new files are being written beside their targets; `committing`: they are being
+   * moved in; `rolling-back`: a commit failed, and the files it had moved in are being put back.
+   */
+  readonly phase: 'writing' | 'committing' | 'rolling-back';
   /** [file beside the target, target], relative to the repository. */
   readonly renames: Array<[string, string]>;
   /** Files the synthesis removes. */
@@ -27,6 +38,8 @@ interface Journal {
   readonly asides: Array<[string, string]>;
   /** Directories the synthesis makes (the first missing one of each new file's path). */
   readonly dirs?: string[];
+  /** The targets that existed before (and were not moved aside): put back from `<target>.projen-old` on a roll-back. */
+  readonly replaced?: string[];
 }
 
 const TRANSACTIONS = new WeakMap<IConstruct, SynthesisTransaction>();
@@ -61,29 +74,25 @@ export class SynthesisTransaction {
    * drops the leftovers of one that was still writing them. Returns what it did, for the log.
    */
   public static recover(root: string, options: { leftovers?: boolean } = {}): string | undefined {
+    assertInsideRepository(root, JOURNAL, 'reads');
+    assertInsideRepository(root, `${JOURNAL}${TMP_SUFFIX}`, 'removes');
     rmSync(join(root, `${JOURNAL}${TMP_SUFFIX}`), { force: true });
+    const notes: string[] = [];
     if (options.leftovers) {
       // what a run killed before this one's journal existed (or an older version) may have left
-      for (const f of LEFTOVERS) rmSync(join(root, f), { force: true });
+      for (const f of LEFTOVERS) {
+        assertInsideRepository(root, f, 'removes');
+        rmSync(join(root, f), { force: true });
+      }
     }
-    const file = join(root, JOURNAL);
-    if (!existsSync(file)) return undefined;
-    let journal: Journal;
-    try {
-      journal = JSON.parse(readFileSync(file, 'utf-8'));
-    } catch {
-      // written beside and renamed in: a journal is whole or absent; anything else is not ours
-      return undefined;
-    }
-    if (journal.phase === 'writing') {
-      for (const [tmp] of journal.renames) rmSync(join(root, tmp), { force: true });
-      for (const d of [...(journal.dirs ?? [])].reverse()) removeEmptyTree(join(root, d));
-      rmSync(file, { force: true });
-      return `removed the files an interrupted synthesis had started to write (${journal.renames.length}); nothing else had changed`;
-    }
-    applyMoves(root, journal);
-    rmSync(file, { force: true });
-    return `completed an interrupted synthesis (${journal.renames.length} files moved in, ${journal.deletions.length} removed)`;
+    const journal = existsSync(join(root, JOURNAL)) ? readJournal(root) : undefined;
+    const done = journal ? recoverJournal(root, journal) : undefined;
+    if (done) notes.push(done);
+    // (after the journal: a command killed during its synthesis gets its .projenrc.ts back, unless the
+    // synthesis had committed its files, which this run just completed)
+    const edit = options.leftovers ? recoverEdit(root, journal?.phase === 'committing') : undefined;
+    if (edit) notes.push(edit);
+    return notes.length > 0 ? notes.join('\n') : undefined;
   }
 
   private readonly staged = new Map<string, { content: string | Buffer; mode: number }>();
@@ -92,11 +101,14 @@ export class SynthesisTransaction {
   private readonly hooks: Array<() => void> = [];
   private written: string[] = [];
   private madeDirs: string[] = [];
+  /** Once the commit is moving files in, it alone answers for the repository (abort leaves it be). */
+  private settled = false;
 
   private constructor(private readonly root: string) {}
 
   /** Stages a file: written when the transaction commits. */
   public stage(path: string, content: string | Buffer, mode: number): void {
+    assertInsideRepository(this.root, path);
     this.deletions.delete(path);
     this.staged.set(path, { content, mode });
   }
@@ -108,6 +120,8 @@ export class SynthesisTransaction {
    */
   public stageSample(path: string, content: string): void {
     if (this.staged.has(path)) return;
+    // (before reading it: a FIFO there would block the read)
+    assertInsideRepository(this.root, path);
     let current: string | undefined;
     try {
       current = readFileSync(join(this.root, path), 'utf-8');
@@ -121,6 +135,7 @@ export class SynthesisTransaction {
 
   /** Stages the removal of a file. */
   public remove(path: string): void {
+    assertInsideRepository(this.root, path, 'removes');
     if (!this.staged.has(path)) this.deletions.add(path);
   }
 
@@ -136,6 +151,7 @@ export class SynthesisTransaction {
     if (this.deletions.has(path)) return undefined;
     const staged = this.staged.get(path);
     if (staged) return staged.content;
+    assertInsideRepository(this.root, path, 'reads');
     try {
       return readFileSync(join(this.root, path));
     } catch {
@@ -161,7 +177,13 @@ export class SynthesisTransaction {
     const asides = [...this.asides.entries()].sort();
     if (renames.length === 0 && deletions.length === 0 && asides.length === 0) return;
     const journalFile = join(this.root, JOURNAL);
+    // checked again right before anything is written: every path inside the repository, over files only
+    assertInsideRepository(this.root, JOURNAL);
+    for (const [, target] of renames) assertInsideRepository(this.root, target);
+    for (const path of deletions) assertInsideRepository(this.root, path, 'removes');
+    for (const [, to] of asides) assertInsideRepository(this.root, to);
     const dirs = [...new Set(renames.map(([tmp]) => firstMissingDir(this.root, dirname(tmp))).filter((d): d is string => d !== undefined))].sort();
+    const replaced = renames.map(([, target]) => target).filter((t) => !this.asides.has(t) && existsSync(join(this.root, t)));
     try {
       // 1. say what is being written, so leftovers of a kill can be found; 2. write it all beside the targets
       writeFileAtomic(journalFile, journalText({ phase: 'writing', renames, deletions, asides, dirs }));
@@ -177,14 +199,26 @@ export class SynthesisTransaction {
       throw e;
     }
     // 3. from here on, the journal says how to finish: a kill is completed by the next run
+    const journal: Journal = { phase: 'committing', renames, deletions, asides, dirs, replaced };
     try {
-      writeFileAtomic(journalFile, journalText({ phase: 'committing', renames, deletions, asides }));
+      writeFileAtomic(journalFile, journalText(journal));
     } catch (e) {
       this.abort();
       if (FileSystemError.explains(e)) throw FileSystemError.of(this.root, e, 'Nothing was changed');
       throw e;
     }
-    applyMoves(this.root, { phase: 'committing', renames, deletions, asides });
+    this.settled = true;
+    this.written = [];
+    this.madeDirs = [];
+    try {
+      // (a command's edit of .projenrc.ts is now done: a kill from here on keeps it)
+      markEditCommitted(this.root);
+      applyMoves(this.root, journal);
+    } catch (e) {
+      // a file that cannot be replaced (immutable, say): every file already moved in is put back
+      throw rollBackAfter(this.root, journal, e);
+    }
+    dropOldVersions(this.root, journal);
     faultPoint(`remove ${JOURNAL}`);
     rmSync(journalFile, { force: true });
     fsyncDir(dirname(journalFile));
@@ -192,6 +226,8 @@ export class SynthesisTransaction {
 
   /** Removes what was written beside the targets: the repository is as it was. */
   public abort(): void {
+    // (a commit that failed while moving files in has put them back, or left its journal to finish it)
+    if (this.settled) return;
     for (const tmp of this.written) rmSync(join(this.root, tmp), { force: true });
     this.written = [];
     for (const d of this.madeDirs.reverse()) removeEmptyTree(d);
@@ -212,7 +248,11 @@ function journalText(j: Journal): string {
   return `${JSON.stringify(j, undefined, 2)}\n`;
 }
 
-/** Moves the user's files aside, the new files in, and removes what goes: each step idempotent. */
+/**
+ * Moves the user's files aside, the new files in, and removes what goes: each step idempotent. A file
+ * replaced or removed keeps its old version as `<file>.projen-old` (a hard link, or the file itself
+ * renamed) until all are in, for a roll-back.
+ */
 function applyMoves(root: string, j: Journal): void {
   for (const [from, to] of j.asides) {
     if (existsSync(join(root, from)) && !existsSync(join(root, to))) {
@@ -221,12 +261,177 @@ function applyMoves(root: string, j: Journal): void {
     }
   }
   for (const [tmp, target] of j.renames) {
-    if (existsSync(join(root, tmp))) renameDurably(join(root, tmp), join(root, target));
+    if (!lexists(join(root, tmp))) continue;
+    if (lexists(join(root, target))) {
+      const old = join(root, `${target}${OLD_SUFFIX}`);
+      rmSync(old, { force: true });
+      linkSync(join(root, target), old);
+    }
+    renameDurably(join(root, tmp), join(root, target));
   }
   for (const path of j.deletions) {
     faultPoint(`delete ${path}`);
-    rmSync(join(root, path), { force: true });
+    if (lexists(join(root, path))) renameSync(join(root, path), join(root, `${path}${OLD_SUFFIX}`));
   }
+}
+
+/** Once every file is in: the old versions go. */
+function dropOldVersions(root: string, j: Journal): void {
+  for (const p of [...j.renames.map(([, target]) => target), ...j.deletions]) rmSync(join(root, `${p}${OLD_SUFFIX}`), { force: true });
+}
+
+/** Whether something is at a path (a dangling link too). */
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts back what a commit had moved in (its journal says what), idempotently: a run killed while doing
+ * it finishes it. Returns the files it put back.
+ */
+function rollBack(root: string, j: Journal): string[] {
+  const back: string[] = [];
+  const asideOf = new Map(j.asides);
+  const replaced = new Set(j.replaced ?? []);
+  for (const path of [...j.deletions].reverse()) {
+    const old = join(root, `${path}${OLD_SUFFIX}`);
+    if (lexists(old) && !lexists(join(root, path))) {
+      renameDurably(old, join(root, path));
+      back.push(path);
+    }
+  }
+  for (const [tmp, target] of [...j.renames].reverse()) {
+    const t = join(root, target);
+    const old = join(root, `${target}${OLD_SUFFIX}`);
+    if (lexists(join(root, tmp))) {
+      // not moved in: the target is as it was (a link to it made for the move goes)
+      rmSync(join(root, tmp), { force: true });
+      rmSync(old, { force: true });
+      continue;
+    }
+    if (lexists(old)) {
+      renameDurably(old, t);
+      back.push(target);
+      continue;
+    }
+    const aside = asideOf.get(target);
+    if (aside !== undefined) {
+      if (lexists(join(root, aside))) {
+        rmSync(t, { force: true });
+        renameDurably(join(root, aside), t);
+        back.push(target);
+      }
+      continue;
+    }
+    // new with this commit (or put back already): a new file goes
+    if (!replaced.has(target) && lexists(t)) {
+      rmSync(t, { force: true });
+      back.push(target);
+    }
+  }
+  // users' files moved aside for a generated file that never came in
+  for (const [from, to] of j.asides) {
+    if (lexists(join(root, to)) && !lexists(join(root, from))) renameDurably(join(root, to), join(root, from));
+  }
+  for (const d of [...(j.dirs ?? [])].reverse()) removeEmptyTree(join(root, d));
+  return back.sort();
+}
+
+/**
+ * A commit failed while moving files in (`e`): every file already moved in is put back, under a
+ * `rolling-back` journal (a kill finishes it at the next run). Returns the error to throw, which says
+ * exactly what happened.
+ */
+function rollBackAfter(root: string, j: Journal, e: unknown): unknown {
+  const journalFile = join(root, JOURNAL);
+  const what = (then: string): unknown => {
+    if (FileSystemError.explains(e)) return FileSystemError.of(root, e, then);
+    if (e instanceof Error) e.message = `${e.message} (${then})`;
+    return e;
+  };
+  try {
+    writeFileAtomic(journalFile, journalText({ ...j, phase: 'rolling-back' }));
+  } catch {
+    // (a full disk: the roll-back below runs all the same; if it fails too, the committing journal completes it forward)
+  }
+  let back: string[];
+  try {
+    back = rollBack(root, j);
+  } catch (e2) {
+    const where = FileSystemError.explains(e2) ? `${relativeTo(root, e2)}: ${e2.code}` : String(e2);
+    return what(`Some files were already replaced, and putting them back failed too (${where}): ${JOURNAL} remembers each one, and the next npx projen finishes the job`);
+  }
+  rmSync(journalFile, { force: true });
+  fsyncDir(dirname(journalFile));
+  return what(back.length === 0
+    ? 'Nothing was changed'
+    : `${back.length === 1 ? `${back[0]} was` : `${back.length} files (${back.join(', ')}) were`} already replaced and ${back.length === 1 ? 'was' : 'were'} put back, so nothing was changed`);
+}
+
+/** The path an fs error names, relative to the repository. */
+function relativeTo(root: string, e: NodeJS.ErrnoException): string {
+  const where = (e as { target?: string }).target ?? e.path;
+  return where ? relative(root, where).replace(/\.projen-(tmp|old)$/, '') || '.' : 'the repository';
+}
+
+/** The journal of an interrupted synthesis, checked: every path in it inside the repository, over files. */
+function readJournal(root: string): Journal {
+  const malformed = (why: string) => new FileSystemError(`${JOURNAL}: is not a journal projen-go-service wrote (${why}), so the synthesis it would finish is unknown. Check the generated files (git status, git diff), remove ${JOURNAL}, then run it again. Nothing was changed.`);
+  let j: any;
+  try {
+    j = JSON.parse(readFileSync(join(root, JOURNAL), 'utf-8'));
+  } catch {
+    // written beside and renamed in: a journal is whole or absent
+    throw malformed('it is not JSON');
+  }
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const pairs = (v: unknown) => Array.isArray(v) && v.every((x) => Array.isArray(x) && x.length === 2 && strings(x));
+  if (typeof j !== 'object' || j === null || !['writing', 'committing', 'rolling-back'].includes(j.phase)) {
+    throw malformed('its phase is not writing, committing or rolling-back');
+  }
+  if (!pairs(j.renames) || !strings(j.deletions) || !pairs(j.asides ?? []) || !strings(j.dirs ?? []) || !strings(j.replaced ?? [])) {
+    throw malformed('its renames, deletions or asides are not lists of paths');
+  }
+  if (!(j.renames as Array<[string, string]>).every(([tmp, target]) => tmp === `${target}${TMP_SUFFIX}`)) {
+    throw malformed('a rename is not from a file beside its target');
+  }
+  const journal: Journal = { asides: [], ...j };
+  const then = `Nothing was changed (${JOURNAL} names it)`;
+  for (const [, target] of journal.renames) assertInsideRepository(root, target, 'writes', then);
+  for (const path of journal.deletions) assertInsideRepository(root, path, 'removes', then);
+  for (const [from, to] of journal.asides) {
+    assertInsideRepository(root, from, 'writes', then);
+    assertInsideRepository(root, to, 'writes', then);
+  }
+  for (const d of journal.dirs ?? []) {
+    if (d.split('/').includes('..') || isAbsolute(d)) throw malformed(`the directory ${d} is outside the repository`);
+  }
+  return journal;
+}
+
+/** Completes (or rolls back) what a journal says, and removes it; returns what it did, for the log. */
+function recoverJournal(root: string, journal: Journal): string {
+  const file = join(root, JOURNAL);
+  if (journal.phase === 'writing') {
+    for (const [tmp] of journal.renames) rmSync(join(root, tmp), { force: true });
+    for (const d of [...(journal.dirs ?? [])].reverse()) removeEmptyTree(join(root, d));
+    rmSync(file, { force: true });
+    return `removed the files an interrupted synthesis had started to write (${journal.renames.length}); nothing else had changed`;
+  }
+  if (journal.phase === 'rolling-back') {
+    const back = rollBack(root, journal);
+    rmSync(file, { force: true });
+    return `put back the files of a synthesis that had failed while moving them in (${back.length}): the repository is as it was before it`;
+  }
+  applyMoves(root, journal);
+  dropOldVersions(root, journal);
+  rmSync(file, { force: true });
+  return `completed an interrupted synthesis (${journal.renames.length} files moved in, ${journal.deletions.length} removed)`;
 }
 
 /** sha256 of a file's content. */
