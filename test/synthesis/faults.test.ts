@@ -365,7 +365,7 @@ describe('the lock', () => {
     expect(existsSync(join(root, LOCK_DIR))).toBe(false);
   }, 60_000);
 
-  test('a takeover whose file turns out to be a fresh owner puts it back, exactly', () => {
+  test('a live owner is never taken over: a second taker waits, is refused, and the owner file is byte for byte as it was', () => {
     const root = dir();
     const first = RepoLock.acquire(root, 'npx projen');
     const owner = readFileSync(join(root, LOCK_DIR, 'owner.json'), 'utf-8');
