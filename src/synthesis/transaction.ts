@@ -120,6 +120,9 @@ export class SynthesisTransaction {
    */
   public stageSample(path: string, content: string): void {
     if (this.staged.has(path)) return;
+    // a link of the user's where a sample goes (README.md -> ../docs/index.md) is theirs, wherever it
+    // leads and even when it dangles: never written through, never replaced
+    if (isLink(join(this.root, path))) return;
     // (before reading it: a FIFO there would block the read)
     assertInsideRepository(this.root, path);
     let current: string | undefined;
@@ -447,8 +450,17 @@ export function writeSample(project: IConstruct & { readonly outdir: string }, p
   const tx = SynthesisTransaction.of(project);
   if (tx) {
     tx.stageSample(path, content);
-  } else if (!existsSync(join(project.outdir, path))) {
+  } else if (!existsSync(join(project.outdir, path)) && !isLink(join(project.outdir, path))) {
     writeFileAtomic(join(project.outdir, path), content, 0o644);
+  }
+}
+
+/** Whether a path is a symbolic link (a dangling one included). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
