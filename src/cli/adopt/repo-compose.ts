@@ -89,7 +89,16 @@ export function readRepoCompose(dir: string, ours: OurService[]): ComposePlan | 
   for (const [name, svc] of Object.entries(services)) {
     if (renamed.has(name) || !isObject(svc) || typeof svc.image !== 'string') continue;
     const kind = /^(docker\.io\/)?(library\/)?postgres(:|@|$)/.test(svc.image) ? 'postgres' : /^(docker\.io\/)?(library\/)?redis(:|@|$)/.test(svc.image) ? 'redis' : undefined;
-    if (kind && /^[a-z][a-z0-9-]*$/.test(name)) addonOf.set(name, kind);
+    // one of its kind, run as the image runs it: an add-on; a command or entrypoint of its own (a password,
+    // a TLS set-up) would be lost, and several of a kind (a test matrix) are the team's, not a dependency
+    if (kind && /^[a-z][a-z0-9-]*$/.test(name) && svc.command === undefined && svc.entrypoint === undefined) addonOf.set(name, kind);
+  }
+  for (const kind of new Set(addonOf.values())) {
+    const same = [...addonOf].filter(([, k]) => k === kind).map(([n]) => n);
+    if (same.length > 1) {
+      for (const n of same) addonOf.delete(n);
+      plan.notes.push(`your compose file has ${same.length} ${kind} services (${same.join(', ')}): they stay yours, as they are, rather than one ${addonClass(kind)}.`);
+    }
   }
 
   for (const [name, svc] of Object.entries(services)) {

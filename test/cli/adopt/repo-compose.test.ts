@@ -56,4 +56,23 @@ describe('readRepoCompose', () => {
     const plan = readRepoCompose(composeRepo({ 'docker-compose.yml': 'services: [\n' }), OURS)!;
     expect(plan.notes[0]).toMatch(/^your docker-compose.yml is not YAML that adopt can read \(.+\): nothing of it was carried over\.$/);
   });
+
+  test('several redis services (a test matrix) or one with a command of its own stay the team\'s, as they are', () => {
+    const dir = composeRepo({
+      'docker-compose.yml': [
+        'services:',
+        '  app: { build: ., depends_on: [redis7] }',
+        '  redis7: { image: "redis:7", ports: ["16379:6379"] }',
+        '  redis8: { image: "redis:8", command: ["redis-server", "--port", "6380"] }',
+        '  redis6: { image: "redis:6" }',
+        '  db: { image: "postgres:17", command: ["postgres", "-c", "fsync=off"] }',
+        '',
+      ].join('\n'),
+    });
+    const plan = readRepoCompose(dir, OURS)!;
+    expect(plan.addons).toEqual([]);
+    expect(Object.keys(plan.own.services).sort()).toEqual(['db', 'redis6', 'redis7', 'redis8']);
+    expect(plan.own.services.redis8.command).toEqual(['redis-server', '--port', '6380']);
+    expect(plan.notes).toContain('your compose file has 2 redis services (redis7, redis6): they stay yours, as they are, rather than one RedisCache.');
+  });
 });
