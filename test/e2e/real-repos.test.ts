@@ -79,7 +79,7 @@ const CASES: Case[] = [
     after: (p) => {
       expect(read(p, '.projenrc.ts')).toContain("port: 9187,\n  portVariable: 'QUEUE_EXPORTER_LISTEN_ADDRESS',\n  portVariableValue: ':{port}',");
       expect(read(p, 'Dockerfile')).toContain('ENV QUEUE_EXPORTER_LISTEN_ADDRESS=:9187');
-      expect(read(p, 'Dockerfile')).not.toContain('CMD');
+      expect(read(p, 'Dockerfile')).not.toMatch(/^CMD /m);
     },
   },
   {

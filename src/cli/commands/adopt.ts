@@ -475,7 +475,9 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
     out.push(['files', `{ ${m.runtimeFiles.map((f) => `${s.str(f)}: ${s.str(f)}`).join(', ')} }`]);
   }
   if (m.dataDirectories.length) out.push(['dataDirectories', `[${m.dataDirectories.map((d) => s.str(d)).join(', ')}]`]);
-  const vv = Object.entries(Object.keys(m.versionVariables).length ? m.versionVariables : repo.versionVariables);
+  const stamps: { [key: string]: string | undefined } = Object.keys(m.versionVariables).length ? m.versionVariables : repo.versionVariables;
+  // in the order VersionVariables names them
+  const vv = (['version', 'commit', 'date'] as const).filter((k) => stamps[k] !== undefined).map((k) => [k, stamps[k]!] as const);
   if (vv.length) out.push(['versionVariables', `{ ${vv.map(([k, v]) => `${k}: ${s.str(v)}`).join(', ')} }`]);
   return out;
 }
