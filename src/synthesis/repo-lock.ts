@@ -83,11 +83,18 @@ export class RepoLock {
     return { [LOCK_ENV]: `${this.path}#${this.token}` };
   }
 
-  /** Gives the lock back (a joined lock stays the parent's). */
+  /**
+   * Gives the lock back (a joined lock stays the parent's): its owner file goes (from then on the lock
+   * is free), then the directory if it is empty. Never a recursive removal: a taker may be writing its
+   * own owner file into the directory at that instant (a removal would fail with ENOTEMPTY, or take
+   * the lock it just took).
+   */
   public release(): void {
     const owner = readOwner(this.path);
     if (this.owned && owner !== 'malformed' && owner?.token === this.token) {
-      rmSync(this.path, { recursive: true, force: true });
+      rmSync(join(this.path, OWNER), { force: true });
+      removeLeftOwnerFiles(this.path);
+      rmdirQuietly(this.path);
       if (this.madeParent) rmdirQuietly(join(this.path, '..'));
     }
   }
@@ -238,6 +245,22 @@ function takeoverUnderWay(lock: string): boolean {
     rmSync(aside, { force: true });
   }
   return underWay;
+}
+
+/**
+ * Removes the owner files a taker killed between writing and linking one left behind (older than a
+ * taker takes; a live taker removes its own).
+ */
+function removeLeftOwnerFiles(lock: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(lock);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(`${OWNER}.`) && !name.endsWith(TAKEOVER) && olderThan(join(lock, name), 2_000)) rmSync(join(lock, name), { force: true });
+  }
 }
 
 /** Removes a directory if it is empty (a synthesis may have written into it meanwhile). */

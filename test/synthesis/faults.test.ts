@@ -365,6 +365,37 @@ describe('the lock', () => {
     expect(existsSync(join(root, LOCK_DIR))).toBe(false);
   }, 60_000);
 
+  test('many takers at once, each taking and giving back the lock in a loop: one holder at a time, and no release fails (a taker writing into the lock directory as it is given back)', async () => {
+    const root = dir();
+    mkdirSync(join(root, '.projen'));
+    const script = join(dir(), 'loop.ts');
+    writeFileSync(script, [
+      'import { existsSync, rmSync, writeFileSync } from \'fs\';',
+      `import { RepoLock } from ${JSON.stringify(resolve(__dirname, '../../src/synthesis/repo-lock'))};`,
+      'const [root, go] = process.argv.slice(2);',
+      // all start at once (tsx starts slowly)
+      'while (!existsSync(go)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);',
+      'for (let i = 0; i < 60; i++) {',
+      '  const lock = RepoLock.acquire(root, `taker ${process.pid}`);',
+      // a second holder would find the marker there
+      '  writeFileSync(`${root}/held`, String(process.pid), { flag: \'wx\' });',
+      '  rmSync(`${root}/held`);',
+      '  lock.release();',
+      '}',
+    ].join('\n'));
+    const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
+    const go = join(dir(), 'go');
+    const started = Array.from({ length: 12 }, () => new Promise<number>((done) => {
+      spawn(tsx, [script, root, go], { env: { ...process.env, PROJEN_GO_SERVICE_LOCK_WAIT: '120' }, stdio: 'inherit' })
+        .on('exit', (code) => done(code ?? -1));
+    }));
+    await new Promise((r) => setTimeout(r, 3000));
+    writeFileSync(go, '');
+    expect(await Promise.all(started)).toEqual(Array(12).fill(0));
+    expect(existsSync(join(root, LOCK_DIR))).toBe(false);
+    expect(existsSync(join(root, 'held'))).toBe(false);
+  }, 120_000);
+
   test('a live owner is never taken over: a second taker waits, is refused, and the owner file is byte for byte as it was', () => {
     const root = dir();
     const first = RepoLock.acquire(root, 'npx projen');
