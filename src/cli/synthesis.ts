@@ -4,6 +4,7 @@ import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'os';
 import { basename, join, relative } from 'path';
 import { SECRETS_DIR } from '../model/constants';
+import { ADOPT_JOURNAL, ADOPT_WORK } from '../synthesis/adopt-transaction';
 import { LOCK_DIR } from '../synthesis/repo-lock';
 import { STATE_FILE } from '../synthesis/report';
 import { JOURNAL } from '../synthesis/transaction';
@@ -12,7 +13,7 @@ import { JOURNAL } from '../synthesis/transaction';
 const SKIPPED_DIRS = ['node_modules', '.git', SECRETS_DIR];
 
 /** Files of a synthesis at work (its lock, its journal) and its memory: never part of a comparison. */
-const TRANSIENT = [STATE_FILE, JOURNAL];
+const TRANSIENT = [STATE_FILE, JOURNAL, ADOPT_JOURNAL];
 
 /** path → sha256 of every file of a repository (without node_modules, .git and projen's state). */
 export type Snapshot = Map<string, string>;
@@ -24,7 +25,7 @@ export function snapshot(root: string): Snapshot {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!(prefix === '' && SKIPPED_DIRS.includes(e.name)) && rel !== LOCK_DIR) walk(join(dir, e.name), rel);
+        if (!(prefix === '' && SKIPPED_DIRS.includes(e.name)) && rel !== LOCK_DIR && rel !== ADOPT_WORK) walk(join(dir, e.name), rel);
       } else if (e.isFile() && !TRANSIENT.includes(rel) && !(prefix === '' && e.name === '.git')) {
         // (.git is a file in a worktree or a submodule)
         files.set(rel, createHash('sha256').update(readFileSync(join(dir, e.name))).digest('hex'));

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'fs';
 import { dirname, isAbsolute, join, relative } from 'path';
 import type { IConstruct } from 'constructs';
+import { AdoptTransaction, markAdoptCommitted } from './adopt-transaction';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 import { asidePath } from './moved-aside';
 import { EDIT_RECORD, markEditCommitted, recoverEdit } from './projenrc-guard';
@@ -78,6 +79,15 @@ export class SynthesisTransaction {
     assertInsideRepository(root, `${JOURNAL}${TMP_SUFFIX}`, 'removes');
     rmSync(join(root, `${JOURNAL}${TMP_SUFFIX}`), { force: true });
     const notes: string[] = [];
+    const journal = existsSync(join(root, JOURNAL)) ? readJournal(root) : undefined;
+    const done = journal ? recoverJournal(root, journal) : undefined;
+    if (done) notes.push(done);
+    // (after the journal: a command killed during its synthesis gets its .projenrc.ts back, and an adopt
+    // is rolled back, unless the synthesis had committed its files, which this run just completed)
+    const edit = options.leftovers ? recoverEdit(root, journal?.phase === 'committing') : undefined;
+    if (edit) notes.push(edit);
+    const adopt = options.leftovers ? AdoptTransaction.recover(root, journal?.phase) : undefined;
+    if (adopt) notes.push(adopt);
     if (options.leftovers) {
       // what a run killed before this one's journal existed (or an older version) may have left
       for (const f of LEFTOVERS) {
@@ -85,13 +95,6 @@ export class SynthesisTransaction {
         rmSync(join(root, f), { force: true });
       }
     }
-    const journal = existsSync(join(root, JOURNAL)) ? readJournal(root) : undefined;
-    const done = journal ? recoverJournal(root, journal) : undefined;
-    if (done) notes.push(done);
-    // (after the journal: a command killed during its synthesis gets its .projenrc.ts back, unless the
-    // synthesis had committed its files, which this run just completed)
-    const edit = options.leftovers ? recoverEdit(root, journal?.phase === 'committing') : undefined;
-    if (edit) notes.push(edit);
     return notes.length > 0 ? notes.join('\n') : undefined;
   }
 
@@ -185,7 +188,9 @@ export class SynthesisTransaction {
     for (const [, target] of renames) assertInsideRepository(this.root, target);
     for (const path of deletions) assertInsideRepository(this.root, path, 'removes');
     for (const [, to] of asides) assertInsideRepository(this.root, to);
-    const dirs = [...new Set(renames.map(([tmp]) => firstMissingDir(this.root, dirname(tmp))).filter((d): d is string => d !== undefined))].sort();
+    // (the first missing directory of each new file, and of each file moved aside: a roll-back removes them)
+    const made = [...renames.map(([tmp]) => tmp), ...asides.map(([, to]) => to)].map((p) => firstMissingDir(this.root, dirname(p)));
+    const dirs = [...new Set(made.filter((d): d is string => d !== undefined))].sort();
     const replaced = renames.map(([, target]) => target).filter((t) => !this.asides.has(t) && existsSync(join(this.root, t)));
     try {
       // 1. say what is being written, so leftovers of a kill can be found; 2. write it all beside the targets
@@ -216,6 +221,7 @@ export class SynthesisTransaction {
     try {
       // (a command's edit of .projenrc.ts is now done: a kill from here on keeps it)
       markEditCommitted(this.root);
+      markAdoptCommitted(this.root, true);
       applyMoves(this.root, journal);
     } catch (e) {
       // a file that cannot be replaced (immutable, say): every file already moved in is put back
@@ -358,6 +364,8 @@ function rollBackAfter(root: string, j: Journal, e: unknown): unknown {
     return e;
   };
   try {
+    // (an adopt under way is no longer complete with this synthesis)
+    markAdoptCommitted(root, false);
     writeFileAtomic(journalFile, journalText({ ...j, phase: 'rolling-back' }));
   } catch {
     // (a full disk: the roll-back below runs all the same; if it fails too, the committing journal completes it forward)

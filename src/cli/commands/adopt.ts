@@ -1,13 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
 import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
 import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
 import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
-import { writeFileAtomic } from '../../synthesis/fs-safe';
+import { ADOPT_JOURNAL, AdoptInstallError, AdoptTransaction } from '../../synthesis/adopt-transaction';
 import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
-import { INSTALLING, installRepoPackages, repoPackageJson } from '../../synthesis/new-repo-setup';
+import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
 import { BuildFileFacts, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
@@ -69,136 +68,129 @@ export const adopt: Command = {
   examples: ['npx projen-go-service adopt', 'npx projen-go-service adopt --name shop --dry-run', 'npx --package=./projen-go-service.tgz projen-go-service adopt'],
   run(ctx, { options }) {
     const dir = ctx.cwd;
-    if (existsSync(join(dir, PROJENRC))) {
-      throw usageError(`adopt: there is a ${PROJENRC} here already. Change it with npx projen-go-service add, remove or set`);
-    }
-    const repo = readRepo(dir, (line) => ctx.io.err(line));
-    const name = projectName(dir, repo, options.name as string | undefined);
-    const mk = ownMakefile(dir);
-    const plan = projenrcFor(dir, name, repo, options.port as number | undefined, mk);
-    const hasPackageJson = existsSync(join(dir, 'package.json'));
-    const installed = NEEDED_PACKAGES.every((p) => existsSync(join(dir, 'node_modules', p, 'package.json')));
-    if (hasPackageJson && !installed) ownPackageJson(dir);
-    const from = (options.from as string | undefined) ?? packageSource(dir);
-
+    // an adopt that did not finish (killed): the lock's recovery completes it or rolls it back, and says which
+    const interrupted = existsSync(join(dir, ADOPT_JOURNAL));
+    if (existsSync(join(dir, PROJENRC)) && !interrupted) throw alreadyAdopted();
     if (options['dry-run'] === true) {
-      ctx.io.out(unifiedDiff(PROJENRC, undefined, { text: plan.text }).trimEnd());
-      if (!hasPackageJson) ctx.io.out(`would write package.json (projen-go-service from ${from}) and run npm install (${NEEDED_PACKAGES.join(', ')})`);
-      else if (!installed) ctx.io.out(`would add ${NEEDED_PACKAGES.join(', ')} and constructs to your package.json's devDependencies (projen-go-service from ${from}) and run npm install`);
-      if (mk) ctx.io.out(`would move ${mk.file} to ${mk.to}, which the generated Makefile includes`);
-      if (installed) {
-        for (const [f, to] of replacedFiles(dir, plan, mk)) ctx.io.out(`would move ${f} to ${to}`);
-      } else {
-        for (const f of [...mk?.shadowing ?? [], ...plan.shadowing]) ctx.io.out(`would move ${f} to ${asidePath(dir, f)}`);
-        ctx.io.out(`would move aside, to ${ASIDE_DIR}/<file>, each of your files that a generated file replaces`);
+      if (interrupted) {
+        throw usageError(`adopt: an adopt that did not finish left ${ADOPT_JOURNAL}, so what a dry run would show is unknown. Run npx projen-go-service adopt (without --dry-run): it completes that adopt or rolls it back, and says which`);
       }
-      for (const n of plan.notes) ctx.io.out(n);
-      ctx.io.out('Dry run: nothing was changed.');
-      return ExitCode.OK;
+      return dryRun(ctx, dir, options);
     }
-
-    return withRepoLock(ctx, ctx.command ?? 'projen-go-service adopt', (lock) => adoptUnderLock(ctx, dir, name, plan, mk, { hasPackageJson, installed, from }, lock.env));
+    return withRepoLock(ctx, ctx.command ?? 'projen-go-service adopt', (lock) => {
+      if (existsSync(join(dir, PROJENRC))) {
+        if (!interrupted) throw alreadyAdopted();
+        // (the recovery completed it)
+        ctx.io.out(`Adopted. Review ${PROJENRC}, then: go build ./... && make help`);
+        return ExitCode.OK;
+      }
+      return adoptUnderLock(ctx, dir, options, lock.env);
+    });
   },
 };
 
-/** adopt itself, all or nothing, under the repository's lock. */
-function adoptUnderLock(
-  ctx: Context, dir: string, name: string, plan: Plan, mk: RepoMakefile | undefined,
-  setup: { hasPackageJson: boolean; installed: boolean; from: string }, lockEnv: { [name: string]: string },
-): number {
-  const { hasPackageJson, installed, from } = setup;
-  {
-    const tx = Transaction.begin(dir);
-    try {
-      if (!hasPackageJson) {
-        const pkg = repoPackageJson(dir, name, {}, true);
-        pkg.devDependencies['projen-go-service'] = from;
-        writeFileAtomic(join(dir, 'package.json'), `${JSON.stringify(pkg, undefined, 2)}\n`);
-      } else if (!installed) {
-        // a package.json of the repository's own (front-end tooling, say): ours join its devDependencies, nothing else changes
-        const { text, own } = ownPackageJson(dir);
-        const ours = repoPackageJson(dir, name, {}, true).devDependencies as { [name: string]: string };
-        const dev = { ...(own.devDependencies ?? {}) };
-        for (const p of ['constructs', ...NEEDED_PACKAGES]) dev[p] = dev[p] ?? ours[p];
-        dev['projen-go-service'] = from;
-        own.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
-        const indent = /^\{\n(\s+)"/.exec(text)?.[1] ?? '  ';
-        writeFileAtomic(join(dir, 'package.json'), `${JSON.stringify(own, undefined, indent)}\n`);
-        ctx.io.out(`added ${NEEDED_PACKAGES.join(', ')} and constructs to your package.json's devDependencies`);
-      }
-      if (!installed) {
-        ctx.io.out(`${INSTALLING}...`);
-        try {
-          installRepoPackages(dir);
-        } catch (e) {
-          throw new CliError(ExitCode.UNEXPECTED, `adopt: npm install failed (${(e as Error).message.split('\n')[0]}), so the repository was put back as it was: nothing was written. Check that projen-go-service can be installed from ${from}, and run adopt again.`);
-        }
-      }
-      const aside = replacedFiles(dir, plan, mk);
-      if (mk) renameSync(join(dir, mk.file), join(dir, mk.to));
-      for (const [f, to] of aside) {
-        mkdirSync(dirname(join(dir, to)), { recursive: true });
-        renameSync(join(dir, f), join(dir, to));
-      }
-      writeFileAtomic(join(dir, PROJENRC), plan.text);
-      const result = synthesize(dir, lockEnv);
-      if (!result.ok) throw result.fileSystem ? new CliError(ExitCode.UNEXPECTED, `${result.messages.join('\n')} (adopt put the repository back as it was.)`) : synthesisFailed(result.messages);
-      report(ctx, changes(tx.before, snapshot(dir)).map(describeChange), aside, mk, plan.shadowing, [...plan.notes, ...result.messages]);
-      tx.commit();
-      return ExitCode.OK;
-    } catch (e) {
-      tx.rollback();
-      throw e;
-    }
+function alreadyAdopted(): CliError {
+  return usageError(`adopt: there is a ${PROJENRC} here already. Change it with npx projen-go-service add, remove or set`);
+}
+
+/** What adopt reads of the repository, and what it writes. */
+interface AdoptPlan {
+  readonly name: string;
+  readonly plan: Plan;
+  readonly mk: RepoMakefile | undefined;
+  readonly hasPackageJson: boolean;
+  readonly installed: boolean;
+  readonly from: string;
+}
+
+function planAdopt(ctx: Context, dir: string, options: { [name: string]: unknown }): AdoptPlan {
+  const repo = readRepo(dir, (line) => ctx.io.err(line));
+  const name = projectName(dir, repo, options.name as string | undefined);
+  const mk = ownMakefile(dir);
+  const plan = projenrcFor(dir, name, repo, options.port as number | undefined, mk);
+  const hasPackageJson = existsSync(join(dir, 'package.json'));
+  const installed = NEEDED_PACKAGES.every((p) => existsSync(join(dir, 'node_modules', p, 'package.json')));
+  if (hasPackageJson && !installed) ownPackageJson(dir);
+  const from = (options.from as string | undefined) ?? packageSource(dir);
+  return { name, plan, mk, hasPackageJson, installed, from };
+}
+
+function dryRun(ctx: Context, dir: string, options: { [name: string]: unknown }): number {
+  const { plan, mk, hasPackageJson, installed, from } = planAdopt(ctx, dir, options);
+  ctx.io.out(unifiedDiff(PROJENRC, undefined, { text: plan.text }).trimEnd());
+  if (!hasPackageJson) ctx.io.out(`would write package.json (projen-go-service from ${from}) and run npm install (${NEEDED_PACKAGES.join(', ')})`);
+  else if (!installed) ctx.io.out(`would add ${NEEDED_PACKAGES.join(', ')} and constructs to your package.json's devDependencies (projen-go-service from ${from}) and run npm install`);
+  if (mk) ctx.io.out(`would move ${mk.file} to ${mk.to}, which the generated Makefile includes`);
+  if (installed) {
+    for (const [f, to] of replacedFiles(dir, plan, mk)) ctx.io.out(`would move ${f} to ${to}`);
+  } else {
+    for (const f of [...mk?.shadowing ?? [], ...plan.shadowing]) ctx.io.out(`would move ${f} to ${asidePath(dir, f)}`);
+    ctx.io.out(`would move aside, to ${ASIDE_DIR}/<file>, each of your files that a generated file replaces`);
   }
+  for (const n of plan.notes) ctx.io.out(n);
+  ctx.io.out('Dry run: nothing was changed.');
+  return ExitCode.OK;
 }
 
 /**
- * All or nothing: a copy of the repository (without node_modules and .git) taken before adopt
- * writes anything, and put back, with whatever adopt added removed, when anything fails.
+ * adopt itself, under the repository's lock, as one journaled change (AdoptTransaction): the moves,
+ * package.json, the npm install and .projenrc.ts recorded, staged, moved in, then the synthesis, whose
+ * files move the user's aside in its own journal. All or nothing.
  */
-class Transaction {
-  public static begin(dir: string): Transaction {
-    const backup = mkdtempSync(join(tmpdir(), 'pgs-adopt-'));
-    cpSync(dir, join(backup, 'repo'), { recursive: true, verbatimSymlinks: true, filter: (src) => !['node_modules', '.git'].includes(relative(dir, src)) });
-    return new Transaction(dir, backup, snapshot(dir), existsSync(join(dir, 'node_modules')));
+function adoptUnderLock(ctx: Context, dir: string, options: { [name: string]: unknown }, lockEnv: { [name: string]: string }): number {
+  const { name, plan, mk, hasPackageJson, installed, from } = planAdopt(ctx, dir, options);
+  const before = snapshot(dir);
+  const tx = new AdoptTransaction(dir);
+  if (mk) tx.move(mk.file, mk.to);
+  // the files make or Compose would read instead of the generated ones (the synthesis moves aside those it replaces)
+  const taken = new Set<string>();
+  const shadowing = [...mk?.shadowing ?? [], ...plan.shadowing].map((f): [string, string] => {
+    const to = asidePath(dir, f, (p) => taken.has(p));
+    taken.add(to);
+    return [f, to];
+  });
+  for (const [f, to] of shadowing) tx.move(f, to);
+  let packageJson: string | undefined;
+  if (!hasPackageJson) {
+    const pkg = repoPackageJson(dir, name, {}, true);
+    pkg.devDependencies['projen-go-service'] = from;
+    packageJson = `${JSON.stringify(pkg, undefined, 2)}\n`;
+  } else if (!installed) {
+    // a package.json of the repository's own (front-end tooling, say): ours join its devDependencies, nothing else changes
+    const { text, own } = ownPackageJson(dir);
+    const ours = repoPackageJson(dir, name, {}, true).devDependencies as { [name: string]: string };
+    const dev = { ...(own.devDependencies ?? {}) };
+    for (const p of ['constructs', ...NEEDED_PACKAGES]) dev[p] = dev[p] ?? ours[p];
+    dev['projen-go-service'] = from;
+    own.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b)));
+    const indent = /^\{\n(\s+)"/.exec(text)?.[1] ?? '  ';
+    packageJson = `${JSON.stringify(own, undefined, indent)}\n`;
+    ctx.io.out(`added ${NEEDED_PACKAGES.join(', ')} and constructs to your package.json's devDependencies`);
   }
-
-  private constructor(
-    private readonly dir: string,
-    private readonly backup: string,
-    public readonly before: Map<string, string>,
-    private readonly hadNodeModules: boolean,
-  ) {}
-
-  public commit(): void {
-    rmSync(this.backup, { recursive: true, force: true });
+  if (packageJson !== undefined) tx.write('package.json', packageJson);
+  tx.write(PROJENRC, plan.text);
+  if (!installed) {
+    const lock = join(dir, 'package-lock.json');
+    tx.install({ packageJson: packageJson!, packageLock: existsSync(lock) ? readFileSync(lock, 'utf-8') : undefined });
+    ctx.io.out(`${INSTALLING}...`);
   }
-
-  public rollback(): void {
-    const now = snapshot(this.dir);
-    for (const path of now.keys()) {
-      if (!this.before.has(path)) rmSync(join(this.dir, path), { force: true });
+  try {
+    tx.prepare();
+  } catch (e) {
+    if (e instanceof AdoptInstallError) {
+      throw new CliError(ExitCode.UNEXPECTED, `adopt: npm install failed (${e.message}), so the repository was put back as it was: nothing was written. Check that projen-go-service can be installed from ${from}, and run adopt again.`);
     }
-    for (const [path, hash] of this.before) {
-      if (now.get(path) !== hash) cpSync(join(this.backup, 'repo', path), join(this.dir, path));
-    }
-    if (!this.hadNodeModules) rmSync(join(this.dir, 'node_modules'), { recursive: true, force: true });
-    removeEmptyDirs(this.dir, join(this.backup, 'repo'));
-    this.commit();
+    throw e;
   }
-}
-
-/** Removes the directories under `dir` that are empty and were not in `original`. */
-function removeEmptyDirs(dir: string, original: string): void {
-  const walk = (rel: string) => {
-    const abs = join(dir, rel);
-    for (const e of readdirSync(abs, { withFileTypes: true })) {
-      if (e.isDirectory() && !(rel === '' && ['node_modules', '.git'].includes(e.name))) walk(join(rel, e.name));
-    }
-    if (rel && readdirSync(abs).length === 0 && !existsSync(join(original, rel))) rmSync(abs, { recursive: true, force: true });
-  };
-  walk('');
+  tx.apply();
+  const result = synthesize(dir, lockEnv);
+  if (!result.ok) {
+    tx.rollBack();
+    throw result.fileSystem || result.busy ? new CliError(result.busy ? ExitCode.BUSY : ExitCode.UNEXPECTED, `${result.messages.join('\n')} (adopt put the repository back as it was.)`) : synthesisFailed(result.messages);
+  }
+  tx.finish();
+  report(ctx, changes(before, snapshot(dir)).map(describeChange), shadowing, mk, plan.shadowing, [...plan.notes, ...result.messages]);
+  return ExitCode.OK;
 }
 
 /**
