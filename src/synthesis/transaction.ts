@@ -189,8 +189,8 @@ export class SynthesisTransaction {
     for (const path of deletions) assertInsideRepository(this.root, path, 'removes');
     for (const [, to] of asides) assertInsideRepository(this.root, to);
     // (the first missing directory of each new file, and of each file moved aside: a roll-back removes them)
-    const made = [...renames.map(([tmp]) => tmp), ...asides.map(([, to]) => to)].map((p) => firstMissingDir(this.root, dirname(p)));
-    const dirs = [...new Set(made.filter((d): d is string => d !== undefined))].sort();
+    const firstMissing = [...renames.map(([tmp]) => tmp), ...asides.map(([, to]) => to)].map((p) => firstMissingDir(this.root, dirname(p)));
+    const dirs = [...new Set(firstMissing.filter((d): d is string => d !== undefined))].sort();
     const replaced = renames.map(([, target]) => target).filter((t) => !this.asides.has(t) && existsSync(join(this.root, t)));
     try {
       // 1. say what is being written, so leftovers of a kill can be found; 2. write it all beside the targets
