@@ -26,6 +26,8 @@ export function faultPoint(what: string): void {
   if (!counter || !(at || failAt.length > 0)) return;
   const n = (existsSync(counter) ? Number(readFileSync(counter, 'utf-8')) || 0 : 0) + 1;
   writeFileSync(counter, String(n));
+  // (every point passed, in order: what the n-th operation is)
+  appendFileSync(`${counter}.trace`, `${n}: ${what}\n`);
   if (failAt.includes(n)) {
     // PROJEN_GO_SERVICE_FAULT_FAIL_AT: the operation fails there as an immutable file makes it fail
     appendFileSync(`${counter}.log`, `failed at ${n}: ${what}\n`);

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readFileSync, realpathSync } from 'fs';
+import { join, resolve } from 'path';
 import { FileBase, Project } from 'projen';
 import { FileSystemError, permissions } from './fs-safe';
 import { movedAsideMessage } from './moved-aside';
 import { fileMode, initProjectOf, postSynthesisDisabled, recordSynthesized, renderFile } from './projen-adapter';
-import { rerunIfProjenrcChanged } from './projenrc-guard';
-import { RepoLock } from './repo-lock';
+import { PROJENRC_FILE, ProjenrcChangedError, rerunIfProjenrcChanged } from './projenrc-guard';
+import { RepoLock, RepositoryBusyError } from './repo-lock';
 import { assertInsideRepository } from './repo-paths';
 import { SynthesisTransaction } from './transaction';
 
@@ -20,6 +20,32 @@ import { SynthesisTransaction } from './transaction';
  * projectCreation, postSynthesize, postProjectCreation.
  */
 export function synthesizeRepository(project: Project): void {
+  try {
+    synthesizeUnderLock(project);
+  } catch (caught) {
+    // (an error of the recovery of an interrupted run, say: named, and what stays said)
+    const e = FileSystemError.explains(caught) ? FileSystemError.of(project.outdir, caught, 'What an earlier run left stays, and the next run goes on from there') : caught;
+    // `npx projen` (tsx running .projenrc.ts): a file-system cause, a busy repository or a changing
+    // .projenrc.ts is told in the house form (what, which file, the fix), never as a stack trace
+    if (runsAsProjenrc(project.outdir) && (e instanceof FileSystemError || e instanceof RepositoryBusyError || e instanceof ProjenrcChangedError)) {
+      process.stderr.write(`${e.name}: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+/** Whether this process is `npx projen` running the repository's .projenrc.ts (not a test or a program of someone else's). */
+function runsAsProjenrc(outdir: string): boolean {
+  const script = process.argv[1];
+  try {
+    return script !== undefined && realpathSync(resolve(script)) === realpathSync(join(outdir, PROJENRC_FILE));
+  } catch {
+    return false;
+  }
+}
+
+function synthesizeUnderLock(project: Project): void {
   const lock = RepoLock.acquire(project.outdir, 'npx projen');
   try {
     const recovered = SynthesisTransaction.recover(project.outdir, { leftovers: lock.ownedHere });

@@ -1,0 +1,355 @@
+import { spawn, spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, relative } from 'path';
+import { GIT_ENV, newRepo, packedTarball, removeRepo, run, treeHash } from './fixtures';
+
+/**
+ * Issue 22: a SIGKILL at every file operation of each command (adopt, add service, add postgres, add
+ * redis, set, remove, npx projen), through the fault points of src/synthesis/fs-safe.ts
+ * (PROJEN_GO_SERVICE_FAULT_KILL_AT: the command and the npx projen it runs die together at the n-th
+ * write, rename, link or removal). After each kill the next run (adopt again; npx projen for the
+ * others) must leave the tree byte- and mode-identical to the old tree or to the clean result, no
+ * leftover in the repository, nothing in the temporary directory, and say what it finished or rolled
+ * back.
+ *
+ * `FAULTS_SAMPLE=all` (npm run faults) kills at every point; otherwise FAULTS_SAMPLE (default 2) points
+ * per command, the same ones on every run (spread over the command, offset by a hash of its name).
+ */
+const SAMPLE = process.env.FAULTS_SAMPLE ?? '2';
+const ROOT = mkdtempSync(join(tmpdir(), 'pgs-kill-'));
+/** The temporary directory of the commands: nothing of theirs may remain in it. */
+const TMP = join(ROOT, 'tmp');
+mkdirSync(TMP);
+const figures: string[] = [];
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, ...GIT_ENV, TMPDIR: TMP, ...extra };
+  delete e.NODE_ENV;
+  return e;
+}
+
+/** Runs a command in its own process group; its exit status (null when killed) and output. */
+function exec(cmd: string, args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
+  const r = spawnSync(cmd, args, { cwd, env: env(extra), encoding: 'utf-8', detached: true, maxBuffer: 64 * 1024 * 1024 } as any);
+  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/** A copy of `base` at the same depth under ROOT (node_modules linked, not copied, when `linkModules`). */
+function copyOf(base: string, linkModules = true): string {
+  const dir = join(mkdtempSync(join(ROOT, 'c-')), 'repo');
+  cpSync(base, dir, { recursive: true, verbatimSymlinks: true, filter: (src) => relative(base, src) !== 'node_modules' });
+  if (linkModules && existsSync(join(base, 'node_modules'))) symlinkSync(join(base, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** What a run may leave only while it runs: files beside their targets, old versions, journals, the lock, adopt's work. */
+function leftovers(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === '.git') continue;
+      const p = join(d, e.name);
+      if (/\.projen-(tmp|orig|old)$|go-service\.(journal|adopt|edit|lock)/.test(p)) out.push(relative(dir, p));
+      else if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** What the commands left in their temporary directory (tools' own caches aside: Go's build directories, tsx's cache). */
+function tmpLeft(): string[] {
+  return readdirSync(TMP).filter((n) => !/^(go-build\d+|tsx-\d+|node-compile-cache|jiti)$/.test(n));
+}
+
+/** The points to kill at, of `total`: all of them, or FAULTS_SAMPLE spread over them (the same on every run). */
+function pick(total: number, key: string): number[] {
+  if (SAMPLE === 'all') return Array.from({ length: total }, (_, i) => i + 1);
+  const k = Math.min(total, Math.max(1, Number(SAMPLE) || 2));
+  const offset = parseInt(createHash('sha256').update(key).digest('hex').slice(0, 8), 16) / 0x100000000;
+  return [...new Set(Array.from({ length: k }, (_, i) => 1 + Math.floor(((i + offset) * total) / k)))];
+}
+
+interface Case {
+  /** The command, as the figures name it. */
+  readonly name: string;
+  /** The repository it runs in (copied for each kill). */
+  readonly base: () => string;
+  /** The command. */
+  readonly command: (dir: string) => [string, string[]];
+  /** The run after the kill that must finish or roll back what it left. */
+  readonly next: (dir: string) => [string, string[]];
+  /** Only the points whose operation matches (adopt's npm install: those of the install). */
+  readonly only?: RegExp;
+  /** Whether node_modules is linked into each copy (adopt without installed packages: not). */
+  readonly linkModules?: boolean;
+}
+
+/** Counts: cases per command. */
+const counts: { [name: string]: { points: number; killed: number; old: number; clean: number } } = {};
+
+/**
+ * The command run whole once (counting its fault points, and giving the clean result), then killed at
+ * each chosen point, each time in a fresh copy.
+ */
+function killAtPoints(c: Case): void {
+  const first = copyOf(c.base(), c.linkModules !== false);
+  const old = treeHash(first);
+  const counter = join(first, '..', 'counter');
+  const whole = exec(...c.command(first), first, { PROJEN_GO_SERVICE_FAULT_COUNTER: counter, PROJEN_GO_SERVICE_FAULT_FAIL_AT: '1000000000' });
+  if (whole.status !== 0) throw new Error(`${c.name}: the command failed without a fault:\n${whole.output}`);
+  const clean = treeHash(first);
+  expect(clean).not.toBe(old);
+  const trace = readFileSync(`${counter}.trace`, 'utf-8').trim().split('\n');
+  rmSync(join(first, '..'), { recursive: true, force: true });
+  const eligible = trace.map((l, i) => ({ n: i + 1, what: l.replace(/^\d+: /, '') })).filter((p) => !c.only || c.only.test(p.what));
+  const chosen = pick(eligible.length, c.name).map((i) => eligible[i - 1]);
+  const tally = { points: eligible.length, killed: 0, old: 0, clean: 0 };
+  for (const point of chosen) {
+    const dir = copyOf(c.base(), c.linkModules !== false);
+    const count = join(dir, '..', 'counter');
+    const r = exec(...c.command(dir), dir, {
+      PROJEN_GO_SERVICE_FAULT_COUNTER: count, PROJEN_GO_SERVICE_FAULT_KILL_AT: String(point.n), PROJEN_GO_SERVICE_FAULT_GROUP: '1',
+    });
+    const killed = existsSync(`${count}.log`) ? readFileSync(`${count}.log`, 'utf-8').trim() : undefined;
+    if (!killed) throw new Error(`${c.name}: not killed at ${point.n} (${point.what}); it exited ${r.status}:\n${r.output}`);
+    const where = `${c.name}, ${killed}`;
+    const left = leftovers(dir).length > 0;
+    const recovery = exec(...c.next(dir), dir);
+    if (recovery.status !== 0) throw new Error(`${where}: ${c.next(dir).join(' ')} after the kill failed (exit ${recovery.status}):\n${recovery.output}`);
+    // what it found, it names: completed, rolled back, removed or put back
+    if (left && !/completed|rolled back|removed|put .* back|kept/.test(recovery.output)) {
+      throw new Error(`${where}: the run after the kill did not say what it did with what the kill left:\n${recovery.output}`);
+    }
+    expect(recovery.output).not.toContain('edited by hand');
+    const hash = treeHash(dir);
+    if (hash !== clean && hash !== old) {
+      throw new Error(`${where}: after ${c.next(dir).join(' ')} the tree is neither the old one nor the clean result:\n${run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir }).stdout}`);
+    }
+    if (hash === clean) tally.clean++;
+    else tally.old++;
+    expect({ where, leftovers: leftovers(dir) }).toEqual({ where, leftovers: [] });
+    expect({ where, tmp: tmpLeft() }).toEqual({ where, tmp: [] });
+    tally.killed++;
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+  counts[c.name] = tally;
+  figures.push(`${c.name}: ${tally.killed} kills of ${tally.points} file operations; after the next run ${tally.clean} clean results, ${tally.old} old trees, 0 other`);
+  expect(tally.killed).toBe(chosen.length);
+}
+
+let hello: string;
+let withWorker: string;
+let shop: string;
+let shopInstalled: string;
+let tarball: string;
+
+/** adopt, run from the package installed beside the fixtures (as npx runs it), projen-go-service from the tarball. */
+function adopt(dir: string): [string, string[]] {
+  return ['node', [join(hello, 'node_modules', 'projen-go-service', 'lib', 'cli', 'bin.js'), 'adopt', '--from', `file:${relative(dir, tarball)}`]];
+}
+
+const npxProjen = (): [string, string[]] => ['npx', ['projen']];
+const cli = (...args: string[]) => (): [string, string[]] => ['npx', ['projen-go-service', ...args]];
+
+beforeAll(() => {
+  tarball = packedTarball();
+  hello = newRepo('faults');
+  // the user's own code, which every kill must leave as it is
+  writeFileSync(join(hello, 'cmd', 'faults', 'mine.go'), 'package main\n\n// Mine is the user\'s.\nconst Mine = "yes"\n');
+  run('git', ['add', '-A'], { cwd: hello });
+  run('git', ['commit', '-qm', 'the user\'s code'], { cwd: hello });
+  withWorker = join(ROOT, 'with-worker');
+  cpSync(hello, withWorker, { recursive: true, verbatimSymlinks: true, filter: (src) => relative(hello, src) !== 'node_modules' });
+  symlinkSync(join(hello, 'node_modules'), join(withWorker, 'node_modules'));
+  run('npx', ['projen-go-service', 'add', 'service', 'worker'], { cwd: withWorker });
+  // a Go repository of the user's (a Dockerfile, a Makefile, a compose file, two main packages), before adopt
+  shop = join(ROOT, 'shop');
+  cpSync(join(__dirname, 'adopt-repo'), shop, { recursive: true });
+  writeFileSync(join(shop, '.env'), 'SECRET=never-copied\n');
+  run('git', ['init', '-q'], { cwd: shop });
+  run('git', ['add', '-A'], { cwd: shop });
+  run('git', ['commit', '-qm', 'the shop, before projen'], { cwd: shop });
+  run('go', ['build', './...'], { cwd: shop });
+  // ... and with the packages installed beside it already (no npm install)
+  shopInstalled = join(ROOT, 'shop-installed');
+  cpSync(shop, shopInstalled, { recursive: true });
+  symlinkSync(join(hello, 'node_modules'), join(shopInstalled, 'node_modules'));
+});
+
+afterAll(() => {
+  // eslint-disable-next-line no-console
+  console.log(`kill points (FAULTS_SAMPLE=${SAMPLE}):\n  ${figures.join('\n  ')}`);
+  removeRepo(hello);
+  if (!process.env.KEEP_E2E) rmSync(ROOT, { recursive: true, force: true });
+});
+
+const ADD_THREE = `
+new GoService(project, 'api', { port: 9001 });
+new GoService(project, 'worker', { port: 9002 });
+new GoService(project, 'jobs', { server: false });
+new PostgresDatabase(project);
+`;
+
+/** hello, with three services and Postgres added to .projenrc.ts by hand (npx projen not run). */
+function helloWithThreeMore(): string {
+  const dir = join(ROOT, 'three-more');
+  if (!existsSync(dir)) {
+    cpSync(hello, dir, { recursive: true, verbatimSymlinks: true, filter: (src) => relative(hello, src) !== 'node_modules' });
+    symlinkSync(join(hello, 'node_modules'), join(dir, 'node_modules'));
+    const rc = readFileSync(join(dir, '.projenrc.ts'), 'utf-8')
+      .replace('import { GoServiceProject } from "projen-go-service";', 'import { GoService, GoServiceProject, PostgresDatabase } from "projen-go-service";')
+      .replace('project.synth();', `${ADD_THREE}\nproject.synth();`);
+    if (!rc.includes('PostgresDatabase(project)')) throw new Error('the base .projenrc.ts changed shape');
+    writeFileSync(join(dir, '.projenrc.ts'), rc);
+  }
+  return dir;
+}
+
+describe('a kill at a file operation of each command: the next run gives the old tree or the clean result', () => {
+  test('npx projen (three services and Postgres added by hand)', () => {
+    killAtPoints({ name: 'npx projen (3 services + Postgres)', base: helloWithThreeMore, command: npxProjen, next: npxProjen });
+  });
+
+  test.each([
+    ['add service worker', ['add', 'service', 'worker']],
+    ['add postgres', ['add', 'postgres']],
+    ['add redis', ['add', 'redis']],
+    ['set port 9000', ['set', 'port', '9000']],
+  ])('%s', (name, args) => {
+    killAtPoints({ name, base: () => hello, command: cli(...args), next: npxProjen });
+  });
+
+  test('remove service worker', () => {
+    killAtPoints({ name: 'remove service worker', base: () => withWorker, command: cli('remove', 'service', 'worker'), next: npxProjen });
+  });
+
+  test('adopt (packages installed already)', () => {
+    killAtPoints({ name: 'adopt', base: () => shopInstalled, command: adopt, next: adopt });
+  });
+
+  test('adopt with its npm install: the operations of the install', () => {
+    killAtPoints({
+      name: 'adopt (npm install)',
+      base: () => shop,
+      command: adopt,
+      next: adopt,
+      linkModules: false,
+      only: /install|node_modules|package-lock|package\.json|go-service\.adopt/,
+    });
+  });
+});
+
+describe('adopt killed while npm install runs, and adopt that fails', () => {
+  test('killed in the middle of npm install: adopt again rolls it back and adopts; nothing outside the repository', async () => {
+    const dir = copyOf(shop, false);
+    const before = treeHash(dir);
+    const [cmd, args] = adopt(dir);
+    const child = spawn(cmd, args, { cwd: dir, env: env(), detached: true, stdio: 'ignore' });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    // as soon as npm has begun to fill the staged node_modules
+    const staged = join(dir, '.projen', 'go-service.adopt', 'install', 'node_modules');
+    const deadline = Date.now() + 120_000;
+    while (!(existsSync(staged) && readdirSync(staged).length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(staged)).toBe(true);
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    // nothing of the user's was touched yet
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    expect(existsSync(join(dir, 'local.mk'))).toBe(false);
+    const again = exec(cmd, args, dir);
+    expect(again.status).toBe(0);
+    expect(again.output).toContain('removed what an adopt that did not finish had started to write (killed before it changed anything)');
+    expect(again.output).toContain('Adopted.');
+    expect(treeHash(dir)).not.toBe(before);
+    expect(existsSync(join(dir, 'node_modules', 'projen-go-service', 'package.json'))).toBe(true);
+    expect(leftovers(dir)).toEqual([]);
+    expect(tmpLeft()).toEqual([]);
+    figures.push('adopt killed during npm install: adopt again said it removed the staged install, and adopted');
+  });
+
+  test('npm install fails: the repository is byte- and mode-identical, nothing is left', () => {
+    const dir = copyOf(shop, false);
+    const before = treeHash(dir);
+    const r = exec('node', [adopt(dir)[1][0], 'adopt', '--from', 'file:../no-such-package.tgz'], dir);
+    expect(r.status).toBe(5);
+    expect(r.output).toContain('adopt: npm install failed (');
+    expect(r.output).toContain('so the repository was put back as it was: nothing was written. Check that projen-go-service can be installed from file:../no-such-package.tgz, and run adopt again.');
+    expect(treeHash(dir)).toBe(before);
+    expect(existsSync(join(dir, '.projen'))).toBe(false);
+    expect(tmpLeft()).toEqual([]);
+    figures.push('adopt whose npm install fails: exit 5, the tree as it was');
+  });
+
+  test('the synthesis fails (a directory where renovate.json5 goes): exit 5 naming the file, the repository as it was', () => {
+    const dir = copyOf(shopInstalled);
+    mkdirSync(join(dir, 'renovate.json5'));
+    writeFileSync(join(dir, 'renovate.json5', 'keep'), 'mine\n');
+    const before = treeHash(dir);
+    const r = exec(...adopt(dir), dir);
+    expect(r.status).toBe(5);
+    expect(r.output).toContain('renovate.json5: is a directory, not a file, and projen-go-service writes a file there. Move that directory away, then run it again.');
+    expect(r.output).toContain('(adopt put the repository back as it was.)');
+    expect(treeHash(dir)).toBe(before);
+    expect(existsSync(join(dir, '.projen'))).toBe(false);
+    expect(leftovers(dir)).toEqual([]);
+    figures.push('adopt whose synthesis is refused (a directory where a file goes): exit 5 naming it, the tree as it was');
+  });
+
+  test('a rename of the synthesis fails (EPERM, as on an immutable file): everything adopt did is put back', () => {
+    const dir = copyOf(shopInstalled);
+    const before = treeHash(dir);
+    // the points of a whole adopt: fail at the last rename of the synthesis' commit
+    const counter = join(dir, '..', 'counter');
+    const whole = copyOf(shopInstalled);
+    exec(...adopt(whole), whole, { PROJEN_GO_SERVICE_FAULT_COUNTER: join(whole, '..', 'counter'), PROJEN_GO_SERVICE_FAULT_FAIL_AT: '1000000000' });
+    const trace = readFileSync(join(whole, '..', 'counter.trace'), 'utf-8').trim().split('\n');
+    const renames = trace.filter((l) => /^\d+: rename .*(Dockerfile|Makefile)$/.test(l));
+    expect(renames.length).toBeGreaterThan(0);
+    const at = renames[renames.length - 1].split(':')[0];
+    const r = exec(...adopt(dir), dir, { PROJEN_GO_SERVICE_FAULT_COUNTER: counter, PROJEN_GO_SERVICE_FAULT_FAIL_AT: at });
+    expect(r.status).toBe(5);
+    expect(r.output).toMatch(/(Dockerfile|Makefile): could not be written: the operation was not permitted \(EPERM\)\. Make it \(and its directory\) writable for this user, then run it again\. \d+ files \([^)]+\) were already replaced and were put back, so nothing was changed\. \(adopt put the repository back as it was\.\)/);
+    expect(treeHash(dir)).toBe(before);
+    expect(leftovers(dir)).toEqual([]);
+    figures.push('adopt whose synthesis fails at its last rename (EPERM): exit 5 naming the file, the tree as it was');
+  });
+});
+
+describe('npx projen names a file-system cause in the house form, never with a stack trace', () => {
+  test('a directory where a generated file goes', () => {
+    const dir = copyOf(hello);
+    const before = treeHash(dir);
+    rmSync(join(dir, 'renovate.json5'), { force: true });
+    mkdirSync(join(dir, 'renovate.json5'));
+    const r = exec('npx', ['projen'], dir);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('FileSystemError: renovate.json5: is a directory, not a file, and projen-go-service writes a file there. Move that directory away, then run it again. Nothing was changed.');
+    expect(r.output).not.toMatch(/^\s+at /m);
+    rmSync(join(dir, 'renovate.json5'), { recursive: true });
+    expect(exec('npx', ['projen'], dir).status).toBe(0);
+    expect(treeHash(dir)).toBe(before);
+    figures.push('npx projen, a directory where a generated file goes: the house message, no stack trace');
+  });
+
+  const canMount = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'd=$(mktemp -d) && mount --bind "$d" "$d" && umount "$d" && rmdir "$d"']).status === 0;
+  (canMount ? test : test.skip)('a read-only .projen/ (the lock cannot be taken)', () => {
+    const dir = copyOf(hello);
+    const before = treeHash(dir);
+    run('mount', ['--bind', join(dir, '.projen'), join(dir, '.projen')]);
+    let r: { status: number | null; output: string };
+    try {
+      run('mount', ['-o', 'remount,ro,bind', join(dir, '.projen')]);
+      r = exec('npx', ['projen'], dir);
+    } finally {
+      spawnSync('umount', [join(dir, '.projen')]);
+    }
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('FileSystemError: .projen/go-service.lock: could not be written: the file system is read-only (EROFS). Run it where the repository can be written, then run it again. Nothing was changed.');
+    expect(r.output).not.toMatch(/^\s+at /m);
+    expect(treeHash(dir)).toBe(before);
+    figures.push('npx projen, a read-only .projen/: the house message naming the lock, no stack trace');
+  });
+});
