@@ -102,6 +102,14 @@ project.addTask('demo', {
   exec: 'tsx scripts/demo.ts',
 });
 
+// issue 22's fault corpus whole: a kill at every file operation of every command (npm test kills at a
+// sample of them: FAULTS_SAMPLE, 2 per command), odd file types, races, hostile values, a full disk
+project.addTask('faults', {
+  description: 'The fault corpus whole: a SIGKILL at every file operation of adopt, npx projen and each command; odd file types, races, hostile values, a full disk',
+  env: { FAULTS_SAMPLE: 'all' },
+  exec: 'jest --coverage=false --ci --runInBand test/e2e/kill-points.test.ts test/e2e/crash.test.ts test/synthesis/faults.test.ts test/hostile-values.test.ts',
+});
+
 // figures, never assertions: not part of the test suite
 project.addTask('bench', {
   description: 'Benchmarks: image size, rebuild speed against the conventional Dockerfile, synthesis speed',

@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { AdoptTransaction, markAdoptCommitted } from './adopt-transaction';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 import { asidePath } from './moved-aside';
-import { EDIT_RECORD, markEditCommitted, recoverEdit } from './projenrc-guard';
+import { BACKUP_SUFFIX, EDIT_RECORD, markEditCommitted, PROJENRC_FILE, recoverEdit } from './projenrc-guard';
 import { assertInsideRepository } from './repo-paths';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
@@ -79,6 +79,8 @@ export class SynthesisTransaction {
     assertInsideRepository(root, `${JOURNAL}${TMP_SUFFIX}`, 'removes');
     rmSync(join(root, `${JOURNAL}${TMP_SUFFIX}`), { force: true });
     const notes: string[] = [];
+    // (what a run that did not finish left beside the files: removed below, and said)
+    const left = options.leftovers ? [...LEFTOVERS, EDIT_RECORD, `${PROJENRC_FILE}${BACKUP_SUFFIX}`].filter((f) => lexists(join(root, f))) : [];
     const journal = existsSync(join(root, JOURNAL)) ? readJournal(root) : undefined;
     const done = journal ? recoverJournal(root, journal) : undefined;
     if (done) notes.push(done);
@@ -94,6 +96,10 @@ export class SynthesisTransaction {
         assertInsideRepository(root, f, 'removes');
         rmSync(join(root, f), { force: true });
       }
+    }
+    const removed = left.filter((f) => !lexists(join(root, f)));
+    if (notes.length === 0 && removed.length > 0) {
+      notes.push(`removed what a run that did not finish had left (${removed.join(', ')}): it had changed nothing else`);
     }
     return notes.length > 0 ? notes.join('\n') : undefined;
   }

@@ -7,10 +7,8 @@ import { GIT_ENV, newRepo, removeRepo, run, treeHash } from './fixtures';
 /**
  * Issue 15: no kill, full disk, permission error or second process loses or half-writes a file.
  *
- * - Kill points: a multi-file synthesis (three services and Postgres added) and a CLI edit (add
- *   service), each killed (SIGKILL, the whole process group) at each of its file operations in turn;
- *   after each kill a plain `npx projen` must give exactly the new tree or the old one, byte for byte,
- *   with no false "edited by hand" report and the user's files untouched.
+ * - Kill points: see kill-points.test.ts (every command, every file operation with npm run faults, a
+ *   sample of them in npm test).
  * - Full disk: a tmpfs with 0 to 96 KiB free: every command fails cleanly (exit 5, the file named) or
  *   succeeds; no partial file, no leftover, the tree as it was.
  * - Read-only directories (a read-only bind mount: we run as root, so permissions alone do not stop us).
@@ -83,13 +81,6 @@ function halfWritten(dir: string): string[] {
   return out;
 }
 
-const ADD_THREE = `
-new GoService(project, 'api', { port: 9001 });
-new GoService(project, 'worker', { port: 9002 });
-new GoService(project, 'jobs', { server: false });
-new PostgresDatabase(project);
-`;
-
 let base: string;
 
 beforeAll(() => {
@@ -105,74 +96,6 @@ afterAll(() => {
   console.log(`crash safety:\n  ${figures.join('\n  ')}`);
   removeRepo(base);
   if (!process.env.KEEP_E2E) rmSync(ROOT, { recursive: true, force: true });
-});
-
-/** The .projenrc.ts of the base repository, with three services and Postgres added by hand. */
-function withThreeMore(dir: string): void {
-  const rc = readFileSync(join(dir, '.projenrc.ts'), 'utf-8')
-    .replace('import { GoServiceProject } from "projen-go-service";', 'import { GoService, GoServiceProject, PostgresDatabase } from "projen-go-service";')
-    .replace('project.synth();', `${ADD_THREE}\nproject.synth();`);
-  if (!rc.includes('PostgresDatabase(project)')) throw new Error('the base .projenrc.ts changed shape');
-  writeFileSync(join(dir, '.projenrc.ts'), rc);
-}
-
-/**
- * Kills `command` at its 1st, 2nd, ... file operation until it runs to the end, and after each
- * kill runs a plain `npx projen`: the tree must then be exactly `oldHash` or `newHash`.
- */
-function killAtEachPoint(name: string, prepare: (dir: string) => void, command: [string, string[]], expected: { old: string; new: string }): number {
-  let points = 0;
-  for (let n = 1; ; n++) {
-    const dir = copyOf(base, 'crash');
-    prepare(dir);
-    const counter = join(dir, '..', 'fault-counter');
-    const r = exec(command[0], command[1], dir, {
-      PROJEN_GO_SERVICE_FAULT_COUNTER: counter, PROJEN_GO_SERVICE_FAULT_KILL_AT: String(n), PROJEN_GO_SERVICE_FAULT_GROUP: '1',
-    });
-    const killedAt = existsSync(`${counter}.log`) ? readFileSync(`${counter}.log`, 'utf-8').trim() : undefined;
-    if (!killedAt) {
-      // no n-th point: the command ran to its end
-      expect(r.status).toBe(0);
-      expect(treeHash(dir)).toBe(expected.new);
-      break;
-    }
-    points++;
-    // the .projenrc.ts is never empty or cut short, whenever the kill came
-    expect(readFileSync(join(dir, '.projenrc.ts'), 'utf-8')).toMatch(/project\.synth\(\);\s*$/);
-    const recovery = exec('npx', ['projen'], dir);
-    if (recovery.status !== 0) throw new Error(`${name}, ${killedAt}: npx projen after the kill failed:\n${recovery.output}`);
-    expect(recovery.output).not.toContain('edited by hand');
-    const hash = treeHash(dir);
-    if (hash !== expected.new && hash !== expected.old) {
-      throw new Error(`${name}, ${killedAt}: after npx projen the tree is neither the old one nor the new one:\n${run('git', ['status', '--porcelain'], { cwd: dir }).stdout}`);
-    }
-    expect(leftovers(dir)).toEqual([]);
-    expect(readFileSync(join(dir, 'cmd', 'crash', 'mine.go'), 'utf-8')).toContain('Mine is the user\'s');
-    rmSync(join(dir, '..'), { recursive: true, force: true });
-  }
-  figures.push(`${name}: killed at each of ${points} file operations; after each, npx projen gave the old or the new tree exactly`);
-  return points;
-}
-
-describe('a kill at any file operation leaves what the next npx projen finishes', () => {
-  test('a multi-file synthesis: three services and Postgres added', () => {
-    const done = copyOf(base, 'crash');
-    withThreeMore(done);
-    const old = treeHash(done);
-    run('npx', ['projen'], { cwd: done });
-    const expected = { old, new: treeHash(done) };
-    const points = killAtEachPoint('npx projen (3 services + Postgres)', withThreeMore, ['npx', ['projen']], expected);
-    expect(points).toBeGreaterThan(20);
-  });
-
-  test('a CLI edit: add service worker', () => {
-    const done = copyOf(base, 'crash');
-    const old = treeHash(done);
-    run('npx', ['projen-go-service', 'add', 'service', 'worker'], { cwd: done });
-    const expected = { old, new: treeHash(done) };
-    const points = killAtEachPoint('projen-go-service add service worker', () => {}, ['npx', ['projen-go-service', 'add', 'service', 'worker']], expected);
-    expect(points).toBeGreaterThan(10);
-  });
 });
 
 describe('a full disk', () => {

@@ -313,14 +313,17 @@ export function writeFileForce(path: string, content: string): void {
   chmodSync(path, mode);
 }
 
-/** A hash of a repository's tree (names, modes, contents, links), node_modules aside. */
-export function treeHash(root: string): string {
+/**
+ * A hash of a repository's tree (names, modes, contents, links), node_modules aside, and the paths in
+ * `skip` (`.git/index`, git's cache of file times, which any `git status` may rewrite).
+ */
+export function treeHash(root: string, skip: string[] = []): string {
   const h = createHash('sha256');
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       const rel = relative(root, p);
-      if (rel === 'node_modules') continue;
+      if (rel === 'node_modules' || skip.includes(rel)) continue;
       const st = lstatSync(p);
       h.update(`${rel}\0${st.mode}\0`);
       if (st.isDirectory()) walk(p);

@@ -80,7 +80,9 @@ export const adopt: Command = {
     return withRepoLock(ctx, ctx.command ?? 'projen-go-service adopt', (lock) => {
       if (existsSync(join(dir, PROJENRC))) {
         if (!interrupted) throw alreadyAdopted();
-        // (the recovery completed it)
+        // (the recovery completed it: what the synthesis does after its commit is done again, as npx projen would)
+        const result = synthesize(dir, lock.env);
+        if (!result.ok) throw new CliError(result.fileSystem ? ExitCode.UNEXPECTED : ExitCode.SYNTHESIS, `${result.messages.join('\n')} (the adopt itself is complete: fix this, then run npx projen.)`);
         ctx.io.out(`Adopted. Review ${PROJENRC}, then: go build ./... && make help`);
         return ExitCode.OK;
       }
