@@ -286,7 +286,13 @@ function applyMoves(root: string, j: AdoptJournal): void {
 
 /** Puts back all an adopt did, idempotently, under a `rolling-back` journal; then the journal goes. */
 function rollBack(root: string, j: AdoptJournal): void {
-  if (j.phase !== 'rolling-back') writeJournal(root, { ...j, phase: 'rolling-back', committed: false });
+  if (j.phase !== 'rolling-back') {
+    try {
+      writeJournal(root, { ...j, phase: 'rolling-back', committed: false });
+    } catch {
+      // (a full disk: the roll-back below runs all the same, and an `applying` journal is rolled back too)
+    }
+  }
   if (j.install) {
     const nm = join(root, 'node_modules');
     const old = join(root, OLD_MODULES);

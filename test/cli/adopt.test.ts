@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
@@ -259,4 +260,23 @@ describe('what adopt refuses (exit 2), before anything is touched', () => {
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
   });
+});
+
+test('a FIFO where adopt reads a file (.gitignore, a compose file) is refused at once, named, never opened (no hang)', () => {
+  for (const name of ['.gitignore', 'compose.yaml', 'Dockerfile.dev']) {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-adopt-'));
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/shop\n\ngo 1.25\n');
+    execFileSync('mkfifo', [join(dir, name)]);
+    const out: string[] = [];
+    const err: string[] = [];
+    const started = Date.now();
+    try {
+      const code = main(['adopt', '--dry-run'], { cwd: dir, io: { out: (t) => out.push(t), err: (t) => err.push(t) } });
+      expect(code).toBe(5);
+      expect(err.join('\n')).toBe(`${name}: is a FIFO (named pipe), not a file, and projen-go-service reads a file there (it was not opened). Remove the FIFO (or move it out of the repository), then run it again. Nothing was changed.`);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });

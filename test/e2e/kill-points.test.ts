@@ -324,6 +324,61 @@ describe('adopt killed while npm install runs, and adopt that fails', () => {
   });
 });
 
+describe('adopt: odd file types and a full disk', () => {
+  test('a Dockerfile linked out of the repository: refused before anything is read or written, and the file it points to untouched', () => {
+    const dir = copyOf(shopInstalled);
+    const outside = mkdtempSync(join(ROOT, 'outside-'));
+    writeFileSync(join(outside, 'Dockerfile'), readFileSync(join(dir, 'Dockerfile')));
+    rmSync(join(dir, 'Dockerfile'));
+    symlinkSync(join(outside, 'Dockerfile'), join(dir, 'Dockerfile'));
+    const before = treeHash(dir);
+    const r = exec(...adopt(dir), dir);
+    expect(r.status).toBe(5);
+    expect(r.output).toContain(`Dockerfile: is a symbolic link to ${join(outside, 'Dockerfile')}, outside the repository, and projen-go-service reads files only inside the repository. Replace the link with the file itself (or remove it), then run it again. Nothing was changed.`);
+    expect(treeHash(dir)).toBe(before);
+    expect(readFileSync(join(outside, 'Dockerfile'), 'utf-8')).toBe(readFileSync(join(shop, 'Dockerfile'), 'utf-8'));
+    figures.push('adopt, a Dockerfile linked out of the repository: exit 5 naming it, the tree as it was');
+  });
+
+  const canMount = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=8k tmpfs "$d" && umount "$d" && rmdir "$d"']).status === 0;
+  (canMount ? test : test.skip)('a full disk at sizes from nothing free to enough: adopt succeeds, or fails with exit 5 naming the file, and the tree is as it was', () => {
+    const mount = join(ROOT, 'tmpfs');
+    mkdirSync(mount);
+    run('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]);
+    const all = Array.from({ length: 13 }, (_, i) => i * 16 * 1024);
+    const sizes = SAMPLE === 'all' ? all : [all[0], all[all.length - 1]];
+    let failed = 0;
+    let succeeded = 0;
+    try {
+      for (const free of sizes) {
+        const dir = join(mount, 'repo');
+        rmSync(dir, { recursive: true, force: true });
+        cpSync(shopInstalled, dir, { recursive: true, verbatimSymlinks: true });
+        const before = treeHash(dir);
+        rmSync(join(mount, 'filler'), { force: true });
+        const avail = Number(run('df', ['--output=avail', '-B1', mount]).stdout.split('\n')[1].trim());
+        if (avail > free) run('fallocate', ['-l', String(avail - free), join(mount, 'filler')]);
+        const r = exec(...adopt(dir), dir);
+        rmSync(join(mount, 'filler'), { force: true });
+        if (r.status === 0) {
+          succeeded++;
+          expect(existsSync(join(dir, '.projenrc.ts'))).toBe(true);
+        } else {
+          failed++;
+          expect({ free, status: r.status }).toEqual({ free, status: 5 });
+          expect(r.output).toMatch(/[^ ]+: could not be written: no space is left on the device \(ENOSPC\)\. Free some space, then run it again\./);
+          expect({ free, same: treeHash(dir) === before }).toEqual({ free, same: true });
+        }
+        expect({ free, leftovers: leftovers(dir) }).toEqual({ free, leftovers: [] });
+      }
+    } finally {
+      spawnSync('umount', [mount]);
+    }
+    figures.push(`adopt on a full disk: ${sizes.length} sizes (0 to ${sizes[sizes.length - 1] / 1024} KiB free): ${failed} failed cleanly (exit 5, the tree as it was), ${succeeded} succeeded; 0 leftovers`);
+    expect(failed).toBeGreaterThan(0);
+  });
+});
+
 describe('npx projen names a file-system cause in the house form, never with a stack trace', () => {
   test('a directory where a generated file goes', () => {
     const dir = copyOf(hello);

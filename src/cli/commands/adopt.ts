@@ -1,16 +1,18 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
 import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
 import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
 import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
 import { ADOPT_JOURNAL, AdoptInstallError, AdoptTransaction } from '../../synthesis/adopt-transaction';
+import { FileSystemError } from '../../synthesis/fs-safe';
 import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
 import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
-import { ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
-import { BuildFileFacts, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
+import { assertInsideRepository } from '../../synthesis/repo-paths';
+import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
+import { BuildFileFacts, GORELEASER_FILES, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
-import { makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
+import { MAKEFILE_NAMES, makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
 import { CliError, ExitCode, usageError } from '../exit-codes';
@@ -105,7 +107,24 @@ interface AdoptPlan {
   readonly from: string;
 }
 
+/** The files of the repository adopt reads (besides the Go code, which the Go toolchain reads). */
+const ADOPT_READS = [
+  'go.mod', 'go.sum', '.gitignore', '.gitattributes', 'package.json', 'package-lock.json', '.dockerignore', SECURITY_MD,
+  ...GORELEASER_FILES, ...COMPOSE_FILES, ...COMPOSE_FILES.map((f) => f.replace(/\.(ya?ml)$/, '.override.$1')), ...MAKEFILE_NAMES,
+];
+
+/**
+ * Before anything is read: a FIFO, socket or device where adopt reads a file (a Dockerfile, a makefile,
+ * the compose file...) is refused at once, never opened (a FIFO would block the read), and so is a link
+ * out of the repository.
+ */
+function assertReadable(dir: string): void {
+  const dockerfiles = readdirSync(dir).filter((n) => /dockerfile/i.test(n) || n.endsWith('.dockerignore'));
+  for (const f of [...new Set([...ADOPT_READS, ...dockerfiles])]) assertInsideRepository(dir, f, 'reads');
+}
+
 function planAdopt(ctx: Context, dir: string, options: { [name: string]: unknown }): AdoptPlan {
+  assertReadable(dir);
   const repo = readRepo(dir, (line) => ctx.io.err(line));
   const name = projectName(dir, repo, options.name as string | undefined);
   const mk = ownMakefile(dir);
@@ -118,7 +137,15 @@ function planAdopt(ctx: Context, dir: string, options: { [name: string]: unknown
 }
 
 function dryRun(ctx: Context, dir: string, options: { [name: string]: unknown }): number {
-  const { plan, mk, hasPackageJson, installed, from } = planAdopt(ctx, dir, options);
+  let planned: AdoptPlan;
+  try {
+    planned = planAdopt(ctx, dir, options);
+  } catch (e) {
+    // (a FIFO or a link out of the repository where adopt reads a file: already in the house form)
+    if (e instanceof FileSystemError) throw new CliError(ExitCode.UNEXPECTED, e.message);
+    throw e;
+  }
+  const { plan, mk, hasPackageJson, installed, from } = planned;
   ctx.io.out(unifiedDiff(PROJENRC, undefined, { text: plan.text }).trimEnd());
   if (!hasPackageJson) ctx.io.out(`would write package.json (projen-go-service from ${from}) and run npm install (${NEEDED_PACKAGES.join(', ')})`);
   else if (!installed) ctx.io.out(`would add ${NEEDED_PACKAGES.join(', ')} and constructs to your package.json's devDependencies (projen-go-service from ${from}) and run npm install`);
