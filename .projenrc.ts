@@ -103,7 +103,7 @@ project.addTask('demo', {
 });
 
 // issue 22's fault corpus whole: a kill at every file operation of every command (npm test kills at a
-// sample of them: FAULTS_SAMPLE, 2 per command), odd file types, races, hostile values, a full disk
+// sample of them: FAULTS_SAMPLE, 1 per command), odd file types, races, hostile values, a full disk
 project.addTask('faults', {
   description: 'The fault corpus whole: a SIGKILL at every file operation of adopt, npx projen and each command; odd file types, races, hostile values, a full disk',
   env: { FAULTS_SAMPLE: 'all' },

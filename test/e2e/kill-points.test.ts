@@ -14,10 +14,12 @@ import { GIT_ENV, newRepo, packedTarball, removeRepo, run, treeHash as treeHashO
  * leftover in the repository, nothing in the temporary directory, and say what it finished or rolled
  * back.
  *
- * `FAULTS_SAMPLE=all` (npm run faults) kills at every point; otherwise FAULTS_SAMPLE (default 2) points
+ * `FAULTS_SAMPLE=all` (npm run faults) kills at every point; otherwise FAULTS_SAMPLE (default 1) points
  * per command, the same ones on every run (spread over the command, offset by a hash of its name).
  */
-const SAMPLE = process.env.FAULTS_SAMPLE ?? '2';
+const SAMPLE = process.env.FAULTS_SAMPLE ?? '1';
+// (every point of adopt, with a second adopt after each kill: longer than the default 20 minutes)
+jest.setTimeout(120 * 60_000);
 const ROOT = mkdtempSync(join(tmpdir(), 'pgs-kill-'));
 /** The temporary directory of the commands: nothing of theirs may remain in it. */
 const TMP = join(ROOT, 'tmp');
@@ -72,7 +74,7 @@ function tmpLeft(): string[] {
 /** The points to kill at, of `total`: all of them, or FAULTS_SAMPLE spread over them (the same on every run). */
 function pick(total: number, key: string): number[] {
   if (SAMPLE === 'all') return Array.from({ length: total }, (_, i) => i + 1);
-  const k = Math.min(total, Math.max(1, Number(SAMPLE) || 2));
+  const k = Math.min(total, Math.max(1, Number(SAMPLE) || 1));
   const offset = parseInt(createHash('sha256').update(key).digest('hex').slice(0, 8), 16) / 0x100000000;
   return [...new Set(Array.from({ length: k }, (_, i) => 1 + Math.floor(((i + offset) * total) / k)))];
 }
