@@ -1,6 +1,7 @@
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'fs';
+import { cpSync, existsSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'path';
 import { faultPoint, FileSystemError, fsyncDir, makeDirs, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
+import { firstMissingDir, isPathList, isPathPairList, lexists, readJournalFile } from './journal-file';
 import { installRepoPackages } from './new-repo-setup';
 import { assertInsideRepository } from './repo-paths';
 
@@ -223,22 +224,6 @@ function relinkOutward(staged: string, final: string): void {
   if (existsSync(staged)) visit(staged);
 }
 
-/** The first directory of `dir` (relative to root) that does not exist yet, if any. */
-function firstMissingDir(root: string, dir: string): string | undefined {
-  let missing: string | undefined;
-  for (let d = dir; d !== '.' && d !== '' && !existsSync(join(root, d)); d = dirname(d)) missing = d;
-  return missing;
-}
-
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function writeJournal(root: string, j: AdoptJournal): void {
   writeFileAtomic(join(root, ADOPT_JOURNAL), `${JSON.stringify(j, undefined, 2)}\n`);
 }
@@ -352,18 +337,8 @@ export function markAdoptCommitted(root: string, committed: boolean): void {
 /** The journal of an adopt under way, checked: every path in it inside the repository. */
 function readAdoptJournal(root: string): AdoptJournal {
   const malformed = (why: string) => new FileSystemError(`${ADOPT_JOURNAL}: is not an adopt journal projen-go-service wrote (${why}), so what the adopt it would finish did is unknown. Check the repository (git status), remove ${ADOPT_JOURNAL} and ${ADOPT_WORK}, then run it again. Nothing was changed.`);
-  let j: any;
-  try {
-    j = JSON.parse(readFileSync(join(root, ADOPT_JOURNAL), 'utf-8'));
-  } catch {
-    throw malformed('it is not JSON');
-  }
-  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  const pairs = (v: unknown) => Array.isArray(v) && v.every((x) => Array.isArray(x) && x.length === 2 && strings(x));
-  if (typeof j !== 'object' || j === null || !['writing', 'applying', 'rolling-back'].includes(j.phase)) {
-    throw malformed('its phase is not writing, applying or rolling-back');
-  }
-  if (!pairs(j.moves) || !strings(j.writes) || !strings(j.replaced) || !strings(j.dirs)) throw malformed('its moves or writes are not lists of paths');
+  const j = readJournalFile(root, ADOPT_JOURNAL, ['writing', 'applying', 'rolling-back'], malformed);
+  if (!isPathPairList(j.moves) || !isPathList(j.writes) || !isPathList(j.replaced) || !isPathList(j.dirs)) throw malformed('its moves or writes are not lists of paths');
   const then = `Nothing was changed (${ADOPT_JOURNAL} names it)`;
   for (const [from, to] of j.moves) {
     assertInsideRepository(root, from, 'writes', then);

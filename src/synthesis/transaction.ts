@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative } from 'path';
 import type { IConstruct } from 'constructs';
 import { AdoptTransaction, markAdoptCommitted } from './adopt-transaction';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
+import { firstMissingDir, isPathList, isPathPairList, lexists, readJournalFile } from './journal-file';
 import { asidePath } from './moved-aside';
 import { BACKUP_SUFFIX, EDIT_RECORD, markEditCommitted, PROJENRC_FILE, recoverEdit } from './projenrc-guard';
 import { assertInsideRepository } from './repo-paths';
@@ -252,13 +253,6 @@ export class SynthesisTransaction {
   }
 }
 
-/** The first directory of `dir` (relative to root) that does not exist yet, if any. */
-function firstMissingDir(root: string, dir: string): string | undefined {
-  let missing: string | undefined;
-  for (let d = dir; d !== '.' && d !== '' && !existsSync(join(root, d)); d = dirname(d)) missing = d;
-  return missing;
-}
-
 function journalText(j: Journal): string {
   return `${JSON.stringify(j, undefined, 2)}\n`;
 }
@@ -293,16 +287,6 @@ function applyMoves(root: string, j: Journal): void {
 /** Once every file is in: the old versions go. */
 function dropOldVersions(root: string, j: Journal): void {
   for (const p of [...j.renames.map(([, target]) => target), ...j.deletions]) rmSync(join(root, `${p}${OLD_SUFFIX}`), { force: true });
-}
-
-/** Whether something is at a path (a dangling link too). */
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -398,20 +382,11 @@ function relativeTo(root: string, e: NodeJS.ErrnoException): string {
 
 /** The journal of an interrupted synthesis, checked: every path in it inside the repository, over files. */
 function readJournal(root: string): Journal {
+  // (written beside and renamed in: a journal is whole or absent)
   const malformed = (why: string) => new FileSystemError(`${JOURNAL}: is not a journal projen-go-service wrote (${why}), so the synthesis it would finish is unknown. Check the generated files (git status, git diff), remove ${JOURNAL}, then run it again. Nothing was changed.`);
-  let j: any;
-  try {
-    j = JSON.parse(readFileSync(join(root, JOURNAL), 'utf-8'));
-  } catch {
-    // written beside and renamed in: a journal is whole or absent
-    throw malformed('it is not JSON');
-  }
-  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  const pairs = (v: unknown) => Array.isArray(v) && v.every((x) => Array.isArray(x) && x.length === 2 && strings(x));
-  if (typeof j !== 'object' || j === null || !['writing', 'committing', 'rolling-back'].includes(j.phase)) {
-    throw malformed('its phase is not writing, committing or rolling-back');
-  }
-  if (!pairs(j.renames) || !strings(j.deletions) || !pairs(j.asides ?? []) || !strings(j.dirs ?? []) || !strings(j.replaced ?? [])) {
+  const j = readJournalFile(root, JOURNAL, ['writing', 'committing', 'rolling-back'], malformed);
+  const lists = [j.deletions, j.dirs ?? [], j.replaced ?? []];
+  if (!isPathPairList(j.renames) || !isPathPairList(j.asides ?? []) || !lists.every(isPathList)) {
     throw malformed('its renames, deletions or asides are not lists of paths');
   }
   if (!(j.renames as Array<[string, string]>).every(([tmp, target]) => tmp === `${target}${TMP_SUFFIX}`)) {
