@@ -1,8 +1,8 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { tree } from './tree';
 import { ADOPT_JOURNAL, AdoptTransaction, markAdoptCommitted } from '../../src/synthesis/adopt-transaction';
-import { sha256 } from '../../src/synthesis/transaction';
 
 /**
  * Issue 22: adopt as one journaled change. What the next run does with what a kill left at each phase:
@@ -11,29 +11,6 @@ import { sha256 } from '../../src/synthesis/transaction';
 
 function dir(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), 'pgs-adopt-tx-')));
-}
-
-/** Every entry under `root`: type, mode, and content or link target. */
-function tree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(p);
-      const mode = (st.mode % 0o10000).toString(8);
-      if (st.isSymbolicLink()) {
-        out.set(r, `link ${readlinkSync(p)}`);
-      } else if (st.isDirectory()) {
-        out.set(r, `dir ${mode}`);
-        walk(p, r);
-      } else {
-        out.set(r, `file ${mode} ${sha256(readFileSync(p))}`);
-      }
-    }
-  };
-  walk(root, '');
-  return out;
 }
 
 /** A repository before adopt: a Makefile, a compose file make-or-Compose would read, a package.json of its own. */
