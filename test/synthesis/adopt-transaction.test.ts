@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { tree } from './tree';
@@ -9,8 +9,13 @@ import { ADOPT_JOURNAL, AdoptTransaction, markAdoptCommitted } from '../../src/s
  * removed (still writing), rolled back (applying, its synthesis not committed), completed (committed).
  */
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function dir(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), 'pgs-adopt-tx-')));
+  const d = realpathSync(mkdtempSync(join(tmpdir(), 'pgs-adopt-tx-')));
+  made.push(d);
+  return d;
 }
 
 /** A repository before adopt: a Makefile, a compose file make-or-Compose would read, a package.json of its own. */
