@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { GIT_ENV, newRepo, packedTarball, removeRepo, run, treeHash as treeHashOf } from './fixtures';
@@ -141,6 +141,8 @@ function killAtPoints(c: Case): void {
     expect({ where, leftovers: leftovers(dir) }).toEqual({ where, leftovers: [] });
     expect({ where, tmp: tmpLeft() }).toEqual({ where, tmp: [] });
     tally.killed++;
+    // (each case as it passes, for a long run: FAULTS_LOG names a file)
+    if (process.env.FAULTS_LOG) appendFileSync(process.env.FAULTS_LOG, `${c.name} | ${point.n}/${tally.points} ${point.what.replace(dir, '')} | ${hash === clean ? 'clean' : 'old'}\n`);
     rmSync(join(dir, '..'), { recursive: true, force: true });
   }
   counts[c.name] = tally;
