@@ -5,6 +5,7 @@ import {
 } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { tree } from './tree';
 import { GoService, GoServiceProject } from '../../src';
 import { main } from '../../src/cli/index';
 import { FileSystemError } from '../../src/synthesis/fs-safe';
@@ -22,25 +23,6 @@ import { JOURNAL, OLD_SUFFIX, SynthesisTransaction, sha256 } from '../../src/syn
 
 function dir(prefix = 'pgs-faults-'): string {
   return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-}
-
-/** Every entry under `root` (not following links): type, mode, and content or link target. */
-function tree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(p);
-      const mode = (st.mode % 0o10000).toString(8);
-      if (st.isSymbolicLink()) {out.set(r, `link ${readlinkSync(p)}`);} else if (st.isDirectory()) {
-        out.set(r, `dir ${mode}`);
-        walk(p, r);
-      } else if (st.isFile()) {out.set(r, `file ${mode} ${sha256(readFileSync(p))}`);} else {out.set(r, `special ${mode}`);}
-    }
-  };
-  walk(root, '');
-  return out;
 }
 
 function project(outdir: string, services: string[] = []): GoServiceProject {
