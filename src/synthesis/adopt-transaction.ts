@@ -145,8 +145,14 @@ export class AdoptTransaction {
   /** Moves the user's files and the new ones in (the journal says `applying` first: a kill is rolled back). */
   public apply(): void {
     const j: AdoptJournal = { ...this.journal!, phase: 'applying' };
+    try {
+      writeJournal(this.root, j);
+    } catch (e) {
+      // (a full disk: nothing was moved yet, and what was written beside the files goes)
+      dropStaged(this.root, this.journal!);
+      throw e;
+    }
     this.journal = j;
-    writeJournal(this.root, j);
     try {
       applyMoves(this.root, j);
     } catch (e) {

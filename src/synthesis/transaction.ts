@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'fs';
 import { dirname, isAbsolute, join, relative } from 'path';
 import type { IConstruct } from 'constructs';
-import { AdoptTransaction, markAdoptCommitted } from './adopt-transaction';
+import { ADOPT_JOURNAL, AdoptTransaction, markAdoptCommitted } from './adopt-transaction';
 import { faultPoint, FileSystemError, fsyncDir, removeEmptyTree, renameDurably, TMP_SUFFIX, writeFileAtomic, writeTmp } from './fs-safe';
 import { firstMissingDir, isPathList, isPathPairList, lexists, readJournalFile } from './journal-file';
 import { asidePath } from './moved-aside';
@@ -78,10 +78,11 @@ export class SynthesisTransaction {
   public static recover(root: string, options: { leftovers?: boolean } = {}): string | undefined {
     assertInsideRepository(root, JOURNAL, 'reads');
     assertInsideRepository(root, `${JOURNAL}${TMP_SUFFIX}`, 'removes');
+    // (what a run that did not finish left beside the files, a journal it was writing among them: removed below, and said)
+    const maybeLeft = [`${JOURNAL}${TMP_SUFFIX}`, ...options.leftovers ? [...LEFTOVERS, EDIT_RECORD, `${PROJENRC_FILE}${BACKUP_SUFFIX}`, `${ADOPT_JOURNAL}${TMP_SUFFIX}`] : []];
+    const left = maybeLeft.filter((f) => lexists(join(root, f)));
     rmSync(join(root, `${JOURNAL}${TMP_SUFFIX}`), { force: true });
     const notes: string[] = [];
-    // (what a run that did not finish left beside the files: removed below, and said)
-    const left = options.leftovers ? [...LEFTOVERS, EDIT_RECORD, `${PROJENRC_FILE}${BACKUP_SUFFIX}`].filter((f) => lexists(join(root, f))) : [];
     const journal = existsSync(join(root, JOURNAL)) ? readJournal(root) : undefined;
     const done = journal ? recoverJournal(root, journal) : undefined;
     if (done) notes.push(done);
