@@ -260,3 +260,13 @@ describe('what adopt refuses (exit 2), before anything is touched', () => {
     expect(r.out).toBe('');
   });
 });
+
+test('the pipeline: off unless asked (a repository adopted keeps its own CI); --ci writes ci: true', () => {
+  const files = { 'go.mod': 'module example.com/shop\n\ngo 1.26\n', 'main.go': SERVER };
+  const off = adopt(files);
+  expect(off.code).toBe(0);
+  expect(planned(off.out)).not.toContain('ci:');
+  const on = adopt(files, ['--ci']);
+  expect(on.code).toBe(0);
+  expect(planned(on.out)).toContain('  ci: true,');
+});

@@ -1,0 +1,162 @@
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import { DOCKER, dockerReady, newRepo, REPO, removeRepo, run, runFailing } from './fixtures';
+import { pushImage, startImageRegistry } from './local-registries';
+
+/**
+ * Issue 23: the pipeline of a generated repository, run for real. On a clean clone `make ci` passes;
+ * a hand edit of a generated file, or a .projenrc.ts change nobody synthesized, makes it fail naming
+ * the files. Two clean builds of one commit give the same image digest (through a real BuildKit,
+ * built from its Go module: the engine's own, Docker 20.10's, writes the build time into the image).
+ */
+
+/** `git clone` of the repository `projen new` made (a sibling: package.json's file: path still resolves). */
+function cleanClone(made: string, name: string): string {
+  const dest = join(dirname(made), name);
+  run('git', ['clone', '-q', made, dest]);
+  return dest;
+}
+
+function make(dir: string, ...args: string[]) {
+  return run('make', ['--no-print-directory', ...args], { cwd: dir, env: { DOCKER } });
+}
+
+function makeFailing(dir: string, ...args: string[]) {
+  return runFailing('make', ['--no-print-directory', ...args], { cwd: dir, env: { DOCKER } });
+}
+
+describe('make ci on a generated repository', () => {
+  let made: string;
+  let clone: string;
+  beforeAll(() => {
+    if (!dockerReady()) throw new Error('the Docker engine does not answer');
+    made = newRepo('hello');
+    clone = cleanClone(made, 'clone');
+  }, 1_800_000);
+  afterAll(() => removeRepo(made));
+
+  test('projen new turns the pipeline on: the workflows are committed', () => {
+    expect(readFileSync(join(made, '.projenrc.ts'), 'utf-8')).toMatch(/ci: true/);
+    for (const w of ['build', 'release', 'upgrade']) expect(existsSync(join(clone, '.github', 'workflows', `${w}.yml`))).toBe(true);
+  });
+
+  test('passes on a clean clone (npm ci, the drift check, go vet, the image, go test -race)', () => {
+    const r = make(clone, 'ci');
+    console.log(`make ci on a clean clone: ${(r.ms / 1000).toFixed(1)} s`);
+    expect(r.stdout).toContain('drift: every generated file is what .projenrc.ts generates');
+    expect(r.stdout).toMatch(/ok\s+example\.com\/hello/);
+    expect(run('git', ['status', '--porcelain'], { cwd: clone }).stdout).toBe('');
+  }, 1_800_000);
+
+  test('fails after a hand edit of the Dockerfile, naming it', () => {
+    const dockerfile = join(clone, 'Dockerfile');
+    chmodSync(dockerfile, 0o644);
+    writeFileSync(dockerfile, `${readFileSync(dockerfile, 'utf-8')}# a hand edit\n`);
+    run('git', ['commit', '-qam', 'a hand edit of the Dockerfile'], { cwd: clone });
+    const r = makeFailing(clone, 'ci');
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('drift: these files are not what .projenrc.ts generates');
+    expect(r.output.split('\n').filter((l) => l.startsWith('  '))).toEqual(['  Dockerfile']);
+    run('git', ['reset', '-q', '--hard', 'HEAD~1'], { cwd: clone });
+  }, 600_000);
+
+  test('fails after a .projenrc.ts change without npx projen, naming every file it changes', () => {
+    const rc = join(clone, '.projenrc.ts');
+    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: 'hello',/, "name: 'hello',\n  port: 9090,"));
+    run('git', ['commit', '-qam', 'port 9090, not synthesized'], { cwd: clone });
+    const r = makeFailing(clone, 'ci');
+    expect(r.status).not.toBe(0);
+    const named = r.output.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim());
+    expect(named).toEqual(expect.arrayContaining(['Dockerfile', 'Makefile', 'docker-compose.yml']));
+    expect(named).not.toContain('.projenrc.ts');
+    run('git', ['reset', '-q', '--hard', 'HEAD~1'], { cwd: clone });
+  }, 600_000);
+});
+
+/** buildkitd, built once from github.com/moby/buildkit through the Go module proxy (scripts/buildkitd). */
+function buildkitdBin(): string {
+  return execFileSync(join(REPO, 'scripts', 'buildkitd'), { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 1_800_000 }).trim().split('\n').pop()!;
+}
+
+/** A buildkitd with an empty state (a clean build), reached by buildx's remote driver as `builder`. */
+function startBuildkit(registryHost: string): { builder: string; stop(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pgs-buildkit-'));
+  writeFileSync(join(dir, 'buildkitd.toml'), [`[registry."${registryHost}"]`, '  http = true', '  insecure = true', '[worker.oci]', '  gc = false', ''].join('\n'));
+  const sock = join(dir, 'buildkitd.sock');
+  const child: ChildProcess = spawn(buildkitdBin(), [
+    '--config', join(dir, 'buildkitd.toml'), '--root', join(dir, 'root'), '--addr', `unix://${sock}`,
+    '--oci-worker=true', '--containerd-worker=false', '--oci-worker-net=host',
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let log = '';
+  child.stderr?.on('data', (d) => { log += d; });
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(sock)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`buildkitd did not come up:\n${log.slice(-4000)}`);
+    execFileSync('sleep', ['0.3']);
+  }
+  const builder = `pgs-pipeline-${process.pid}-${Date.now()}`;
+  run(DOCKER, ['buildx', 'create', '--name', builder, '--driver', 'remote', `unix://${sock}`]);
+  return {
+    builder,
+    stop: () => {
+      try { run(DOCKER, ['buildx', 'rm', builder]); } catch { /* already gone */ }
+      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+      execFileSync('sleep', ['1']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('reproducible images: two clean builds of one commit', () => {
+  let made: string;
+  let registry: Awaited<ReturnType<typeof startImageRegistry>>;
+  beforeAll(async () => {
+    if (!dockerReady()) throw new Error('the Docker engine does not answer');
+    registry = await startImageRegistry();
+    // the base images come from the registry on loopback, the org's mirror
+    pushImage(registry.host, 'golang:1.26-alpine');
+    made = newRepo('hello');
+    const rc = join(made, '.projenrc.ts');
+    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: 'hello',/, `name: 'hello',\n  registryMirror: '${registry.host}',`));
+    run('npx', ['projen'], { cwd: made });
+    run('git', ['add', '-A'], { cwd: made });
+    run('git', ['commit', '-qm', 'the mirror on loopback'], { cwd: made });
+  }, 1_800_000);
+  afterAll(() => {
+    registry?.stop();
+    removeRepo(made);
+  });
+
+  test('each clone, built by a BuildKit with an empty cache, gives the same digest', () => {
+    const digests: string[] = [];
+    const manifests: string[][] = [];
+    for (const name of ['build-a', 'build-b']) {
+      const clone = join(dirname(made), name);
+      run('git', ['clone', '-q', made, clone]);
+      // a clone's files carry the checkout time: only the commit time may reach the image
+      execFileSync('sleep', ['1.1']);
+      const kit = startBuildkit(registry.host);
+      try {
+        const out = join(clone, 'bin', 'image.oci');
+        mkdirSync(dirname(out), { recursive: true });
+        make(clone, 'docker-buildx', `PLATFORMS=linux/amd64,linux/arm64`,
+          `BUILDX_FLAGS=--builder ${kit.builder} --provenance=false --output type=oci,dest=${out},rewrite-timestamp=true --metadata-file ${clone}/bin/meta.json`);
+        const meta = JSON.parse(readFileSync(join(clone, 'bin', 'meta.json'), 'utf-8'));
+        digests.push(meta['containerimage.digest']);
+        const index = JSON.parse(execFileSync('tar', ['-xOf', out, 'index.json'], { encoding: 'utf-8' }));
+        const top = index.manifests[0].digest.replace('sha256:', '');
+        const platforms = JSON.parse(execFileSync('tar', ['-xOf', out, `blobs/sha256/${top}`], { encoding: 'utf-8' }));
+        manifests.push(platforms.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture} ${m.digest}`));
+      } finally {
+        kit.stop();
+      }
+    }
+    console.log(`two clean builds of one commit: ${digests.join(' and ')}\n${manifests.map((m) => m.join(', ')).join('\n')}`);
+    expect(digests[0]).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(digests[1]).toBe(digests[0]);
+    expect(manifests[1]).toEqual(manifests[0]);
+    expect(manifests[0].map((m) => m.split(' ')[0])).toEqual(['linux/amd64', 'linux/arm64']);
+  }, 1_800_000);
+});
