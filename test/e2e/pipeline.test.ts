@@ -64,7 +64,9 @@ describe('make ci on a generated repository', () => {
 
   test('fails after a .projenrc.ts change without npx projen, naming every file it changes', () => {
     const rc = join(clone, '.projenrc.ts');
-    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: 'hello',/, "name: 'hello',\n  port: 9090,"));
+    const text = readFileSync(rc, 'utf-8');
+    expect(text).toMatch(/name: ["']hello["'],/);
+    writeFileSync(rc, text.replace(/name: ["']hello["'],/, "name: 'hello',\n  port: 9090,"));
     run('git', ['commit', '-qam', 'port 9090, not synthesized'], { cwd: clone });
     const r = makeFailing(clone, 'ci');
     expect(r.status).not.toBe(0);
@@ -119,7 +121,7 @@ describe('reproducible images: two clean builds of one commit', () => {
     pushImage(registry.host, 'golang:1.26-alpine');
     made = newRepo('hello');
     const rc = join(made, '.projenrc.ts');
-    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: 'hello',/, `name: 'hello',\n  registryMirror: '${registry.host}',`));
+    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: ["']hello["'],/, `name: 'hello',\n  registryMirror: '${registry.host}',`));
     run('npx', ['projen'], { cwd: made });
     run('git', ['add', '-A'], { cwd: made });
     run('git', ['commit', '-qm', 'the mirror on loopback'], { cwd: made });
