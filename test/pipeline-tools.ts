@@ -1,5 +1,5 @@
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync } from 'fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -35,5 +35,29 @@ export function onPath(cmd: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The tools `make tools` installs (cosign, syft), built once into the tools cache by the same `go install
+ * <package>@<version>` the Makefile runs, and copied into a repository's bin/, where `make tools` finds
+ * them at their pinned versions and builds nothing.
+ */
+export function provideTools(repoBin: string, tools: ReadonlyArray<{ name: string; goPackage: string; version: string }>): void {
+  mkdirSync(repoBin, { recursive: true });
+  for (const t of tools) {
+    const dir = join(TOOLS_CACHE, `${t.name}-${t.version}`);
+    const bin = join(dir, t.name);
+    if (!existsSync(bin)) {
+      mkdirSync(dir, { recursive: true });
+      execFileSync('go', ['install', `${t.goPackage}@${t.version}`], {
+        cwd: tmpdir(),
+        env: { ...process.env, GOBIN: dir, CGO_ENABLED: '0' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+        timeout: 3_600_000,
+      });
+    }
+    copyFileSync(bin, join(repoBin, t.name));
+    chmodSync(join(repoBin, t.name), 0o755);
   }
 }

@@ -4,9 +4,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import * as YAML from 'yaml';
 import { DistrolessVariant, GoService, GoServiceProject, GoServiceProjectOptions, PostgresDatabase, RedisCache, ReleaseTrigger, RuntimeStage } from '../src';
-import { ACTION_PINS } from '../src/model/pipeline';
 import { actionlintBin, onPath } from './pipeline-tools';
 import { newProject, synth } from './util';
+import { ACTION_PINS } from '../src/model/pipeline';
 
 const BUILD = '.github/workflows/build.yml';
 const RELEASE = '.github/workflows/release.yml';
@@ -51,7 +51,8 @@ const VARIANTS: { [name: string]: (o: Partial<GoServiceProjectOptions>) => GoSer
 describe('the pipeline (ci: true)', () => {
   test('GIVEN ci: true WHEN synthesized THEN build, release and upgrade workflows call make targets', () => {
     const files = synth(newProject({ ci: true }));
-    const runs = (path: string) => Object.values(workflow(files, path).jobs).flatMap((j: any) => j.steps.filter((s: any) => s.run).map((s: any) => s.run));
+    const runs = (path: string) => Object.values(workflow(files, path).jobs)
+      .flatMap((j: any) => j.steps.filter((s: any) => s.run).map((s: any) => s.run));
     expect(runs(BUILD)).toEqual(['make ci']);
     expect(runs(RELEASE)).toEqual(['make tools', 'make release', 'make verify']);
     expect(runs(UPGRADE)).toEqual([

@@ -4,6 +4,8 @@ import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { DOCKER, dockerReady, newRepo, REPO, removeRepo, run, runFailing } from './fixtures';
 import { pushImage, startImageRegistry } from './local-registries';
+import { TOOL_PINS } from '../../src/model/pipeline';
+import { provideTools } from '../pipeline-tools';
 
 /**
  * Issue 23: the pipeline of a generated repository, run for real. On a clean clone `make ci` passes;
@@ -143,7 +145,7 @@ describe('reproducible images: two clean builds of one commit', () => {
       try {
         const out = join(clone, 'bin', 'image.oci');
         mkdirSync(dirname(out), { recursive: true });
-        make(clone, 'docker-buildx', `PLATFORMS=linux/amd64,linux/arm64`,
+        make(clone, 'docker-buildx', 'PLATFORMS=linux/amd64,linux/arm64',
           `BUILDX_FLAGS=--builder ${kit.builder} --provenance=false --output type=oci,dest=${out},rewrite-timestamp=true --metadata-file ${clone}/bin/meta.json`);
         const meta = JSON.parse(readFileSync(join(clone, 'bin', 'meta.json'), 'utf-8'));
         digests.push(meta['containerimage.digest']);
@@ -161,4 +163,77 @@ describe('reproducible images: two clean builds of one commit', () => {
     expect(manifests[1]).toEqual(manifests[0]);
     expect(manifests[0].map((m) => m.split(' ')[0])).toEqual(['linux/amd64', 'linux/arm64']);
   }, 1_800_000);
+});
+
+describe('make release and make verify against a registry on loopback', () => {
+  let made: string;
+  let clone: string;
+  let registry: Awaited<ReturnType<typeof startImageRegistry>>;
+  let kit: { builder: string; stop(): void };
+  let env: NodeJS.ProcessEnv;
+  let version: string;
+  beforeAll(async () => {
+    if (!dockerReady()) throw new Error('the Docker engine does not answer');
+    registry = await startImageRegistry();
+    pushImage(registry.host, 'golang:1.26-alpine');
+    made = newRepo('hello');
+    const rc = join(made, '.projenrc.ts');
+    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: ["']hello["'],/, `name: 'hello',\n  registryMirror: '${registry.host}',`));
+    run('npx', ['projen'], { cwd: made });
+    run('git', ['add', '-A'], { cwd: made });
+    run('git', ['commit', '-qm', 'the mirror on loopback'], { cwd: made });
+    clone = join(dirname(made), 'release');
+    run('git', ['clone', '-q', made, clone]);
+    provideTools(join(clone, 'bin'), TOOL_PINS);
+    kit = startBuildkit(registry.host);
+    // a laptop's key pair (keyless signing needs CI's OIDC token); no public transparency log here
+    env = { DOCKER, BUILDX_BUILDER: kit.builder, COSIGN_PASSWORD: '', REGISTRY: registry.host, SYFT_REGISTRY_INSECURE_USE_HTTP: 'true' };
+    run(join(clone, 'bin', 'cosign'), ['generate-key-pair'], { cwd: clone, env });
+    // the Makefile's VERSION: git describe (no tag here: the short commit)
+    version = run('git', ['describe', '--tags', '--always', '--dirty'], { cwd: clone }).stdout.trim();
+  }, 3_600_000);
+  afterAll(() => {
+    kit?.stop();
+    registry?.stop();
+    removeRepo(made);
+  });
+
+  test('make release pushes a multi-arch index with provenance, an SBOM attestation and a signature', () => {
+    const r = run('make', ['--no-print-directory', 'release', 'COSIGN_KEY=cosign.key'], { cwd: clone, env });
+    const ref = `${registry.host}/hello:${version}`;
+    const index = JSON.parse(run(DOCKER, ['buildx', 'imagetools', 'inspect', '--raw', ref], { env }).stdout);
+    const platforms = index.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`);
+    const attestations = index.manifests.filter((m: any) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+    const provenance = JSON.parse(run(DOCKER, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Provenance}}'], { env }).stdout);
+    const tree = run(join(clone, 'bin', 'cosign'), ['tree', ref], { cwd: clone, env }).stdout;
+    const sbom = JSON.parse(readFileSync(join(clone, 'bin', 'release', 'hello.spdx.json'), 'utf-8'));
+    const goModules = sbom.packages.filter((p: any) => (p.externalRefs ?? []).some((x: any) => String(x.referenceLocator).startsWith('pkg:golang/')));
+    run('make', ['--no-print-directory', 'build-hello'], { cwd: clone });
+    const buildInfo = run('go', ['version', '-m', join(clone, 'bin', 'hello')]).stdout.split('\n').filter((l) => /^\s+(mod|dep)\s/.test(l));
+    console.log([
+      `make release: ${(r.ms / 1000).toFixed(1)} s; index ${index.mediaType}: ${platforms.join(', ')}`,
+      `attestation manifests in the index: ${attestations.length} (provenance: ${Object.keys(provenance).join(', ')}, ${JSON.stringify(Object.values(provenance)[0]).includes('buildDefinition') ? 'SLSA v1' : 'SLSA v0.2'})`,
+      `cosign tree:\n${tree.trim()}`,
+      `SBOM (SPDX ${sbom.spdxVersion}): ${sbom.packages.length} packages, ${goModules.length} Go modules (${goModules.map((p: any) => `${p.name}@${p.versionInfo}`).join(', ')}); go version -m: ${buildInfo.length} (${buildInfo.map((l) => l.trim().split(/\s+/).slice(1, 3).join('@')).join(', ')})`,
+    ].join('\n'));
+    expect(platforms.filter((p: string) => p !== 'unknown/unknown')).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(attestations).toHaveLength(2);
+    expect(Object.keys(provenance)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(tree).toContain('Attestations');
+    expect(tree).toContain('Signatures');
+    expect(goModules.length).toBeGreaterThanOrEqual(buildInfo.length);
+  }, 3_600_000);
+
+  test('make verify passes on what make release pushed', () => {
+    const r = run('make', ['--no-print-directory', 'verify', 'COSIGN_PUB=cosign.pub'], { cwd: clone, env });
+    expect(r.stdout).toContain(`verify: ${registry.host}/hello:${version} is signed, with its SBOM and provenance`);
+  }, 600_000);
+
+  test('make verify fails once another image is pushed under the same tag', () => {
+    pushImage(registry.host, 'golang:1.26-alpine', `hello:${version}`);
+    const r = runFailing('make', ['--no-print-directory', 'verify', 'COSIGN_PUB=cosign.pub'], { cwd: clone, env });
+    console.log(`make verify after a re-push under the same tag (exit ${r.status}):\n${r.output.split('\n').filter((l) => /error|no signatures|verify/i.test(l)).slice(0, 4).join('\n')}`);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/no signatures found|no matching signatures/);
+  }, 600_000);
 });
