@@ -113,20 +113,28 @@ function startBuildkit(registryHost: string): { builder: string; stop(): void } 
   };
 }
 
+/**
+ * A new repository whose base images come through the registry on loopback (the org's mirror: this
+ * machine reaches no other), committed.
+ */
+function mirroredRepo(registryHost: string): string {
+  pushImage(registryHost, 'golang:1.26-alpine');
+  const made = newRepo('hello');
+  const rc = join(made, '.projenrc.ts');
+  writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: ["']hello["'],/, `name: 'hello',\n  registryMirror: '${registryHost}',`));
+  run('npx', ['projen'], { cwd: made });
+  run('git', ['add', '-A'], { cwd: made });
+  run('git', ['commit', '-qm', 'the mirror on loopback'], { cwd: made });
+  return made;
+}
+
 describe('reproducible images: two clean builds of one commit', () => {
   let made: string;
   let registry: Awaited<ReturnType<typeof startImageRegistry>>;
   beforeAll(async () => {
     if (!dockerReady()) throw new Error('the Docker engine does not answer');
     registry = await startImageRegistry();
-    // the base images come from the registry on loopback, the org's mirror
-    pushImage(registry.host, 'golang:1.26-alpine');
-    made = newRepo('hello');
-    const rc = join(made, '.projenrc.ts');
-    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: ["']hello["'],/, `name: 'hello',\n  registryMirror: '${registry.host}',`));
-    run('npx', ['projen'], { cwd: made });
-    run('git', ['add', '-A'], { cwd: made });
-    run('git', ['commit', '-qm', 'the mirror on loopback'], { cwd: made });
+    made = mirroredRepo(registry.host);
   }, 1_800_000);
   afterAll(() => {
     registry?.stop();
@@ -175,13 +183,7 @@ describe('make release and make verify against a registry on loopback', () => {
   beforeAll(async () => {
     if (!dockerReady()) throw new Error('the Docker engine does not answer');
     registry = await startImageRegistry();
-    pushImage(registry.host, 'golang:1.26-alpine');
-    made = newRepo('hello');
-    const rc = join(made, '.projenrc.ts');
-    writeFileSync(rc, readFileSync(rc, 'utf-8').replace(/name: ["']hello["'],/, `name: 'hello',\n  registryMirror: '${registry.host}',`));
-    run('npx', ['projen'], { cwd: made });
-    run('git', ['add', '-A'], { cwd: made });
-    run('git', ['commit', '-qm', 'the mirror on loopback'], { cwd: made });
+    made = mirroredRepo(registry.host);
     clone = join(dirname(made), 'release');
     run('git', ['clone', '-q', made, clone]);
     provideTools(join(clone, 'bin'), TOOL_PINS);
