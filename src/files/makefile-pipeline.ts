@@ -139,8 +139,10 @@ export const PIPELINE_FAMILIES: readonly Family[] = [
       recipe: [
         NEED_REGISTRY('verify'),
         NEED_IDENTITY,
-        `$(COSIGN) verify ${VERIFY_KEY} $(COSIGN_FLAGS) ${img(s)}:$(VERSION) >/dev/null`,
-        `$(COSIGN) verify-attestation ${VERIFY_KEY} $(COSIGN_FLAGS) --type spdxjson ${img(s)}:$(VERSION) >/dev/null`,
+        `$(COSIGN) verify ${VERIFY_KEY} $(COSIGN_FLAGS) ${img(s)}:$(VERSION) >/dev/null || ` +
+          `{ echo "verify: ${img(s)}:$(VERSION) carries no signature of this signer: unsigned, altered, or pushed again under its tag"; exit 1; }`,
+        `$(COSIGN) verify-attestation ${VERIFY_KEY} $(COSIGN_FLAGS) --type spdxjson ${img(s)}:$(VERSION) >/dev/null || ` +
+          `{ echo "verify: ${img(s)}:$(VERSION) carries no SBOM attested by this signer"; exit 1; }`,
         `@$(DOCKER) buildx imagetools inspect ${img(s)}:$(VERSION) --format '{{json .Provenance}}' | grep -q '"buildType"' || ` +
           `{ echo "verify: ${img(s)}:$(VERSION) carries no SLSA provenance attestation"; exit 1; }`,
         `@echo "verify: ${img(s)}:$(VERSION) is signed, with its SBOM and provenance"`,
