@@ -24,6 +24,7 @@ import { attachModel, deepFreeze, modelOf, ProjectModel } from './model/model';
 import { makeTargetCollision, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './model/names';
 import { problem, throwIfProblems } from './model/problems';
 import { deploymentProblems, laterModelProblems, validateModel } from './model/validate';
+import { Pipeline, PipelineOptions } from './pipeline';
 import { RuntimeStage } from './runtime-stage';
 import { synthesizeRepository } from './synthesis';
 import { GoMod } from './synthesis/go-mod';
@@ -233,6 +234,23 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly dockerfileSyntax?: string;
 
   /**
+   * Generate the pipeline: GitHub workflows (build.yml runs `make ci` on pull requests and the main
+   * branch; release.yml runs `make release` and `make verify` on tags; upgrade.yml bumps the
+   * template on a schedule) and the Makefile targets they call (`ci`, `release`, `verify`, `tools`).
+   * A workflow file the repository already has is never overwritten. `projen new` turns it on;
+   * `adopt` leaves it off unless asked.
+   * @default false
+   * @pjnew true
+   */
+  readonly ci?: boolean;
+
+  /**
+   * Options for the pipeline (with `ci: true`).
+   * @default - releases on v* tags to ghcr.io, signed keyless by the release workflow
+   */
+  readonly ciOptions?: PipelineOptions;
+
+  /**
    * Use a TypeScript .projenrc.ts, run with tsx.
    * @default true
    */
@@ -282,6 +300,8 @@ export class GoServiceProject extends Project {
   public readonly goMod: GoMod;
   /** The service named after the project. */
   public readonly defaultService: GoService;
+  /** The pipeline (workflows and make targets), with `ci: true`. */
+  public readonly pipeline?: Pipeline;
 
   private sources?: GoSources;
   /** The model of the synthesis under way (resolved and validated in preSynthesize). */
@@ -339,6 +359,9 @@ export class GoServiceProject extends Project {
     new SampleFiles(this, () => [{ files: docs.readme }, ...serviceSamples(modelOf(this, () => 'the samples belong to a GoServiceProject.'))]);
     if (options.kubernetes) {
       new Kubernetes(this, options.kubernetesOptions);
+    }
+    if (options.ci) {
+      this.pipeline = new Pipeline(this, options.ciOptions);
     }
 
     // every GoServiceOptions field reaches the default service: it reads its own from the project's options
@@ -465,6 +488,7 @@ export class GoServiceProject extends Project {
       addons: this.addons.map((a) => a._toModel()),
       kubernetes: this.kubernetes?._toModel(services),
       goSources: this._goSources(),
+      pipeline: this.pipeline?._toModel(),
     });
   }
 
@@ -565,6 +589,10 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
   if (typeof o.name !== 'string' || !SERVICE_NAME.test(o.name) || RESERVED_SERVICE_NAMES.some((r) => r.test(o.name)) || makeTargetCollision(o.name)) {
     problems.push(problem(undefined, 'name', `${JSON.stringify(o.name)} cannot name the project: it names the default service (cmd/<name>, its Dockerfile target and compose service) and the image`, 'Use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters, and not a Makefile or builder-stage name (for example "hello")'));
   }
+  if (o.ciOptions !== undefined && !o.ci) {
+    problems.push(problem(undefined, 'ciOptions', 'is set, and the project generates no pipeline', 'Set ci: true as well, or remove ciOptions'));
+  }
+  problems.push(...Pipeline.problems(o.ciOptions));
   if (o.kubernetesOptions !== undefined && !o.kubernetes) {
     problems.push(problem(undefined, 'kubernetesOptions', 'is set, and the project renders no Kubernetes manifests', 'Set kubernetes: true as well, or remove kubernetesOptions'));
   }

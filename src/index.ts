@@ -20,6 +20,7 @@ export { DockerfileIgnore } from './files/dockerfile-ignore';
 export { GoMakefile, MakeTarget } from './files/makefile';
 export { GoMod } from './synthesis/go-mod';
 export { Kubernetes, KubernetesOptions } from './files/kubernetes';
+export { Pipeline, PipelineOptions, ReleaseTrigger } from './pipeline';
 export { DeploymentFacts, KubernetesAutoscaling, KubernetesDeploymentOptions } from './deployment';
 export * from './addons';
 export { GoModuleSettings } from './go-modules';

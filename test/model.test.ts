@@ -132,8 +132,8 @@ describe('facts defined once, read by every renderer', () => {
 });
 
 describe('reserved names come from the Makefile\'s own targets', () => {
-  test('the reserved list is exactly the aggregate targets the Makefile generates (add-ons and Kubernetes on)', () => {
-    const project = newProject({ kubernetes: true });
+  test('the reserved list is exactly the aggregate targets the Makefile generates (add-ons, Kubernetes and the pipeline on)', () => {
+    const project = newProject({ kubernetes: true, ci: true });
     new GoService(project, 'worker', { port: 9090 });
     new PostgresDatabase(project);
     const generated = project.makefile.generatedTargets().map((t) => t.targets[0]);

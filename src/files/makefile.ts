@@ -1,4 +1,5 @@
 import { FileBase, IResolver, Project, Rule } from 'projen';
+import { PIPELINE_FAMILIES, pipelineVariables } from './makefile-pipeline';
 import { SECRETS_DIR } from '../model/constants';
 import { securityOpts } from '../model/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../model/go-build';
@@ -224,6 +225,7 @@ const FAMILIES: TargetFamily[] = [
     }),
   },
   { name: 'clean', aggregate: () => ({ description: 'Remove build output', recipe: ['rm -rf bin/'] }) },
+  ...PIPELINE_FAMILIES,
 ];
 
 /** The kustomization `make k8s-*` writes: the manifests, with the images pinned. */
@@ -492,6 +494,7 @@ export class GoMakefile extends FileBase {
         vars.push([digestVariable(s), '', s === onK8s[0] ? 'pin k8s-apply to image digests (sha256:...) instead of $(VERSION)' : undefined]);
       }
     }
+    vars.push(...pipelineVariables(m.pipeline));
     for (const [n, v] of this.variables) vars.push([n, v]);
 
     const buildArgs = [...new Set(services.flatMap((s) => s.buildArgs))];

@@ -1,4 +1,6 @@
 import { JsonFile, Project } from 'projen';
+import { modelOf } from '../model/model';
+import type { PipelineModel } from '../model/pipeline';
 
 /** Where the regex managers look: the repository's own source of truth. */
 const PROJENRC = '/^\\.projenrc\\.ts$/';
@@ -20,12 +22,18 @@ export class RenovateConfig extends JsonFile {
   public static readonly IMAGE_PIN =
     '[\'"](?<depName>[a-z0-9][a-z0-9._/:-]*?):(?<currentValue>[A-Za-z0-9_][A-Za-z0-9_.-]*)[\'"]\\s*:\\s*[\'"](?<currentDigest>sha256:[a-f0-9]{64})[\'"]';
 
-  /** The configuration object. */
-  public static render(): { [key: string]: any } {
+  /** Finds `'owner/repo@v1.2.3': '<sha>'` (in `depName`, `currentValue`, `currentDigest`): an action pin of `ciOptions.actionPins`. */
+  public static readonly ACTION_PIN =
+    '[\'"](?<depName>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)@(?<currentValue>v?\\d+(?:\\.\\d+)*)[\'"]\\s*:\\s*[\'"](?<currentDigest>[a-f0-9]{40})[\'"]';
+
+  /** The configuration object (with the pipeline's rules when the project has one). */
+  public static render(pipeline?: PipelineModel): { [key: string]: any } {
+    const workflows = pipeline ? pipeline.workflows.map((w) => `.github/workflows/${w}.yml`) : [];
     return {
       $schema: 'https://docs.renovatebot.com/renovate-schema.json',
       extends: ['config:recommended'],
-      ignorePaths: ['Dockerfile', 'docker-compose.yml'],
+      // generated files: Renovate updates what they are generated from, then npx projen
+      ignorePaths: ['Dockerfile', 'docker-compose.yml', ...workflows],
       postUpgradeTasks: {
         commands: ['npm ci', 'npx projen'],
         fileFilters: ['**/*'],
@@ -52,6 +60,12 @@ export class RenovateConfig extends JsonFile {
           matchUpdateTypes: ['major', 'minor', 'patch'],
           enabled: false,
         },
+        ...(pipeline ? [{
+          description: 'The template and what it brings arrive together; npx projen then re-synthesizes every generated file',
+          matchManagers: ['npm'],
+          matchPackageNames: [...pipeline.templatePackages, 'projen', 'constructs'],
+          groupName: 'template',
+        }] : []),
       ],
       customManagers: [
         {
@@ -71,6 +85,13 @@ export class RenovateConfig extends JsonFile {
           matchStrings: [RenovateConfig.IMAGE_PIN],
           datasourceTemplate: 'docker',
         },
+        ...(pipeline ? [{
+          customType: 'regex',
+          description: 'GitHub Actions pins in .projenrc.ts (ciOptions.actionPins): the workflows are generated from them',
+          managerFilePatterns: [PROJENRC],
+          matchStrings: [RenovateConfig.ACTION_PIN],
+          datasourceTemplate: 'github-tags',
+        }] : []),
       ],
     };
   }
@@ -80,7 +101,7 @@ export class RenovateConfig extends JsonFile {
     super(project, 'renovate.json5', {
       readonly: true,
       marker: true,
-      obj: () => RenovateConfig.render(),
+      obj: () => RenovateConfig.render(modelOf(project, () => 'renovate.json5: the Renovate config belongs to a GoServiceProject.').pipeline),
     });
   }
 }

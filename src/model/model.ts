@@ -9,6 +9,7 @@ import type { Libc } from '../runtime-stage';
 import type { RuntimeFile } from '../service-files';
 import type { TzSource } from '../tz-layer';
 import type { BuildFacts } from './go-build';
+import type { PipelineModel } from './pipeline';
 
 export type { GoModuleSettings, GoSources, HealthProbe, RuntimeFile, ServiceHardening };
 
@@ -50,6 +51,8 @@ export interface ProjectModel {
   readonly kubernetes?: KubernetesModel;
   /** What `go build` of the services reads, as the Go toolchain says. */
   readonly goSources: GoSources;
+  /** The pipeline (workflows, make ci/release/verify/tools), when the project has one (`ci: true`). */
+  readonly pipeline?: PipelineModel;
 }
 
 /** What the renderers read of a service's runtime base. */

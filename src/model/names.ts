@@ -60,7 +60,7 @@ export function imageVariable(service: { readonly name: string }): string {
 export const MAKE_TARGET_FAMILIES = [
   'help', 'build', 'test', 'vet', 'fmt', 'lint', 'tidy', 'vuln', 'run', 'docker-build', 'docker-buildx', 'docker-run',
   'docker-push', 'image-size', 'secrets', 'compose-up', 'compose-ps', 'compose-down', 'compose-logs', 'k8s-secrets',
-  'k8s-apply', 'k8s-diff', 'k8s-delete', 'clean',
+  'k8s-apply', 'k8s-diff', 'k8s-delete', 'clean', 'drift', 'ci', 'tools', 'release', 'verify',
 ] as const;
 
 /** A Makefile target family: its aggregate target's name. */
@@ -72,7 +72,7 @@ export function makeTargetCollision(name: string): string | undefined {
 }
 
 /** The families that also have a target per service, `<family>-<service>` (`docker-build-api`). */
-export const PER_SERVICE_TARGET_FAMILIES: readonly MakeTargetFamily[] = ['build', 'run', 'docker-build', 'docker-buildx', 'docker-run', 'docker-push'];
+export const PER_SERVICE_TARGET_FAMILIES: readonly MakeTargetFamily[] = ['build', 'run', 'docker-build', 'docker-buildx', 'docker-run', 'docker-push', 'release', 'verify'];
 
 /**
  * Every name the Makefile may give a target of its own for these services (whether or not the model

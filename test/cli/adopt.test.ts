@@ -280,3 +280,13 @@ test('a FIFO where adopt reads a file (.gitignore, a compose file) is refused at
     }
   }
 });
+
+test('the pipeline: off unless asked (a repository adopted keeps its own CI); --ci writes ci: true', () => {
+  const files = { 'go.mod': 'module example.com/shop\n\ngo 1.26\n', 'main.go': SERVER };
+  const off = adopt(files);
+  expect(off.code).toBe(0);
+  expect(planned(off.out)).not.toContain('ci:');
+  const on = adopt(files, ['--ci']);
+  expect(on.code).toBe(0);
+  expect(planned(on.out)).toContain('  ci: true,');
+});

@@ -34,6 +34,16 @@ export const ACME = {
     netrc: true,
   },
 
+  /**
+   * The pipeline of every service repo: its images go to Acme's registry, signed keyless by its own
+   * release workflow (the identity make verify accepts), and upgrade.yml bumps this package.
+   */
+  pipeline: {
+    registry: 'registry.acme.example/services',
+    signingIdentity: '^https://github.com/acme/[^/]+/.github/workflows/release.yml@refs/tags/v',
+    templatePackages: ['@acme/go-service'],
+  },
+
   /** Makefile targets every service repo gets. */
   makeTargets: [
     {

@@ -23,6 +23,8 @@ export class AcmeGoService extends GoServiceProject {
       goModules: ACME.goModules,
       sourceUrl: ACME.sourceUrl(options.name),
       runtime: RuntimeStage.distroless(),
+      ci: true,
+      ciOptions: ACME.pipeline,
       ...options,
       // merged: a repo adds to them
       imageDigests: { ...ACME.imageDigests, ...options.imageDigests },

@@ -65,6 +65,7 @@ export const adopt: Command = {
     { name: 'name', kind: 'string', value: '<name>', help: 'The project name (names the default service and the image).' },
     { name: 'port', kind: 'number', value: '<n>', help: 'The port of the default service.' },
     { name: 'from', kind: 'string', value: '<spec>', help: 'Where package.json gets projen-go-service from (a version range, a tarball, a path); default: where adopt runs from.' },
+    { name: 'ci', kind: 'flag', help: 'Generate the pipeline too (ci: true): the GitHub workflows and make ci, release, verify; a workflow the repository has stays.' },
     DRY_RUN,
   ],
   examples: ['npx projen-go-service adopt', 'npx projen-go-service adopt --name shop --dry-run', 'npx --package=./projen-go-service.tgz projen-go-service adopt'],
@@ -128,7 +129,7 @@ function planAdopt(ctx: Context, dir: string, options: { [name: string]: unknown
   const repo = readRepo(dir, (line) => ctx.io.err(line));
   const name = projectName(dir, repo, options.name as string | undefined);
   const mk = ownMakefile(dir);
-  const plan = projenrcFor(dir, name, repo, options.port as number | undefined, mk);
+  const plan = projenrcFor(dir, name, repo, options.port as number | undefined, mk, options.ci === true);
   const hasPackageJson = existsSync(join(dir, 'package.json'));
   const installed = NEEDED_PACKAGES.every((p) => existsSync(join(dir, 'node_modules', p, 'package.json')));
   if (hasPackageJson && !installed) ownPackageJson(dir);
@@ -337,7 +338,7 @@ interface Plan {
 }
 
 /** The .projenrc.ts for the repository, written through the editor (so it is what add and set write). */
-function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | undefined, mk: RepoMakefile | undefined): Plan {
+function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | undefined, mk: RepoMakefile | undefined, ci = false): Plan {
   const notes: string[] = [];
   const mains = repo.mainPackages;
   const def = mains.find((m) => m.path === repo.dockerfilePackage)
@@ -371,6 +372,8 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   ].join('\n'));
   editor.setOption('modulePath', editor.str(repo.modulePath));
   for (const [option, value] of goVersions(repo, notes)) editor.setOption(option, editor.str(value));
+  // the pipeline only when asked: a repository adopted keeps its own CI
+  if (ci) editor.setOption('ci', 'true');
 
   // ports: what the code says, else the Dockerfile (for the service it builds), else 8080 and up
   const taken = new Set<number>();
