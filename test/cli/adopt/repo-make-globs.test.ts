@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { readPromuFacts } from '../../src/cli/adopt/repo-dockerfile';
-import { globToRegExp, matchingGlobs, pinnedGlobs } from '../../src/cli/adopt/repo-make-globs';
+import { readPromuFacts } from '../../../src/cli/adopt/repo-dockerfile';
+import { globToRegExp, matchingGlobs, pinnedGlobs } from '../../../src/cli/adopt/repo-make-globs';
 
 function repo(files: { [path: string]: string }): string {
   const dir = mkdtempSync(join(tmpdir(), 'make-globs-'));
