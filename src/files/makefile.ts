@@ -452,7 +452,8 @@ export class GoMakefile extends FileBase {
       ...targets.map((t) => [t.targets[0], t.description] as [string, string]),
       ...this.added.filter((a) => a.description !== undefined).flatMap((a) => a.rule.targets.map((t) => [t, a.description!] as [string, string])),
     ];
-    return targets.map((t) => (t.targets[0] === this.nameOf('help') ? { ...t, recipe: [...helpRecipe(described), ...ownTargetsRecipe(this.includes)] } : t));
+    const own = ownTargetsRecipe(this.includes, this.variables.map(([n]) => n));
+    return targets.map((t) => (t.targets[0] === this.nameOf('help') ? { ...t, recipe: [...helpRecipe(described), ...own] } : t));
   }
 
   private header(): string[] {
@@ -576,13 +577,16 @@ function renderRule(rule: Rule): string {
  * The end of `make help` when the Makefile includes makefiles of your own: their targets, as make
  * reads them (its database, nothing run: `make -pRrq -f local.mk :`), without special targets
  * (`.PHONY`), pattern rules and files that are only prerequisites. Read when help runs, so a target
- * you add to local.mk is listed without a synthesis.
+ * you add to local.mk is listed without a synthesis. The variables added to the Makefile (set before
+ * the include: a glob pinned by adopt) are passed on as they are written, so make reads your
+ * makefile as it does under the Makefile.
  */
-function ownTargetsRecipe(includes: readonly string[]): string[] {
+function ownTargetsRecipe(includes: readonly string[], variables: readonly string[]): string[] {
+  const passed = variables.map((n) => ` ${n}='$(subst ','\\'',$(value ${n}))'`).join('');
   return includes.flatMap((file) => [
     '@echo ""',
     `@echo "Your own targets (${file}):"`,
-    `@$(MAKE) --no-print-directory -pRrq -f ${file} : 2>/dev/null | ${OWN_TARGETS_AWK} | LC_ALL=C sort -u | sed 's/^/  /'`,
+    `@$(MAKE) --no-print-directory -pRrq -f ${file} :${passed} 2>/dev/null | ${OWN_TARGETS_AWK} | LC_ALL=C sort -u | sed 's/^/  /'`,
   ]);
 }
 

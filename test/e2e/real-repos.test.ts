@@ -436,6 +436,21 @@ const rows: string[] = [];
 });
 
 (withDocker ? describe : describe.skip)('adopt is all or nothing', () => {
+  test('a makefile of the team\'s that make would stop on once the generated files are in: exit 4, the repository as it was', () => {
+    const work = mkdtempSync(join(tmpdir(), 'pgs-real-'));
+    const repo = copyFixture('promu-variants', join(work, 'gauge'));
+    // a check of theirs that counts the Dockerfile variants (no variable adopt could set first)
+    writeFileSync(join(repo, 'Makefile'), `ifneq ($(words $(wildcard Dockerfile.*)),1)\n$(error one Dockerfile variant expected: $(wildcard Dockerfile.*))\nendif\n\n${read(repo, 'Makefile')}`);
+    run('make', ['-n', 'binary'], { cwd: repo });
+    const before = treeHash(repo);
+    const r = runFailing('npx', ['--yes', `--package=${packedTarball()}`, 'projen-go-service', 'adopt'], { cwd: repo });
+    expect(r.status).toBe(4);
+    expect(r.output).toContain('adopt: make stops on the Makefile adopt would write (with your makefile included), so the repository was put back as it was. What make says:');
+    expect(r.output).toContain('one Dockerfile variant expected: Dockerfile.distroless Dockerfile.distroless.dockerignore');
+    expect(treeHash(repo)).toBe(before);
+    rmSync(work, { recursive: true, force: true });
+  });
+
   test('a failed npm install leaves the repository byte for byte as it was, and says so (exit 5)', () => {
     const work = mkdtempSync(join(tmpdir(), 'pgs-real-'));
     const repo = copyFixture('security-makefile', join(work, 'notes'));
