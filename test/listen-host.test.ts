@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { AnalyzedListen, AnalyzedMain } from '../src/go/analyzer';
+import { portOf } from '../src/go/go-repo';
 import { readGoSources } from '../src/go/go-sources';
 import { hostOf, isLoopback, listenHost } from '../src/go/listen-host';
 import { readSockets } from '../src/go/observe';
@@ -51,6 +52,19 @@ describe('a loopback default address', () => {
     expect(listenHost(main(), listen({ default: '127.0.0.1:8585', port: 8585, kind: 'literal' }), undefined)?.fact)
       .toBe('WARNING: it listens on 127.0.0.1 only (127.0.0.1:8585, net/http.ListenAndServe at main.go:9), and its code names no flag or variable for the address: in a container nothing outside it can reach it (the health probe, inside, still passes). Make it listen on every interface (":8585")');
     expect(listenHost(main(), listen({ default: ':8080' }), '{port}')).toBeUndefined();
+  });
+
+  test('a primary listen with no known port (a socket path) gives way to the documented one; its loopback host is set to every interface', () => {
+    // the shape of a server with --socket and --address/--port (viper binds FB-like variables)
+    const socket = listen({ call: '(*net/http.Server).Serve', expr: 'one of(flag(--socket), env(APP_SOCKET, default ""), "")', port: 0,
+      flag: { name: 'socket', syntax: '--socket=:{port}', default: '', source: 'cmd/root.go:31', library: 'pflag' } });
+    const tcp = listen({ call: 'net.Listen', source: 'cmd/root.go:234', default: '127.0.0.1:8080', port: 8080,
+      expr: 'one of(flag(--address), env(APP_ADDRESS, default "127.0.0.1"), "127.0.0.1") + ":" + one of(flag(--port), env(APP_PORT, default "8080"), "8080")',
+      flag: { name: 'port', syntax: '--port={port}', default: '8080', source: 'cmd/root.go:31', library: 'pflag' },
+      env: { name: 'APP_PORT', syntax: 'APP_PORT={port}', default: '8080', source: '', library: 'os' } });
+    const facts: string[] = [];
+    expect(portOf({ ...main(), listen: [tcp, socket], primaryListen: 1 }, facts)).toEqual({ port: 8080, portVariable: 'APP_PORT', listenEnvironment: { APP_ADDRESS: '0.0.0.0' } });
+    expect(facts[0]).toBe('port 8080: net.Listen at cmd/root.go:234, set by flag --port (pflag, cmd/root.go:31), variable APP_PORT ()');
   });
 
   test('observed: the ports of listening sockets, and those only a loopback address has', () => {

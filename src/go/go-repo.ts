@@ -210,11 +210,14 @@ function observed(dir: string, m: MainPackage, log?: (line: string) => void): Ma
   }
 }
 
-/** The port a server listens on by default, and the flag and variable that set it, as the analyzer traced them. */
-function portOf(a: AnalyzedMain, facts: string[]): PortFacts {
+/** The port a server listens on by default, the flag and variable that set it (as the analyzer traced them), and how it listens on every interface. */
+export function portOf(a: AnalyzedMain, facts: string[]): PortFacts {
   const primary = a.primaryListen !== undefined && a.primaryListen >= 0 ? a.listen[a.primaryListen] : undefined;
-  const listen = primary
-    ?? a.listen.find((l) => l.port > 0 && (l.flag || l.env)) ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
+  const documented = a.listen.find((l) => l.port > 0 && (l.flag || l.env));
+  // a primary listen whose port is unknown (a socket path, an address built at run time) gives way to
+  // one with a known port the program documents a flag or variable for
+  const listen = (primary && (primary.port > 0 || !documented) ? primary : undefined)
+    ?? documented ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
   if (!listen) return {};
   const out: { -readonly [K in keyof PortFacts]: PortFacts[K] } = {};
   if (listen.port > 0) out.port = listen.port;

@@ -267,6 +267,12 @@ function readFinalStage(dir: string, instructions: Instruction[], facts: BuildFi
       const isDir = statSync(join(dir, rel)).isDirectory();
       const into = !isDir && (c.dest.endsWith('/') || c.sources.length > 1) ? posix.join(c.dest, posix.basename(rel)) : c.dest;
       const abs = (into.startsWith('/') ? posix.normalize(into) : posix.join(c.workdir ?? '/', into)).replace(/(.)\/+$/, '$1');
+      // a directory merged into the image's root (`COPY docker/common/ /`): the image's own files are
+      // there (the binary, the CA bundle, /etc/passwd), so it cannot be carried over as one of `files`
+      if (abs === '/') {
+        facts.skipped.push(`COPY ${src} / (into the image's root)`);
+        continue;
+      }
       facts.files[rel] = workdir && abs.startsWith(`${workdir}/`) ? abs.slice(workdir.length + 1) : abs;
     }
   }
