@@ -56,12 +56,21 @@ describe('a loopback default address', () => {
 
   test('a primary listen with no known port (a socket path) gives way to the documented one; its loopback host is set to every interface', () => {
     // the shape of a server with --socket and --address/--port (viper binds FB-like variables)
-    const socket = listen({ call: '(*net/http.Server).Serve', expr: 'one of(flag(--socket), env(APP_SOCKET, default ""), "")', port: 0,
-      flag: { name: 'socket', syntax: '--socket=:{port}', default: '', source: 'cmd/root.go:31', library: 'pflag' } });
-    const tcp = listen({ call: 'net.Listen', source: 'cmd/root.go:234', default: '127.0.0.1:8080', port: 8080,
+    const socket = listen({
+      call: '(*net/http.Server).Serve',
+      expr: 'one of(flag(--socket), env(APP_SOCKET, default ""), "")',
+      port: 0,
+      flag: { name: 'socket', syntax: '--socket=:{port}', default: '', source: 'cmd/root.go:31', library: 'pflag' },
+    });
+    const tcp = listen({
+      call: 'net.Listen',
+      source: 'cmd/root.go:234',
+      default: '127.0.0.1:8080',
+      port: 8080,
       expr: 'one of(flag(--address), env(APP_ADDRESS, default "127.0.0.1"), "127.0.0.1") + ":" + one of(flag(--port), env(APP_PORT, default "8080"), "8080")',
       flag: { name: 'port', syntax: '--port={port}', default: '8080', source: 'cmd/root.go:31', library: 'pflag' },
-      env: { name: 'APP_PORT', syntax: 'APP_PORT={port}', default: '8080', source: '', library: 'os' } });
+      env: { name: 'APP_PORT', syntax: 'APP_PORT={port}', default: '8080', source: '', library: 'os' },
+    });
     const facts: string[] = [];
     expect(portOf({ ...main(), listen: [tcp, socket], primaryListen: 1 }, facts)).toEqual({ port: 8080, portVariable: 'APP_PORT', listenEnvironment: { APP_ADDRESS: '0.0.0.0' } });
     expect(facts[0]).toBe('port 8080: net.Listen at cmd/root.go:234, set by flag --port (pflag, cmd/root.go:31), variable APP_PORT ()');
