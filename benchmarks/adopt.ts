@@ -1,5 +1,5 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
-import { tmpdir } from 'os';
+import { cpus, loadavg, tmpdir } from 'os';
 import { basename, join } from 'path';
 import { log, median } from './lib';
 import { packedTarball, run } from '../test/e2e/fixtures';
@@ -7,6 +7,8 @@ import { packedTarball, run } from '../test/e2e/fixtures';
 export interface AdoptResult {
   /** By repository: its Go files, and `adopt --dry-run` wall times in ms (modules already downloaded, analyzer already built). */
   readonly repos: Array<{ repo: string; goFiles: number; ms: number[] }>;
+  /** When and under what load it was measured (the machine is shared: adopt's times grow with its load). */
+  readonly measuredOn?: string;
 }
 
 /** How many .go files a tree has (vendor/ and testdata/ aside). */
@@ -47,5 +49,5 @@ export function adoptTimes(runs: number): AdoptResult {
     log(`adopt --dry-run ${basename(repo)} (${goFiles(repo)} Go files): median ${median(ms)} ms`);
     rmSync(work, { recursive: true, force: true });
   }
-  return { repos: out };
+  return { repos: out, measuredOn: `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model.trim()}, load average ${loadavg()[0].toFixed(1)} at the end` };
 }

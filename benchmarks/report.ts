@@ -107,7 +107,7 @@ export function renderMarkdown(r: Results): string {
       '## 5. adopt',
       '',
       '`adopt --dry-run` from the released tarball (the Go toolchain asked, the analyzer run, the planned `.projenrc.ts` synthesized in a copy;',
-      'modules already downloaded and the analyzer already built, as on a second run):',
+      `modules already downloaded and the analyzer already built, as on a second run)${r.adopt.measuredOn ? `, measured on ${r.adopt.measuredOn}` : ''}:`,
       '',
       '| repository | Go files | median (range) | samples |',
       '| --- | ---: | ---: | ---: |',

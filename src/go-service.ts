@@ -55,6 +55,14 @@ export interface GoServiceOptions {
   readonly portArgument?: string;
 
   /**
+   * Whether the image, compose and Kubernetes set `portVariable` to the port. `false` for a program
+   * that reads no variable for its port (it takes it from `portArgument` or its own default): a
+   * variable it never reads would only suggest a way to move the port that does nothing.
+   * @default true
+   */
+  readonly portInEnvironment?: boolean;
+
+  /**
    * Arguments of the service's binary: the image's `CMD` (after the ENTRYPOINT, which is the
    * binary), and `make run-<service>`'s.
    * @default - none
@@ -241,6 +249,8 @@ export class GoService extends Component {
   public readonly portVariable: string;
   /** The value portVariable is given, `{port}` where the port goes. */
   public readonly portVariableValue: string;
+  /** Whether the image, compose and Kubernetes set portVariable to the port. */
+  public readonly portInEnvironment: boolean;
   /** The argument that passes the port, `{port}` filled in at synthesis, if any. */
   public readonly portArgument?: string;
   /** The arguments of the binary, after the port argument. */
@@ -310,6 +320,7 @@ export class GoService extends Component {
     this.portVariable = options.portVariable ?? DEFAULT_PORT_VARIABLE;
     this.portVariableValue = options.portVariableValue ?? PORT_PLACEHOLDER;
     this.portArgument = options.portArgument;
+    this.portInEnvironment = options.portInEnvironment ?? true;
     this.args = [...(options.args ?? [])];
     this.subcommand = [...(options.subcommand ?? [])];
     this.workdir = options.workdir;
@@ -468,7 +479,7 @@ export class GoService extends Component {
   /** The run-time environment: the port variable first (servers), then `TZ`, then `environment`. */
   public get environment(): { [name: string]: string } {
     const port = this.port === undefined ? undefined : this.portVariableValue.split(PORT_PLACEHOLDER).join(String(this.port));
-    const env: { [name: string]: string } = port === undefined ? {} : { [this.portVariable]: port };
+    const env: { [name: string]: string } = port === undefined || !this.portInEnvironment ? {} : { [this.portVariable]: port };
     if (this.tz.defaultZone) {
       env.TZ = this.tz.defaultZone;
     }
@@ -648,6 +659,9 @@ export class GoService extends Component {
     if (!this.isServer) {
       if (port !== undefined) {
         problems.push({ option: 'port', what: 'a command (server: false) listens on no port', fix: 'Remove port, or set server: true' });
+      }
+      if (this.portInEnvironment !== true) {
+        problems.push({ option: 'portInEnvironment', what: 'a command (server: false) listens on no port', fix: 'Remove portInEnvironment, or set server: true' });
       }
       if (this.portArgument !== undefined) {
         problems.push({ option: 'portArgument', what: 'a command (server: false) listens on no port', fix: 'Remove portArgument, or set server: true' });

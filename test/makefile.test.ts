@@ -134,12 +134,30 @@ describe('Makefile', () => {
     expect(run('-n', 'test').trim()).toBe('echo own test');
     expect(run('-n', 'go-test').trim()).toBe('go test ./...');
     expect(run('-n', 'go-build')).toContain('go build');
-    const help = execFileSync('make', ['--no-print-directory'], { cwd: dir, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const help = run('help');
     expect(help).toMatch(/^ {2}go-build +Build every service into bin\/ \(generated; make build is your own\)$/m);
     expect(help).toMatch(/^ {2}build-hello +Build bin\/hello$/m);
     expect(help).not.toMatch(/^ {2}build /m);
+    // help lists their targets too, as make reads local.mk
+    expect(help).toMatch(/\nYour own targets \(local\.mk\):\n {2}build\n {2}test\n$/);
+    // bare make runs their default goal (their first target), as it did before
+    expect(run()).toBe('echo own build\nown build\n');
     const warnings = spawnSync('make', ['-n', 'build'], { cwd: dir, encoding: 'utf-8' }).stderr;
     expect(warnings).toBe('');
+  });
+
+  test('with a makefile of your own: its .DEFAULT_GOAL wins, and help stays the default goal when it has no target', () => {
+    const project = newProject({ makefileIncludes: ['local.mk'] });
+    writeFileSync(join(project.outdir, 'local.mk'), '');
+    const dir = mkdtempSync(join(tmpdir(), 'pgs-make-'));
+    writeFileSync(join(dir, 'Makefile'), synth(project).Makefile);
+    const run = () => execFileSync('make', ['--no-print-directory'], { cwd: dir, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // only variables: bare make is help
+    writeFileSync(join(dir, 'local.mk'), 'GREETING ?= hi\n');
+    expect(run()).toContain('Usage: make <target>');
+    // a .DEFAULT_GOAL of theirs, after their first target
+    writeFileSync(join(dir, 'local.mk'), 'first:\n\t@echo first\n\nchosen:\n\t@echo chosen\n\n.DEFAULT_GOAL := chosen\n');
+    expect(run()).toBe('chosen\n');
   });
 
   test('makefileRenames: a name the Makefile does not generate, or one it generates, is refused', () => {

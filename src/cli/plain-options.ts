@@ -13,6 +13,7 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
   portVariable: 'string',
   portArgument: 'string',
   portVariableValue: 'string',
+  portInEnvironment: 'boolean',
   workdir: 'string',
   cgo: 'boolean',
   mainPackage: 'string',

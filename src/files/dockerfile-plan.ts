@@ -237,7 +237,7 @@ function imageInstructions(s: ServiceModel): Instruction[] {
     out.push(Instruction.run(`${install} ${pkgs.join(' ')}`));
   }
   out.push(Instruction.copy([`${ROOTFS}/`], '/', { from: s.buildStage }));
-  if (s.port !== undefined) {
+  if (s.port !== undefined && s.environment[s.portVariable] !== undefined) {
     out.push(Instruction.env(s.portVariable, s.environment[s.portVariable]));
   }
   if (s.defaultZone) {

@@ -454,7 +454,8 @@ export class GoMakefile extends FileBase {
       ...targets.map((t) => [t.targets[0], t.description] as [string, string]),
       ...this.added.filter((a) => a.description !== undefined).flatMap((a) => a.rule.targets.map((t) => [t, a.description!] as [string, string])),
     ];
-    return targets.map((t) => (t.targets[0] === this.nameOf('help') ? { ...t, recipe: helpRecipe(described) } : t));
+    const own = ownTargetsRecipe(this.includes, this.variables.map(([n]) => n));
+    return targets.map((t) => (t.targets[0] === this.nameOf('help') ? { ...t, recipe: [...helpRecipe(described), ...own] } : t));
   }
 
   private header(): string[] {
@@ -500,7 +501,8 @@ export class GoMakefile extends FileBase {
     const buildArgs = [...new Set(services.flatMap((s) => s.buildArgs))];
     const lines: string[] = [];
     if (this.marker) lines.push(`# ${this.marker}`, '');
-    lines.push(`.DEFAULT_GOAL := ${this.nameOf('help')}`, 'SHELL := /bin/sh', '');
+    // with makefiles of your own, bare make runs your default goal (set after the includes)
+    lines.push(...(this.includes.length ? [] : [`.DEFAULT_GOAL := ${this.nameOf('help')}`]), 'SHELL := /bin/sh', '');
     for (const [name, value, comment] of vars) {
       if (comment) lines.push(`# ${comment}`);
       lines.push(`${name} ?=${value ? ` ${value}` : ''}`);
@@ -521,7 +523,15 @@ export class GoMakefile extends FileBase {
     );
     lines.push(...COMPOSE_WAIT_SCRIPT, '');
     if (this.includes.length) {
-      lines.push('# makefiles of your own: their targets work beside the generated ones', ...this.includes.map((i) => `include ${i}`), '');
+      lines.push(
+        '# makefiles of your own: their targets work beside the generated ones',
+        ...this.includes.map((i) => `include ${i}`),
+        '# bare make runs their default goal (their first target, or their .DEFAULT_GOAL), as it did before',
+        'ifeq ($(.DEFAULT_GOAL),)',
+        `.DEFAULT_GOAL := ${this.nameOf('help')}`,
+        'endif',
+        '',
+      );
     }
     return lines;
   }
@@ -565,6 +575,30 @@ function renderRule(rule: Rule): string {
     ...(rule.recipe ?? []).map((step) => `\t${step}`),
   ].join('\n');
 }
+
+/**
+ * The end of `make help` when the Makefile includes makefiles of your own: their targets, as make
+ * reads them (its database, nothing run: `make -pRrq -f local.mk :`), without special targets
+ * (`.PHONY`), pattern rules and files that are only prerequisites. Read when help runs, so a target
+ * you add to local.mk is listed without a synthesis. The variables added to the Makefile (set before
+ * the include: a glob pinned by adopt) are passed on as they are written, so make reads your
+ * makefile as it does under the Makefile.
+ */
+function ownTargetsRecipe(includes: readonly string[], variables: readonly string[]): string[] {
+  const passed = variables.map((n) => ` ${n}='$(subst ','\\'',$(value ${n}))'`).join('');
+  return includes.flatMap((file) => [
+    '@echo ""',
+    `@echo "Your own targets (${file}):"`,
+    `@$(MAKE) --no-print-directory -pRrq -f ${file} :${passed} 2>/dev/null | ${OWN_TARGETS_AWK} | LC_ALL=C sort -u | sed 's/^/  /'`,
+  ]);
+}
+
+/**
+ * Reads the targets from make's database (`# Files` section): skips entries marked "Not a target",
+ * comments, recipe lines, special (`.X`) and pattern (`%`) targets. `$$` is make's `$`.
+ */
+const OWN_TARGETS_AWK = "awk '/^# Files$$/ { f = 1; next } /^# Finished Make data base/ { f = 0 } !f { next } /^$$/ { n = 0; next } "
+  + "/^# Not a target:/ { n = 1; next } n || /^[#\\t]/ { next } /^[^.%: \\t=#][^:=]*::?([^=]|$$)/ { sub(/:.*/, \"\"); for (i = 1; i <= NF; i++) if ($$i !~ /%/) print $$i }'";
 
 /** `make help`: a fixed column width unless a name needs more, so adding a service does not re-align every line. */
 function helpRecipe(described: Array<[string, string]>): string[] {

@@ -61,6 +61,8 @@ export interface AnalyzedMain {
   readonly listen: AnalyzedListen[];
   /** The index in `listen` of the address to publish (the service's main port), -1 when none. */
   readonly primaryListen?: number;
+  /** The command-line flags it defines: their syntax (`--address`), default and variables. */
+  readonly flags: Array<{ name: string; syntax: string; default: string; env: string[] | null }>;
   readonly subcommands: Array<{ path: string[]; reachesListen: boolean; deprecated: boolean }>;
   /** The arguments that start the server (a `serve` subcommand), if it needs any. */
   readonly defaultArgs: string[];

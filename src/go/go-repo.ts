@@ -3,6 +3,7 @@ import { join, relative, sep } from 'path';
 import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
 import { downloadModules } from './download';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
+import { listenHost } from './listen-host';
 import { observe, ObserveError } from './observe';
 
 /**
@@ -44,6 +45,10 @@ export interface MainPackage {
   readonly portArgument?: string;
   /** The value of its port variable, when that holds an address (`:{port}`). */
   readonly portVariableValue?: string;
+  /** Variables that make it listen on every interface, where its default address is loopback (`FB_ADDRESS=0.0.0.0`). */
+  readonly listenEnvironment?: { [name: string]: string };
+  /** Arguments that do that, where only a flag sets the host (`--address=0.0.0.0`). */
+  readonly listenArgs?: string[];
   /** Repository paths it reads at run time, relative to its working directory (templates, static files). */
   readonly runtimeFiles: string[];
   /** Directories it writes at run time, relative to its working directory (`data`, `.`), or absolute. */
@@ -194,6 +199,9 @@ function observed(dir: string, m: MainPackage, log?: (line: string) => void): Ma
     const dirs = [...new Set(o.created.filter((p) => !p.startsWith('/')).map((p) => p.split('/')[0]))];
     const facts = [...m.facts];
     if (o.ports.length) facts.push(`observed: it listens on ${o.ports.join(', ')} (run in a sandbox with its default arguments)`);
+    if (o.loopbackPorts.includes(o.ports[0])) {
+      facts.push(`WARNING: observed: it listens on ${o.ports[0]} at a loopback address only: in a container nothing outside it can reach it (the health probe, inside, still passes). Make it listen on every interface`);
+    }
     if (dirs.length) facts.push(`observed: it creates ${dirs.join(', ')} in its working directory`);
     return { ...m, port: o.ports[0], dataDirectories: [...new Set([...m.dataDirectories, ...dirs])].sort(), facts };
   } catch (e) {
@@ -202,13 +210,16 @@ function observed(dir: string, m: MainPackage, log?: (line: string) => void): Ma
   }
 }
 
-/** The port a server listens on by default, and the flag and variable that set it, as the analyzer traced them. */
-function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable?: string; portVariableValue?: string; portArgument?: string } {
+/** The port a server listens on by default, the flag and variable that set it (as the analyzer traced them), and how it listens on every interface. */
+export function portOf(a: AnalyzedMain, facts: string[]): PortFacts {
   const primary = a.primaryListen !== undefined && a.primaryListen >= 0 ? a.listen[a.primaryListen] : undefined;
-  const listen = primary
-    ?? a.listen.find((l) => l.port > 0 && (l.flag || l.env)) ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
+  const documented = a.listen.find((l) => l.port > 0 && (l.flag || l.env));
+  // a primary listen whose port is unknown (a socket path, an address built at run time) gives way to
+  // one with a known port the program documents a flag or variable for
+  const listen = (primary && (primary.port > 0 || !documented) ? primary : undefined)
+    ?? documented ?? a.listen.find((l) => l.port > 0) ?? a.listen.find((l) => l.flag || l.env);
   if (!listen) return {};
-  const out: { port?: number; portVariable?: string; portVariableValue?: string; portArgument?: string } = {};
+  const out: { -readonly [K in keyof PortFacts]: PortFacts[K] } = {};
   if (listen.port > 0) out.port = listen.port;
   // a variable the program reads (a flag's default from it, or its config) is set by the image, and the
   // user's -e VAR=... then moves the port: a flag in the image's CMD would always win over it
@@ -228,8 +239,18 @@ function portOf(a: AnalyzedMain, facts: string[]): { port?: number; portVariable
   facts.push(out.port !== undefined
     ? `port ${out.port}: ${listen.call} at ${listen.source}${how ? `, set by ${how}` : ` (${listen.kind})`}`
     : `the address of ${listen.call} at ${listen.source} is made at run time (${listen.expr || listen.kind}), which the compiler cannot tell`);
+  // a loopback default address: unreachable from outside a container (src/go/listen-host.ts)
+  const host = listenHost(a, listen, out.portVariable ? out.portVariableValue ?? '{port}' : out.portArgument?.replace(/^[^=]*=/, ''));
+  if (host) {
+    facts.push(host.fact);
+    if (Object.keys(host.environment).length) out.listenEnvironment = host.environment;
+    if (host.args.length) out.listenArgs = host.args;
+  }
   return out;
 }
+
+/** What portOf finds. */
+type PortFacts = Pick<MainPackage, 'port' | 'portVariable' | 'portVariableValue' | 'portArgument' | 'listenEnvironment' | 'listenArgs'>;
 
 /** Repository paths a main reads at run time: their first element when that is a directory of the repository, else the file. */
 function runtimeFiles(root: string, dir: string, uses: AnalyzedPath[], facts: string[]): string[] {

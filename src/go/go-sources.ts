@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
-import { isAbsolute, join, relative, resolve, sep } from 'path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 import { closure, GoListOptions, GoPackage, listGoModules, listGoPackages } from './go-graph';
 
 /** What the model reads of a service to ask Go about it. */
@@ -66,6 +66,38 @@ function noModules(): Pick<GoSources, 'localModules' | 'outsideModules' | 'vendo
  * package is always in, even before its code exists (samples are written in the same synthesis).
  */
 export function readGoSources(dir: string, services: readonly ServiceSourceFacts[], options: Pick<GoListOptions, 'go'> = {}): GoSources {
+  // go in workspace mode writes go.work.sum, a file git usually ignores: a synthesis must not leave
+  // one behind, or check in a fresh clone (which has none) finds it missing
+  return keepingFile(workspaceSum(dir), () => listSources(dir, services, options));
+}
+
+/** The go.work.sum of the workspace `dir` is in ($GOWORK's, else the nearest go.work's above), if any. */
+export function workspaceSum(dir: string): string | undefined {
+  const env = process.env.GOWORK;
+  if (env === 'off') return undefined;
+  if (env) return `${resolve(dir, env)}.sum`;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'go.work'))) return join(d, 'go.work.sum');
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Runs `fn`, then puts `file` back as it was: its bytes, or no file. */
+export function keepingFile<T>(file: string | undefined, fn: () => T): T {
+  if (file === undefined) return fn();
+  const before = existsSync(file) ? readFileSync(file) : undefined;
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) {
+      rmSync(file, { force: true });
+    } else if (!existsSync(file) || !readFileSync(file).equals(before)) {
+      writeFileSync(file, before);
+    }
+  }
+}
+
+function listSources(dir: string, services: readonly ServiceSourceFacts[], options: Pick<GoListOptions, 'go'>): GoSources {
   const paths = new Set<string>(services.map((s) => goFilesOf(relative(dir, resolve(dir, s.mainPackage)))));
   const packages = new Map<string, GoPackage[]>();
   if (!existsSync(join(dir, 'go.mod'))) {

@@ -7,6 +7,8 @@ import { join } from 'path';
 export interface Observation {
   /** The TCP ports it listens on. */
   readonly ports: number[];
+  /** Those of its ports it listens on at a loopback address only (127.0.0.1, ::1): unreachable from outside a container. */
+  readonly loopbackPorts: number[];
   /** The paths it created under its working directory (relative) and /tmp (absolute). */
   readonly created: string[];
   /** It exited in that time (a command, or a server that could not start). */
@@ -71,7 +73,7 @@ export function observe(dir: string, pkg: string, options: ObserveOptions = {}):
     const id = run.stdout.trim();
     try {
       const deadline = Date.now() + (options.seconds ?? 4) * 1000;
-      let ports: number[] = [];
+      let sockets: Sockets = { ports: [], loopbackPorts: [] };
       let exited = false;
       let exitCode: number | undefined;
       while (Date.now() < deadline) {
@@ -81,15 +83,15 @@ export function observe(dir: string, pkg: string, options: ObserveOptions = {}):
           exitCode = Number(state[1]);
           break;
         }
-        ports = listeningPorts(docker, id);
-        if (ports.length) break;
+        sockets = listeningPorts(docker, id);
+        if (sockets.ports.length) break;
         spawnSync('sleep', ['0.25']);
       }
       const copied = (p: string) => files.some((f) => p === f || p.startsWith(`${f}/`) || f.startsWith(`${p}/`));
       const created = exited ? [] : spawnSync(docker, ['exec', id, '/busybox/find', '/work', '/tmp', '-mindepth', '1', '-maxdepth', '2'], { encoding: 'utf-8' })
         .stdout.split('\n').filter(Boolean).map((p) => (p.startsWith('/work/') ? p.slice('/work/'.length) : p)).filter((p) => !copied(p)).sort();
       const logs = spawnSync(docker, ['logs', '--tail', '5', id], { encoding: 'utf-8' });
-      return { ports, created, exited, exitCode, log: `${logs.stdout}${logs.stderr}`.split('\n').filter(Boolean).slice(-5) };
+      return { ...sockets, created, exited, exitCode, log: `${logs.stdout}${logs.stderr}`.split('\n').filter(Boolean).slice(-5) };
     } finally {
       spawnSync(docker, ['rm', '-f', id], { encoding: 'utf-8' });
     }
@@ -98,14 +100,37 @@ export function observe(dir: string, pkg: string, options: ObserveOptions = {}):
   }
 }
 
+interface Sockets {
+  readonly ports: number[];
+  readonly loopbackPorts: number[];
+}
+
 /** The ports sockets in the container's network namespace listen on (state 0A in /proc/net/tcp and tcp6). */
-function listeningPorts(docker: string, id: string): number[] {
+function listeningPorts(docker: string, id: string): Sockets {
   const r = spawnSync(docker, ['exec', id, '/busybox/cat', '/proc/net/tcp', '/proc/net/tcp6'], { encoding: 'utf-8' });
-  if (r.status !== 0) return [];
-  const ports = new Set<number>();
-  for (const line of r.stdout.split('\n')) {
+  return r.status === 0 ? readSockets(r.stdout) : { ports: [], loopbackPorts: [] };
+}
+
+/** The listening sockets of /proc/net/tcp and tcp6 text: their ports, and the ports only a loopback address has. */
+export function readSockets(procNetTcp: string): Sockets {
+  const ports = new Map<number, boolean>();
+  for (const line of procNetTcp.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length > 3 && f[3] === '0A' && /:[0-9A-F]{4}$/.test(f[1])) ports.add(parseInt(f[1].split(':').pop()!, 16));
+    const m = f.length > 3 && f[3] === '0A' ? /^([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})$/.exec(f[1]) : null;
+    if (!m) continue;
+    const port = parseInt(m[2], 16);
+    ports.set(port, (ports.get(port) ?? true) && isLoopbackHex(m[1]));
   }
-  return [...ports].sort((a, b) => a - b);
+  const sorted = [...ports.keys()].sort((a, b) => a - b);
+  return { ports: sorted, loopbackPorts: sorted.filter((p) => ports.get(p)) };
+}
+
+/**
+ * Whether a /proc/net/tcp address is loopback: 127.x.x.x (IPv4, its bytes in host order: the first
+ * octet is the last pair on the little-endian machines Docker runs on, x86-64 and arm64), ::1, or
+ * ::ffff:127.x.x.x.
+ */
+function isLoopbackHex(hex: string): boolean {
+  if (hex.length === 8) return hex.endsWith('7F');
+  return hex === '00000000000000000000000001000000' || (hex.startsWith('0000000000000000FFFF0000') && hex.endsWith('7F'));
 }

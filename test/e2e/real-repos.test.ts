@@ -52,7 +52,7 @@ const CASES: Case[] = [
     // the server is the serve subcommand; it writes ./data (its --data-dir default) on a read-only image
     serve: [{ service: 'bookmarks', port: 8090, path: '/', body: /^bookmarks$/m, override: { args: ['serve', '--port=9090'], port: 9090 } }],
     after: (p, out) => {
-      expect(read(p, '.projenrc.ts')).toContain("port: 8090,\n  portArgument: '--port={port}',\n  healthCheck: HealthCheck.tcp(),\n  subcommand: ['serve'],\n  workdir: '/app',\n  dataDirectories: ['data'],");
+      expect(read(p, '.projenrc.ts')).toContain("port: 8090,\n  portArgument: '--port={port}',\n  portInEnvironment: false,\n  healthCheck: HealthCheck.tcp(),\n  subcommand: ['serve'],\n  workdir: '/app',\n  dataDirectories: ['data'],");
       expect(read(p, 'Dockerfile')).toContain('CMD ["serve", "--port=8090"]');
       expect(out).toContain('bookmarks: port 8090: net/http.ListenAndServe at cmd/bookmarks/main.go:38, set by flag --port (pflag, cmd/bookmarks/main.go:41).');
       expect(YAML.parse(read(p, 'docker-compose.yml')).services.bookmarks.volumes).toEqual(['bookmarks-data:/app/data']);
@@ -259,6 +259,42 @@ const CASES: Case[] = [
       run(DOCKER, ['build', '--network=none', '-q', '-f', 'build/Dockerfile.dev', '.'], { cwd: p });
     },
   },
+  {
+    fixture: 'promu-variants',
+    name: 'gauge',
+    serve: [
+      { service: 'gauge', port: 9230, path: '/metrics', body: /^gauge_up 1$/m, override: { args: ['-web.listen-address=:9330'], port: 9330 } },
+      // the stamps .promu.yml names: version, revision and date
+      { service: 'gauge', port: 9230, path: '/version', body: /^[0-9a-f]{7}(-dirty)? [0-9a-f]{7} \d{4}-\d\d-\d\dT[\d:]+Z$/m },
+    ],
+    after: (p, out) => {
+      expect(read(p, '.projenrc.ts')).toContain("versionVariables: { version: 'example.com/gauge/internal/version.Version', commit: 'example.com/gauge/internal/version.Revision', date: 'example.com/gauge/internal/version.BuildDate' },");
+      // it reads no PORT: the image sets none
+      expect(read(p, '.projenrc.ts')).toContain('portInEnvironment: false,');
+      expect(read(p, 'Dockerfile')).not.toMatch(/^ENV PORT/m);
+      // Makefile.common's glob of Dockerfiles no longer sees the ignore file of Dockerfile.distroless
+      expect(out).toContain("Makefile.common:2's DOCKERFILE_VARIANTS ?= $(wildcard Dockerfile Dockerfile.*) would match Dockerfile.distroless.dockerignore");
+      expect(read(p, 'Makefile')).toContain('DOCKERFILE_VARIANTS ?= $(filter-out %.dockerignore,$(wildcard Dockerfile Dockerfile.*))');
+      // bare make runs their default goal, as before; make help lists their targets too
+      expect(run('make', [], { cwd: p }).stdout).toBe('variants: Dockerfile Dockerfile.distroless\nall done\n');
+      expect(run('make', ['help'], { cwd: p }).stdout).toMatch(/Your own targets \(local\.mk\):\n {2}binary\n {2}common-all\n {2}common-variants\n$/);
+      // their distroless image still builds from their own build output
+      run('make', ['binary'], { cwd: p });
+      run(DOCKER, ['build', '--network=none', '-q', '-f', 'Dockerfile.distroless', '.'], { cwd: p });
+      rmSync(join(p, '.build'), { recursive: true, force: true });
+    },
+  },
+  {
+    fixture: 'loopback-default',
+    name: 'scratchpad',
+    // its default address is 127.0.0.1: the image passes -host=0.0.0.0, so the published port answers
+    serve: [{ service: 'scratchpad', port: 7410, path: '/', body: /^scratchpad$/m, override: { env: ['PAD_PORT=9410'], port: 9410 } }],
+    after: (p, out) => {
+      expect(read(p, '.projenrc.ts')).toContain("portVariable: 'PAD_PORT',");
+      expect(read(p, '.projenrc.ts')).toContain("args: ['-host=0.0.0.0'],");
+      expect(out).toContain('scratchpad: its default address is loopback only (127.0.0.1:7410, net/http.ListenAndServe at main.go:30): the image passes -host=0.0.0.0, so it answers on every interface.');
+    },
+  },
 ];
 
 function read(dir: string, file: string): string {
@@ -400,6 +436,21 @@ const rows: string[] = [];
 });
 
 (withDocker ? describe : describe.skip)('adopt is all or nothing', () => {
+  test('a makefile of the team\'s that make would stop on once the generated files are in: exit 4, the repository as it was', () => {
+    const work = mkdtempSync(join(tmpdir(), 'pgs-real-'));
+    const repo = copyFixture('promu-variants', join(work, 'gauge'));
+    // a check of theirs that counts the Dockerfile variants (no variable adopt could set first)
+    writeFileSync(join(repo, 'Makefile'), `ifneq ($(words $(wildcard Dockerfile.*)),1)\n$(error one Dockerfile variant expected: $(wildcard Dockerfile.*))\nendif\n\n${read(repo, 'Makefile')}`);
+    run('make', ['-n', 'binary'], { cwd: repo });
+    const before = treeHash(repo);
+    const r = runFailing('npx', ['--yes', `--package=${packedTarball()}`, 'projen-go-service', 'adopt'], { cwd: repo });
+    expect(r.status).toBe(4);
+    expect(r.output).toContain('adopt: make stops on the Makefile adopt would write (with your makefile included), so the repository was put back as it was. What make says:');
+    expect(r.output).toContain('one Dockerfile variant expected: Dockerfile.distroless Dockerfile.distroless.dockerignore');
+    expect(treeHash(repo)).toBe(before);
+    rmSync(work, { recursive: true, force: true });
+  });
+
   test('a failed npm install leaves the repository byte for byte as it was, and says so (exit 5)', () => {
     const work = mkdtempSync(join(tmpdir(), 'pgs-real-'));
     const repo = copyFixture('security-makefile', join(work, 'notes'));

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import * as YAML from 'yaml';
+import { ASIDE_DIR } from '../../model/constants';
 import { addonClass, CodeStyle } from '../projenrc-editor';
 
 /** The compose files Compose v2 reads, in its order: the first it finds is the project's. */
@@ -80,7 +81,16 @@ export function readRepoCompose(dir: string, ours: OurService[]): ComposePlan | 
   // which of their services are ours: those that build the repository's Dockerfile
   const renamed = new Map<string, string>();
   for (const [name, svc] of Object.entries(services)) {
-    if (!isObject(svc) || !buildsOurDockerfile(svc.build)) continue;
+    if (!isObject(svc)) continue;
+    if (!buildsOurDockerfile(svc.build)) {
+      // a service of theirs named as one of ours (their development build of the same program, say):
+      // the generated service takes its place, under the name the others reach it by
+      if (ours.some((o) => o.name === name)) {
+        renamed.set(name, name);
+        plan.notes.push(`your compose service ${name} ${svc.build !== undefined ? 'builds another Dockerfile' : `runs ${typeof svc.image === 'string' ? svc.image : 'an image of its own'}`}; the generated ${name} service (the image of the generated Dockerfile) takes its place, so the services that reach ${name} reach it (yours is kept in ${ASIDE_DIR}/${file}).`);
+      }
+      continue;
+    }
     const target = isObject(svc.build) && typeof svc.build.target === 'string' ? svc.build.target : undefined;
     const match = ours.find((o) => o.name === target) ?? ours.find((o) => o.name === name) ?? def;
     renamed.set(name, match.name);

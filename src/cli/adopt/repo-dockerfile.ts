@@ -112,6 +112,37 @@ export function readGoreleaserFacts(dir: string): Map<string, BuildFileFacts> {
   return out;
 }
 
+/** Prometheus' build tool's file: its `build.ldflags` stamp every binary it lists. */
+export const PROMU_FILE = '.promu.yml';
+
+/**
+ * The facts of `.promu.yml` (promu, the Prometheus projects' build tool), by main package: the `-X`
+ * stamps and literals of `build.ldflags` for each of `build.binaries` (`path`, `.` by default).
+ * Its `tags` are not taken: Prometheus' `builtinassets` needs its web UI built first (make assets).
+ */
+export function readPromuFacts(dir: string): Map<string, BuildFileFacts> {
+  const out = new Map<string, BuildFileFacts>();
+  const file = join(dir, PROMU_FILE);
+  if (!existsSync(file)) return out;
+  let doc: any;
+  try {
+    doc = YAML.parse(readFileSync(file, 'utf-8'));
+  } catch {
+    return out;
+  }
+  const build = doc?.build;
+  if (typeof build !== 'object' || build === null || typeof build.ldflags !== 'string') return out;
+  const binaries: any[] = Array.isArray(build.binaries) && build.binaries.length ? build.binaries : [{}];
+  for (const b of binaries) {
+    const pkg = packageOf(typeof b?.path === 'string' ? b.path : '.');
+    const facts = out.get(pkg) ?? out.set(pkg, emptyFacts()).get(pkg)!;
+    // a template is one word: {{date "20060102-15:04:05"}}
+    readLdflags(build.ldflags.replace(/\{\{[^}]*\}\}/g, (t: string) => t.replace(/\s+/g, '_').replace(/["']/g, '')), facts);
+  }
+  for (const [k, v] of out) if (isEmpty(v)) out.delete(k);
+  return out;
+}
+
 /** `./cmd/api` from `cmd/api/`, `./cmd/api`; `.` from `./`, `.`. */
 function packageOf(p: string): string {
   const n = posix.normalize(p).replace(/\/+$/, '');
@@ -236,6 +267,12 @@ function readFinalStage(dir: string, instructions: Instruction[], facts: BuildFi
       const isDir = statSync(join(dir, rel)).isDirectory();
       const into = !isDir && (c.dest.endsWith('/') || c.sources.length > 1) ? posix.join(c.dest, posix.basename(rel)) : c.dest;
       const abs = (into.startsWith('/') ? posix.normalize(into) : posix.join(c.workdir ?? '/', into)).replace(/(.)\/+$/, '$1');
+      // a directory merged into the image's root (`COPY docker/common/ /`): the image's own files are
+      // there (the binary, the CA bundle, /etc/passwd), so it cannot be carried over as one of `files`
+      if (abs === '/') {
+        facts.skipped.push(`COPY ${src} / (into the image's root)`);
+        continue;
+      }
       facts.files[rel] = workdir && abs.startsWith(`${workdir}/`) ? abs.slice(workdir.length + 1) : abs;
     }
   }
@@ -352,6 +389,8 @@ export function withBuildFacts(s: CodeStyle, options: Array<[string, string]>, f
   readonly server: boolean;
   readonly port?: number;
   readonly workdir: string;
+  /** Variables the code needs set (its listen host), kept beside the build files' ENV. */
+  readonly environment?: { [name: string]: string };
 }): { options: Array<[string, string]>; carried: string[] } {
   if (!facts) return { options, carried: [] };
   const set = new Map(options);
@@ -386,7 +425,7 @@ export function withBuildFacts(s: CodeStyle, options: Array<[string, string]>, f
     carried.push(`files ${Object.keys(facts.files).join(' ')}`);
   }
   if (Object.keys(facts.environment).length) {
-    put('environment', obj(facts.environment));
+    put('environment', obj({ ...code.environment, ...facts.environment }));
     carried.push(`environment ${Object.keys(facts.environment).join(' ')}`);
   }
   if (facts.args.length) {

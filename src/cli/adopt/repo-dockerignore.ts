@@ -47,9 +47,9 @@ export function dockerignoreRules(dir: string): string[] {
  * The `dockerfileIgnores` option for the repository's other Dockerfiles (as code), and what adopt
  * says of it: each gets the rules of the original .dockerignore.
  */
-export function dockerfileIgnores(s: CodeStyle, dir: string): { code?: string; notes: string[] } {
+export function dockerfileIgnores(s: CodeStyle, dir: string): { code?: string; notes: string[]; files: string[]; globNote?: string } {
   const dockerfiles = otherDockerfiles(dir);
-  if (dockerfiles.length === 0) return { notes: [] };
+  if (dockerfiles.length === 0) return { notes: [], files: [] };
   const rules = dockerignoreRules(dir);
   const one = dockerfiles.length === 1;
   const notes = [
@@ -58,8 +58,9 @@ export function dockerfileIgnores(s: CodeStyle, dir: string): { code?: string; n
   ];
   // BuildKit reads the ignore file only beside its Dockerfile, where a glob of Dockerfile variants matches it too
   const variants = dockerfiles.filter((f) => /(^|\/)Dockerfile\.[^/]+$/.test(f));
+  let globNote: string | undefined;
   if (variants.length) {
-    notes.push(`${variants.map((f) => `${f}.dockerignore`).join(', ')} must sit beside ${one ? 'its Dockerfile' : 'their Dockerfiles'}, where a glob such as Dockerfile.* matches ${variants.length === 1 ? 'it' : 'them'} too: leave *.dockerignore out of any such glob of yours.`);
+    globNote = (`${variants.map((f) => `${f}.dockerignore`).join(', ')} must sit beside ${one ? 'its Dockerfile' : 'their Dockerfiles'}, where a glob such as Dockerfile.* matches ${variants.length === 1 ? 'it' : 'them'} too: leave *.dockerignore out of any such glob of yours.`);
   }
-  return { code: `{ ${dockerfiles.map((f) => `${s.str(f)}: [${rules.map((r) => s.str(r)).join(', ')}]`).join(', ')} }`, notes };
+  return { code: `{ ${dockerfiles.map((f) => `${s.str(f)}: [${rules.map((r) => s.str(r)).join(', ')}]`).join(', ')} }`, notes, files: dockerfiles.map((f) => `${f}.dockerignore`), globNote };
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
@@ -10,8 +11,9 @@ import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-a
 import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { assertInsideRepository } from '../../synthesis/repo-paths';
 import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
-import { BuildFileFacts, GORELEASER_FILES, mergeFacts, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../adopt/repo-dockerfile';
+import { BuildFileFacts, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
+import { matchingGlobs, pinnedGlobs } from '../adopt/repo-make-globs';
 import { MAKEFILE_NAMES, makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
@@ -263,6 +265,7 @@ function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): A
   });
   try {
     if (!result.ok) throw synthesisFailed(result.messages);
+    if (mk) makeParses(copy);
     const generated: string[] = JSON.parse(readFileSync(join(copy, '.projen', 'files.json'), 'utf-8')).files;
     const replaced = generated.filter((f) => f !== mk?.file).filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
     const taken = new Set<string>();
@@ -274,6 +277,25 @@ function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): A
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * make reads the Makefile adopt would write, with the repository's makefiles it includes, without
+ * stopping (`$(error ...)`, a missing include): asked whether a target of nothing is up to date
+ * (`-q` runs no recipe; exit 2 is make's own error). Without make, nothing is checked.
+ */
+function makeParses(copy: string): void {
+  const r = spawnSync('make', ['--no-print-directory', '--eval=pgs-adopt-parses: ; @:', '-q', 'pgs-adopt-parses'], {
+    cwd: copy, encoding: 'utf-8', timeout: 60_000, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MAKEFLAGS: '' },
+  });
+  if (r.error || r.status !== 2) return;
+  throw new CliError(ExitCode.SYNTHESIS, [
+    'adopt: make stops on the Makefile adopt would write (with your makefile included), so the repository was put back as it was. What make says:',
+    '',
+    ...(r.stderr ?? '').trim().split('\n').slice(-5).map((l) => `  ${l}`),
+    '',
+    'Fix what your makefile does at that line (or tell us: it is a case adopt does not know), and run adopt again.',
+  ].join('\n'));
 }
 
 function synthesisFailed(messages: string[]): CliError {
@@ -396,7 +418,12 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   const options = (m: MainPackage): Array<[string, string]> => {
     const facts = fromBuildFiles.get(m.path);
     const carried = withBuildFacts(editor, serviceOptions(editor, repo, m, ports.get(m)), facts?.facts, {
-      runtimeFiles: m.runtimeFiles, versionVariables: repo.versionVariables, server: m.server, port: ports.get(m), workdir: WORKDIR,
+      runtimeFiles: m.runtimeFiles,
+      versionVariables: repo.versionVariables,
+      server: m.server,
+      port: ports.get(m),
+      workdir: WORKDIR,
+      environment: m.server ? m.listenEnvironment : undefined,
     });
     if (facts && carried.carried.length) notes.push(`${names.get(m)}, from ${facts.sources.join(' and ')}: ${carried.carried.join('; ')}.`);
     if (facts?.facts.skipped.length) notes.push(`${names.get(m)}: not carried over from ${facts.sources.join(' and ')} (set it in ${PROJENRC} if you need it): ${facts.facts.skipped.join('; ')}.`);
@@ -421,6 +448,16 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   const ignores = dockerfileIgnores(editor, dir);
   if (ignores.code) editor.setOption('dockerfileIgnores', ignores.code);
   notes.push(...ignores.notes);
+  // a $(wildcard Dockerfile.*) of the repository's make files would take the ignore files for Dockerfiles (src/cli/adopt/repo-make-globs.ts)
+  const globs = mk ? matchingGlobs(dir, mk.file, ignores.files) : [];
+  const pins = pinnedGlobs(globs);
+  if (pins.refusals.length) throw usageError(`adopt: ${pins.refusals.join('\n')}`);
+  for (const [variable, value] of pins.variables) {
+    const g = globs.find((x) => x.variable === variable)!;
+    editor.addStatement(`// ${g.where} sets ${variable} from a glob that would match ${g.matches.join(', ')}: set first, without them\n${editor.project}.makefile.addVariable(${editor.str(variable)}, ${editor.str(value)});`);
+    notes.push(`${g.where}'s ${variable} ?= ${g.value} would match ${g.matches.join(', ')}: the generated Makefile sets ${variable} ?= ${value} before it includes ${mk!.to}, so your make targets see only your Dockerfiles.`);
+  }
+  if (ignores.globNote && pins.variables.length === 0) notes.push(ignores.globNote);
   if (compose) {
     const code = composeStatements(editor, compose);
     for (const a of code.addons) editor.addAddonStatement(a);
@@ -486,6 +523,8 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
     if (m.portVariable && m.portVariable !== 'PORT') out.push(['portVariable', s.str(m.portVariable)]);
     if (m.portVariableValue) out.push(['portVariableValue', s.str(m.portVariableValue)]);
     if (m.portArgument) out.push(['portArgument', s.str(m.portArgument)]);
+    // only a variable the program reads: PORT in the image would say the port moves with it
+    if (!m.portVariable) out.push(['portInEnvironment', 'false']);
     // assume nothing of the binary but its port
     out.push(['healthCheck', `${s.ref('HealthCheck')}.tcp()`]);
   }
@@ -493,6 +532,11 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
     out.push(['cgo', 'true'], ['runtime', RUNTIMES[m.cxx ? 'distroless-cc' : 'distroless-base'](s)]);
   }
   if (m.args.length) out.push(['subcommand', `[${m.args.map((a) => s.str(a)).join(', ')}]`]);
+  // a loopback default address: the host set to every interface (src/go/listen-host.ts)
+  if (m.server && m.listenArgs?.length) out.push(['args', `[${m.listenArgs.map((a) => s.str(a)).join(', ')}]`]);
+  if (m.server && m.listenEnvironment && Object.keys(m.listenEnvironment).length) {
+    out.push(['environment', `{ ${Object.entries(m.listenEnvironment).map(([k, v]) => `${k}: ${s.str(v)}`).join(', ')} }`]);
+  }
   const relativeData = m.dataDirectories.filter((d) => !d.startsWith('/'));
   if (m.runtimeFiles.length || relativeData.length) out.push(['workdir', s.str(WORKDIR)]);
   if (m.runtimeFiles.length) {
@@ -544,14 +588,18 @@ function buildFileFacts(
   const runs = repo.dockerfilePackage ?? (repo.mainPackages.length === 1 ? def.path : undefined);
   const fromDockerfile = readDockerfileFacts(dir, runs, repo.mainPackages.find((m) => m.path === runs));
   const fromReleaser = readGoreleaserFacts(dir);
+  const fromPromu = readPromuFacts(dir);
   const out = new Map<string, { facts: BuildFileFacts; sources: string[] }>();
   for (const m of repo.mainPackages) {
     const env = compose?.environment.get(names.get(m)!);
     const fromCompose: BuildFileFacts | undefined = env
       ? { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: env, args: [], skipped: [] }
       : undefined;
-    const facts = mergeFacts(mergeFacts(fromReleaser.get(m.path), fromCompose), fromDockerfile.get(m.path));
-    const sources = [...(fromDockerfile.has(m.path) ? ['the Dockerfile'] : []), ...(fromReleaser.has(m.path) ? ['.goreleaser.yaml'] : []), ...(fromCompose ? [compose!.file] : [])];
+    const facts = mergeFacts(mergeFacts(mergeFacts(fromPromu.get(m.path), fromReleaser.get(m.path)), fromCompose), fromDockerfile.get(m.path));
+    const sources = [
+      ...(fromDockerfile.has(m.path) ? ['the Dockerfile'] : []), ...(fromReleaser.has(m.path) ? ['.goreleaser.yaml'] : []),
+      ...(fromPromu.has(m.path) ? [PROMU_FILE] : []), ...(fromCompose ? [compose!.file] : []),
+    ];
     if (facts) out.set(m.path, { facts, sources });
   }
   return out;

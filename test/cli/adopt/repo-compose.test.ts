@@ -12,6 +12,22 @@ function composeRepo(files: { [path: string]: string }): string {
 const OURS = [{ name: 'shop', server: true, isDefault: true }, { name: 'worker', server: true, isDefault: false }];
 
 describe('readRepoCompose', () => {
+  test('a service of theirs named as ours that builds another Dockerfile (their development build): ours takes its place, the others still reach it', () => {
+    const dir = composeRepo({
+      'docker-compose.yaml': [
+        'services:',
+        '  shop: { build: { context: ., dockerfile: Dockerfile.dev }, command: [serve, --debug], environment: { SHOP_MODE: dev } }',
+        '  proxy: { image: nginx:alpine, depends_on: [shop] }',
+        '',
+      ].join('\n'),
+    });
+    const plan = readRepoCompose(dir, OURS)!;
+    expect(Object.keys(plan.own.services)).toEqual(['proxy']);
+    expect(plan.own.services.proxy).toEqual({ image: 'nginx:alpine', depends_on: ['shop'] });
+    expect(plan.environment.get('shop')).toEqual({ SHOP_MODE: 'dev' });
+    expect(plan.notes).toContain('your compose service shop builds another Dockerfile; the generated shop service (the image of the generated Dockerfile) takes its place, so the services that reach shop reach it (yours is kept in .pre-projen/docker-compose.yaml).');
+  });
+
   test('services that build the Dockerfile are ours (by target, else by name, else the default); references to them follow their new names', () => {
     // GIVEN a compose file whose app services are named differently from ours
     const dir = composeRepo({

@@ -55,6 +55,17 @@ describe('readDockerfileFacts', () => {
     });
   });
 
+  test('a directory merged into the image\'s root is not carried over (the image\'s own files are there): said instead', () => {
+    const dir = repo({
+      'docker/common/defaults/settings.json': '{}\n',
+      'etc/app.toml': 'a = 1\n',
+      'Dockerfile': 'FROM scratch\nCOPY docker/common/ /\nCOPY etc/app.toml /etc/app/\nENTRYPOINT ["/app"]\n',
+    });
+    const facts = readDockerfileFacts(dir, '.', {}).get('.')!;
+    expect(facts.files).toEqual({ 'etc/app.toml': '/etc/app/app.toml' });
+    expect(facts.skipped).toEqual(["COPY docker/common/ / (into the image's root)"]);
+  });
+
   test('the binary behind an init wrapper gets the arguments; a script in front of it is not the binary', () => {
     const facts = (entrypoint: string) => readDockerfileFacts(repo({
       Dockerfile: `FROM golang AS b\nRUN go build -o /out/api ./cmd/api\nFROM scratch\nENTRYPOINT ${entrypoint}\nCMD ["-v"]\n`,
