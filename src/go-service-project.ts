@@ -11,7 +11,7 @@ import { RepoDocs } from './files/docs';
 import { Kubernetes, KubernetesOptions } from './files/kubernetes';
 import { GoMakefile } from './files/makefile';
 import { RenovateConfig } from './files/renovate';
-import { serviceSamples } from './files/samples';
+import { migrationSamples, serviceSamples } from './files/samples';
 import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './go/go-releases';
 import { GoSources, readGoSources } from './go/go-sources';
 import { GoModuleSettings } from './go-modules';
@@ -336,7 +336,8 @@ export class GoServiceProject extends Project {
     }
     new NewRepoSetup(this);
     new SynthesisReport(this);
-    new SampleFiles(this, () => [{ files: docs.readme }, ...serviceSamples(modelOf(this, () => 'the samples belong to a GoServiceProject.'))]);
+    const samplesModel = () => modelOf(this, () => 'the samples belong to a GoServiceProject.');
+    new SampleFiles(this, () => [{ files: docs.readme }, ...serviceSamples(samplesModel()), ...migrationSamples(samplesModel())]);
     if (options.kubernetes) {
       new Kubernetes(this, options.kubernetesOptions);
     }
