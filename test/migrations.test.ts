@@ -54,7 +54,7 @@ describe('Migrations: a typed part of the Postgres add-on', () => {
     const compose = YAML.parse(synth(project)['docker-compose.yml']);
     expect(compose.services['postgres-migrate']).toEqual({
       image: '${POSTGRES_MIGRATE_IMAGE:-hello-postgres-migrate}:${VERSION:-latest}',
-      build: { context: '.', dockerfile: 'Dockerfile', target: 'postgres-migrate' },
+      build: { context: '.', dockerfile: 'Dockerfile', target: 'postgres-migrate', args: ['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS'] },
       command: ['up'],
       environment: { DATABASE_URL_FILE: '/run/secrets/postgres_url' },
       secrets: ['postgres_url'],

@@ -1,6 +1,7 @@
 import { IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
 import { securityOpts } from '../model/docker-run';
+import { GO_ENV_ARGS } from '../model/go-env';
 import { AddonModel, MigrationsModel, modelOf, ProjectModel, ServiceModel } from '../model/model';
 import { SECRETS_MOUNT, wiringOf } from '../model/wiring';
 
@@ -211,7 +212,8 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
 function migrateService(a: AddonModel, m: MigrationsModel): { [key: string]: any } {
   return {
     image: `\${${m.imageVariable}:-${m.imageName}}:\${VERSION:-latest}`,
-    build: { context: '.', dockerfile: 'Dockerfile', target: m.service },
+    // the tool is downloaded with the same Go module settings as the services' modules
+    build: { context: '.', dockerfile: 'Dockerfile', target: m.service, args: [...GO_ENV_ARGS] },
     command: [...m.command],
     environment: { [`${m.urlVariable}_FILE`]: `${SECRETS_MOUNT}/${m.urlSecret}` },
     secrets: [m.urlSecret],
