@@ -111,3 +111,35 @@ describe('Migrations: a typed part of the Postgres add-on', () => {
     expect(files['cmd/hello/main.go']).toContain('var routes []func(*http.ServeMux)');
   });
 });
+
+describe('Migrations on Kubernetes', () => {
+  test('an init container of the pods of the services wired to the database, restricted, with the same secret', () => {
+    const project = newProject({ kubernetes: true });
+    new PostgresDatabase(project);
+    const files = synth(project);
+    const objects = YAML.parseAllDocuments(files['k8s/services/hello.yaml']).map((d) => d.toJSON());
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    const init = deployment.spec.template.spec.initContainers;
+    expect(init).toHaveLength(1);
+    expect(init[0]).toEqual(expect.objectContaining({
+      name: 'postgres-migrate',
+      image: 'hello-postgres-migrate',
+      imagePullPolicy: 'IfNotPresent',
+      args: ['up'],
+      env: [{ name: 'DATABASE_URL_FILE', value: '/run/secrets/postgres_url' }],
+      volumeMounts: [{ name: 'secrets', mountPath: '/run/secrets', readOnly: true }],
+    }));
+    expect(init[0].securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    // make k8s-apply pins the migrations image to the tag make docker-build made
+    expect(files.Makefile).toContain("'  - name: hello-postgres-migrate' '    newName: $(POSTGRES_MIGRATE_IMAGE)' '    newTag: $(VERSION)'");
+  });
+});
