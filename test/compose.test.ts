@@ -73,7 +73,7 @@ describe('docker-compose.yml', () => {
       environment: { POSTGRES_DB: 'hello', POSTGRES_USER: 'app', POSTGRES_PASSWORD_FILE: '/run/secrets/postgres_password' },
       secrets: ['postgres_password'],
       volumes: ['postgres-data:/var/lib/postgresql/data'],
-      healthcheck: { test: ['CMD', 'pg_isready', '-U', 'app', '-d', 'hello'], interval: '5s', timeout: '3s', retries: 10, start_period: '10s' },
+      healthcheck: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'app', '-d', 'hello'], interval: '5s', timeout: '3s', retries: 10, start_period: '10s' },
       restart: 'unless-stopped',
     });
     expect(doc.services.redis.healthcheck.test[0]).toBe('CMD-SHELL');

@@ -63,6 +63,7 @@ describe('Migrations: a typed part of the Postgres add-on', () => {
       cap_drop: ['ALL'],
       security_opt: ['no-new-privileges:true'],
       user: '65532:65532',
+      develop: { watch: [{ action: 'rebuild', path: './migrations' }] },
     });
     expect(compose.services.hello.depends_on).toEqual({
       'postgres': { condition: 'service_healthy' },

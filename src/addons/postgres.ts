@@ -88,7 +88,9 @@ export class PostgresDatabase extends Addon {
       },
       secrets: [this.passwordSecret],
       dataPath: '/var/lib/postgresql/data',
-      health: { test: ['CMD', 'pg_isready', '-U', this.user, '-d', this.database], interval: '5s', timeout: '3s', retries: 10, startPeriod: '10s' },
+      // over TCP: while the image initializes a new volume, its temporary server listens on the Unix
+      // socket only, and a client of the network (the migrations) would be refused
+      health: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', this.user, '-d', this.database], interval: '5s', timeout: '3s', retries: 10, startPeriod: '10s' },
     };
   }
 

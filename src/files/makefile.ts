@@ -204,6 +204,20 @@ const FAMILIES: TargetFamily[] = [
     }),
   },
   {
+    name: 'dev',
+    aggregate: (m) => ({
+      description: 'Run everything with compose in watch mode: a Go change rebuilds its service, a run-time file is synced (Ctrl-C stops all)',
+      prerequisites: secretFiles(m).length ? ['secrets'] : [],
+      recipe: [
+        // Compose v1 and Compose v2 before 2.22 have no watch mode
+        '@$(COMPOSE) up --help 2>/dev/null | grep -q -- --watch || { echo "dev: $(COMPOSE) has no watch mode (Compose v1, or v2 before 2.22). Install the Compose v2 plugin (docker compose 2.22 or later) and run make dev COMPOSE=\'docker compose\'" >&2; exit 1; }',
+        // Ctrl-C stops compose; the shell goes on and takes the stack down as compose-down does
+        '@trap true INT TERM; $(COMPOSE_ENV) $(COMPOSE) up --build --watch --remove-orphans; status=$$?; \\',
+        '$(COMPOSE_ENV) $(COMPOSE) down --remove-orphans; [ $$status -eq 130 ] || [ $$status -eq 143 ] && exit 0; exit $$status',
+      ],
+    }),
+  },
+  {
     name: 'compose-up',
     aggregate: (m) => ({
       description: 'Build and start everything with compose; wait until all is healthy (or say why not)',

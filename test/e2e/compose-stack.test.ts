@@ -140,7 +140,7 @@ func main() {
       // wrapper adds --network=host, which Compose v2's builds (buildx bake) do not go through. For this
       // engine only, never in the generated files: an override that builds on the host network, and a
       // buildx that grants bake that entitlement (bake has no setting for it, and compose cannot pass it).
-      writeFileSync(join(repo, 'docker-compose.override.yml'), 'services:\n  stack:\n    build:\n      network: host\n  inventory:\n    build:\n      network: host\n');
+      writeFileSync(join(repo, 'docker-compose.override.yml'), 'services:\n  stack:\n    build:\n      network: host\n  inventory:\n    build:\n      network: host\n  postgres-migrate:\n    build:\n      network: host\n');
       const config = mkdtempSync(join(tmpdir(), 'pgs-docker-config-'));
       mkdirSync(join(config, 'cli-plugins'));
       const buildx = join(config, 'cli-plugins', 'docker-buildx');
