@@ -4,6 +4,7 @@ import { Project, ProjectOptions } from 'projen';
 import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/typescript';
 import { Addon, addonsOf } from './addons/addon';
 import { ComposeFile } from './files/compose';
+import { ComposeDevFile } from './files/compose-dev';
 import { Dockerfile } from './files/dockerfile';
 import { DockerfileIgnore } from './files/dockerfile-ignore';
 import { DockerIgnore } from './files/dockerignore';
@@ -325,6 +326,7 @@ export class GoServiceProject extends Project {
     this.dockerfile = new Dockerfile(this);
     this.dockerignore = new DockerIgnore(this);
     this.compose = new ComposeFile(this);
+    new ComposeDevFile(this);
     this.makefile = new GoMakefile(this);
     const docs = new RepoDocs(this, options.securityNotesFile);
     for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);

@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
 import { PostgresDatabase, RedisCache } from '../src';
-import { MIGRATE_TOOL } from '../src/model/migrations';
 import { newProject, synth } from './util';
+import { MIGRATE_TOOL } from '../src/model/migrations';
 
 describe('Migrations: a typed part of the Postgres add-on', () => {
   test('on by default: the model says where the SQL files are, who runs them and who waits', () => {
@@ -63,7 +63,6 @@ describe('Migrations: a typed part of the Postgres add-on', () => {
       cap_drop: ['ALL'],
       security_opt: ['no-new-privileges:true'],
       user: '65532:65532',
-      develop: { watch: [{ action: 'rebuild', path: './migrations' }] },
     });
     expect(compose.services.hello.depends_on).toEqual({
       'postgres': { condition: 'service_healthy' },
@@ -142,5 +141,35 @@ describe('Migrations on Kubernetes', () => {
     });
     // make k8s-apply pins the migrations image to the tag make docker-build made
     expect(files.Makefile).toContain("'  - name: hello-postgres-migrate' '    newName: $(POSTGRES_MIGRATE_IMAGE)' '    newTag: $(VERSION)'");
+  });
+});
+
+describe('make dev: the compose watch mode', () => {
+  test('docker-compose.dev.yml: rebuild on the Go code the service builds from, restart on its run-time files (bind-mounted), migrations rebuilt', () => {
+    const project = newProject({ files: { templates: 'templates' }, workdir: '/app' });
+    new PostgresDatabase(project);
+    const dev = YAML.parse(synth(project)['docker-compose.dev.yml']);
+    expect(dev.services).toEqual({
+      'hello': {
+        develop: {
+          watch: [
+            { action: 'rebuild', path: './cmd/hello' },
+            { action: 'rebuild', path: './go.mod' },
+            { action: 'restart', path: './templates' },
+          ],
+        },
+        volumes: ['./templates:/app/templates:ro'],
+      },
+      'postgres-migrate': { develop: { watch: [{ action: 'rebuild', path: './migrations' }] } },
+    });
+  });
+
+  test('make dev: says so and names the fix where compose has no watch mode; Ctrl-C takes the stack down', () => {
+    const project = newProject();
+    const make: string = synth(project).Makefile;
+    const dev = make.slice(make.indexOf('\ndev:'), make.indexOf('\n\n', make.indexOf('\ndev:')));
+    expect(dev).toContain('has no watch mode (Compose v1, or v2 before 2.22). Install the Compose v2 plugin');
+    expect(dev).toContain('up --build --watch --remove-orphans');
+    expect(dev).toContain('$$files down --remove-orphans');
   });
 });

@@ -1,4 +1,3 @@
-import { posix, relative, sep } from 'path';
 import { IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
 import { securityOpts } from '../model/docker-run';
@@ -202,39 +201,9 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
   const opts = securityOpts(h);
   if (opts.length) svc.security_opt = opts;
   svc.user = s.user;
-  const watch = watchRules(model, s);
-  if (watch.length) svc.develop = { watch };
   return svc;
 }
 
-/**
- * What `make dev` (`compose up --watch`) watches for a service, from the same model as the build
- * context: a change to the Go code the service builds from (its packages in the repository, as `go
- * list` says, go.mod, vendor/, local modules) rebuilds its image and replaces its container; a change
- * to a file or directory it reads at run time is copied into the running container, which restarts,
- * without a rebuild. Nothing else triggers anything. Compose ignores `develop` outside watch mode.
- *
- * @see https://docs.docker.com/compose/how-tos/file-watch/
- */
-export function watchRules(model: ProjectModel, s: ServiceModel): Array<{ [key: string]: string }> {
-  const sources = model.goSources;
-  const dirs = new Set<string>();
-  for (const p of sources.packages.get(s.name) ?? []) {
-    if (p.standard || !p.module?.main || !p.dir || !p.module.dir) continue;
-    const dir = relative(p.module.dir, p.dir).split(sep).join(posix.sep);
-    if (!dir.startsWith('..')) dirs.add(dir === '' ? '.' : dir);
-  }
-  const rebuild = [
-    ...[...dirs].sort(),
-    'go.mod',
-    ...(sources.vendored ? ['vendor'] : []),
-    ...sources.localModules,
-  ];
-  return [
-    ...rebuild.map((path) => ({ action: 'rebuild', path: `./${path}` })),
-    ...s.runtimeFiles.map((f) => ({ action: 'sync+restart', path: `./${f.source.replace(/\/+$/, '')}`, target: f.destination })),
-  ];
-}
 
 /**
  * The one-shot service that runs an add-on's migrations once the database is healthy, with the
@@ -254,7 +223,5 @@ function migrateService(a: AddonModel, m: MigrationsModel): { [key: string]: any
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
     user: m.user,
-    // make dev: a new or changed migration rebuilds the image, and the new container applies it
-    develop: { watch: [{ action: 'rebuild', path: `./${m.directory}` }] },
   };
 }

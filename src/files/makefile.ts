@@ -1,5 +1,5 @@
 import { FileBase, IResolver, Project, Rule } from 'projen';
-import { SECRETS_DIR } from '../model/constants';
+import { COMPOSE_DEV_FILE, SECRETS_DIR } from '../model/constants';
 import { securityOpts } from '../model/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../model/go-build';
 import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
@@ -210,10 +210,11 @@ const FAMILIES: TargetFamily[] = [
       prerequisites: secretFiles(m).length ? ['secrets'] : [],
       recipe: [
         // Compose v1 and Compose v2 before 2.22 have no watch mode
-        '@$(COMPOSE) up --help 2>/dev/null | grep -q -- --watch || { echo "dev: $(COMPOSE) has no watch mode (Compose v1, or v2 before 2.22). Install the Compose v2 plugin (docker compose 2.22 or later) and run make dev COMPOSE=\'docker compose\'" >&2; exit 1; }',
+        '@$(COMPOSE) up --help 2>/dev/null | grep -q -- --watch || { echo "dev: $(COMPOSE) has no watch mode (Compose v1, or v2 before 2.22). Install the Compose v2 plugin (docker compose 2.32 or later) and run make dev COMPOSE=\'docker compose\'" >&2; exit 1; }',
         // Ctrl-C stops compose; the shell goes on and takes the stack down as compose-down does
-        '@trap true INT TERM; $(COMPOSE_ENV) $(COMPOSE) up --build --watch --remove-orphans; status=$$?; \\',
-        '$(COMPOSE_ENV) $(COMPOSE) down --remove-orphans; [ $$status -eq 130 ] || [ $$status -eq 143 ] && exit 0; exit $$status',
+        `@trap true INT TERM; files="-f docker-compose.yml $(if $(wildcard docker-compose.override.yml),-f docker-compose.override.yml) -f ${COMPOSE_DEV_FILE}"; \\`,
+        '$(COMPOSE_ENV) $(COMPOSE) $$files up --build --watch --remove-orphans; status=$$?; \\',
+        '$(COMPOSE_ENV) $(COMPOSE) $$files down --remove-orphans; [ $$status -eq 130 ] || [ $$status -eq 143 ] && exit 0; exit $$status',
       ],
     }),
   },

@@ -91,7 +91,7 @@ export const MIGRATE_RUNNER_SOURCE: readonly string[] = [
   '\tif len(args) == 0 {',
   '\t\targs = []string{"up"}',
   '\t}',
-  `\targv := append([]string{"migrate", "-path", dir, "-database", url}, args...)`,
+  '\targv := append([]string{"migrate", "-path", dir, "-database", url}, args...)',
   `\terr := syscall.Exec("${MIGRATE_TOOL.binary}", argv, os.Environ())`,
   `\tfail("migrate-run: ${MIGRATE_TOOL.binary}: " + err.Error())`,
   '}',
