@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -20,6 +20,28 @@ if (withDocker && !withCompose) {
   console.warn('inner loop: skipping: Compose v2 (docker compose) is not installed here (.ci/run installs it)');
 }
 
+/** A handler that serves a template read once at start, behind a word the test edits. */
+const PAGE_GO = `package main
+
+import (
+	"net/http"
+	"os"
+)
+
+func init() {
+	page, err := os.ReadFile("templates/page.txt")
+	routes = append(routes, func(mux *http.ServeMux) {
+		mux.HandleFunc("GET /page", func(w http.ResponseWriter, _ *http.Request) {
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			_, _ = w.Write(append([]byte("w0 "), page...))
+		})
+	})
+}
+`;
+
 (withCompose ? describe : describe.skip)('the inner loop: migrations before the service, make dev', () => {
   let repo: string;
   let port: number;
@@ -40,6 +62,12 @@ if (withDocker && !withCompose) {
     port = await freePort();
     run('npx', ['projen-go-service', 'set', 'port', String(port)], { cwd: repo });
     run('npx', ['projen-go-service', 'add', 'postgres'], { cwd: repo });
+    // a run-time directory the service reads (make dev restarts it on a change, without a rebuild)
+    const rc = join(repo, '.projenrc.ts');
+    writeFileSync(rc, readFileSync(rc, 'utf-8').replace('name: "shop",', 'name: "shop",\n  workdir: "/app",\n  files: { templates: "templates" },'));
+    mkdirSync(join(repo, 'templates'));
+    writeFileSync(join(repo, 'templates', 'page.txt'), 'page v1\n');
+    writeFileSync(join(repo, 'cmd', 'shop', 'page.go'), PAGE_GO);
     // the sample handler's driver, through the machine's Go module proxy
     run('go', ['get', 'github.com/jackc/pgx/v5@v5.9.2'], { cwd: repo });
     run('go', ['mod', 'tidy'], { cwd: repo });
@@ -113,5 +141,71 @@ if (withDocker && !withCompose) {
     expect(r.output).toContain('relation "greetingz" does not exist');
     const states = compose('ps', '-a', '--format', '{{.Service}} {{.State}}').stdout;
     expect(states).toMatch(/^shop created$/m);
+  });
+
+  test('make dev: a template edit is served without a rebuild, a handler edit rebuilds only the service; Ctrl-C takes the stack down', async () => {
+    compose('down', '--remove-orphans');
+    // the broken migration of the test before goes, and the database starts over
+    for (const f of ['000003_broken.up.sql', '000003_broken.down.sql']) spawnSync('rm', ['-f', join(repo, 'migrations', f)]);
+    compose('down', '-v', '--remove-orphans');
+    const dev = spawn('make', ['dev', `COMPOSE=${COMPOSE}`, `DOCKER=${DOCKER}`], { cwd: repo, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    let handler = 0;
+    dev.stdout.on('data', (d) => { log += d; });
+    dev.stderr.on('data', (d) => { log += d; });
+    const exited = new Promise<number | null>((resolve) => dev.on('exit', (code) => resolve(code)));
+    const page = async () => { try { return (await get('/page')).body; } catch { return ''; } };
+    const until = async (what: () => Promise<boolean>, ms = 300_000) => {
+      const started = Date.now();
+      while (!(await what())) {
+        if (Date.now() - started > ms) throw new Error(`timed out; make dev said:\n${log.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return (Date.now() - started) / 1000;
+    };
+    const imageId = () => run(DOCKER, ['image', 'inspect', '-f', '{{.Id}}', 'shop:latest'], { env }).stdout.trim();
+    const edit = (file: string, from: RegExp, to: string) => writeFileSync(join(repo, file), readFileSync(join(repo, file), 'utf-8').replace(from, to));
+    try {
+      await until(async () => (await page()) === 'w0 page v1\n');
+      await new Promise((r) => setTimeout(r, 2000));
+      // a template: the service restarts and reads it, the image stays
+      const before = imageId();
+      edit('templates/page.txt', /v1/, 'v2');
+      const template = await until(async () => (await page()) === 'w0 page v2\n');
+      expect(imageId()).toBe(before);
+      figures.push(`make dev: template edit served after ${template.toFixed(1)} s, image not rebuilt`);
+      // a handler: the image is rebuilt and the container replaced
+      edit('cmd/shop/page.go', /"w0 "/, '"w1 "');
+      handler = await until(async () => (await page()).startsWith('w1 '));
+      expect(imageId()).not.toBe(before);
+    } finally {
+      process.kill(-dev.pid!, 'SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(log).toContain('Watch enabled');
+    expect(compose('ps', '-a', '-q').stdout.trim()).toBe('');
+    // the local limit of the same change: go build, start, first answer
+    const localPort = await freePort();
+    make('build-shop');
+    edit('cmd/shop/page.go', /"w1 "/, '"w2 "');
+    const t0 = Date.now();
+    make('build-shop');
+    const local = spawn(join(repo, 'bin', 'shop'), [], { cwd: repo, env: { ...process.env, PORT: String(localPort) }, stdio: 'ignore' });
+    try {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          if ((await (await fetch(`http://127.0.0.1:${localPort}/page`)).text()).startsWith('w2 ')) break;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > deadline) throw new Error('the local build did not answer');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      local.kill();
+    }
+    const localSeconds = (Date.now() - t0) / 1000;
+    figures.push(`make dev: handler edit served after ${handler.toFixed(1)} s; local go build + restart ${localSeconds.toFixed(1)} s: ${(handler / localSeconds).toFixed(2)}x (goal 2x)`);
   });
 });
