@@ -29,6 +29,8 @@ describe('add-ons as data', () => {
       secrets: expect.arrayContaining([expect.objectContaining({ name: 'postgres_password', file: '.secrets/postgres_password' })]),
       serviceEnvironment: { DATABASE_URL_FILE: '/run/secrets/postgres_url' },
       serviceSecrets: ['postgres_url'],
+      // on by default (test/migrations.test.ts)
+      migrations: expect.objectContaining({ service: 'postgres-migrate', directory: 'migrations' }),
     });
   });
 
