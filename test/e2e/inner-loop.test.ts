@@ -1,8 +1,7 @@
 import { spawn, spawnSync } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { DOCKER, dockerReady, freePort, newRepo, removeRepo, run, runFailing } from './fixtures';
+import { DOCKER, dockerReady, freePort, hostNetworkBuilds, newRepo, REAL_BUILDX, removeRepo, run, runFailing } from './fixtures';
 
 /**
  * Issue 24: the inner loop. From `projen new` + `add postgres`: the first migration creates a table
@@ -11,8 +10,6 @@ import { DOCKER, dockerReady, freePort, newRepo, removeRepo, run, runFailing } f
  * error. Compose v2 (`docker compose`), as `make dev` needs it.
  */
 const withDocker = dockerReady();
-/** Where scripts/docker-plugins installs buildx. */
-const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx';
 const withCompose = withDocker && existsSync(REAL_BUILDX) && spawnSync(DOCKER, ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 if (withDocker && !withCompose) {
   if (process.env.CI) throw new Error('inner loop: Compose v2 (docker compose) is not installed; .ci/run installs it');
@@ -72,21 +69,8 @@ func init() {
     run('go', ['get', 'github.com/jackc/pgx/v5@v5.9.2'], { cwd: repo });
     run('go', ['mod', 'tidy'], { cwd: repo });
     run('npx', ['projen'], { cwd: repo });
-    // This engine has no default bridge network (../shared/docker/README.md): builds go through the
-    // host network, for this engine only (never in the generated files); see compose-stack.test.ts.
-    writeFileSync(join(repo, 'docker-compose.override.yml'), 'services:\n  shop:\n    build:\n      network: host\n  postgres-migrate:\n    build:\n      network: host\n');
-    const config = mkdtempSync(join(tmpdir(), 'pgs-docker-config-'));
-    mkdirSync(join(config, 'cli-plugins'));
-    const buildx = join(config, 'cli-plugins', 'docker-buildx');
-    writeFileSync(buildx, [
-      '#!/bin/sh',
-      `real=${REAL_BUILDX}`,
-      'if [ "$1" = bake ]; then shift; exec "$real" bake --allow network.host "$@"; fi',
-      'exec "$real" "$@"',
-      '',
-    ].join('\n'));
-    chmodSync(buildx, 0o755);
-    env.DOCKER_CONFIG = config;
+    // this engine's Compose v2 builds go through the host network (fixtures.ts)
+    env.DOCKER_CONFIG = hostNetworkBuilds(repo, ['shop', 'postgres-migrate']);
   });
 
   afterAll(() => {
