@@ -147,7 +147,8 @@ func init() {
       }
       return (Date.now() - started) / 1000;
     };
-    const imageId = () => run(DOCKER, ['image', 'inspect', '-f', '{{.Id}}', 'shop:latest'], { env }).stdout.trim();
+    // the image of the running container: the same after a restart, another after a rebuild
+    const imageId = () => run(DOCKER, ['inspect', '-f', '{{.Image}}', compose('ps', '-q', 'shop').stdout.trim()], { env }).stdout.trim();
     const edit = (file: string, from: RegExp, to: string) => writeFileSync(join(repo, file), readFileSync(join(repo, file), 'utf-8').replace(from, to));
     try {
       await until(async () => (await page()) === 'w0 page v1\n');
