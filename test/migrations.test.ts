@@ -1,7 +1,9 @@
+import { writeFileSync } from 'fs';
+import { join } from 'path';
 import * as YAML from 'yaml';
 import { PostgresDatabase, RedisCache } from '../src';
 import { newProject, synth } from './util';
-import { MIGRATE_TOOL } from '../src/model/migrations';
+import { MIGRATE_TOOL, SAMPLE_DB_DRIVER } from '../src/model/migrations';
 
 describe('Migrations: a typed part of the Postgres add-on', () => {
   test('on by default: the model says where the SQL files are, who runs them and who waits', () => {
@@ -101,14 +103,20 @@ describe('Migrations: a typed part of the Postgres add-on', () => {
     expect(make).toContain('docker-build: docker-build-hello docker-build-postgres-migrate');
   });
 
-  test('samples: the first migration pair and a handler that reads its table, written once', () => {
-    const project = newProject();
-    new PostgresDatabase(project);
-    const files = synth(project);
+  test('samples: the first migration pair; the handler that reads its table only once go.mod requires its driver', () => {
+    // GIVEN go.mod without the driver: the migrations, and no handler (the build never needs a module it lacks)
+    const without = newProject();
+    new PostgresDatabase(without);
+    const files = synth(without);
     expect(files['migrations/000001_create_greetings.up.sql']).toContain('CREATE TABLE greetings');
     expect(files['migrations/000001_create_greetings.down.sql']).toBe('DROP TABLE greetings;\n');
-    expect(files['cmd/hello/greetings.go']).toContain('SELECT id, text FROM greetings ORDER BY id');
+    expect(files['cmd/hello/greetings.go']).toBeUndefined();
     expect(files['cmd/hello/main.go']).toContain('var routes []func(*http.ServeMux)');
+    // GIVEN go.mod requiring it (add postgres runs go get): the handler too
+    const withDriver = newProject();
+    new PostgresDatabase(withDriver);
+    writeFileSync(join(withDriver.outdir, 'go.mod'), `module example.com/hello\n\ngo 1.26\n\nrequire ${SAMPLE_DB_DRIVER.module} ${SAMPLE_DB_DRIVER.version}\n`);
+    expect(synth(withDriver)['cmd/hello/greetings.go']).toContain('SELECT id, text FROM greetings ORDER BY id');
   });
 });
 

@@ -1,4 +1,5 @@
 import { HEALTH_PATH, READY_PATH } from '../model/constants';
+import { SAMPLE_DB_DRIVER } from '../model/migrations';
 import { ProjectModel, ServiceModel } from '../model/model';
 
 /**
@@ -437,14 +438,12 @@ func cgoEnabled() bool { return false }
 export interface MigrationSampleSet {
   readonly dir: string;
   readonly files: { [path: string]: string };
-  readonly onlyIf: { [path: string]: { file: string; contains: string } };
+  readonly onlyIf: { [path: string]: Array<{ file: string; contains: string }> };
 }
 
 /** The line of the sample's main.go that handlers of other files plug into. */
 const ROUTES_PLUG = 'var routes []func(*http.ServeMux)';
 
-/** The Postgres driver the sample that reads the first migration's table uses, at the version `add postgres` requires. */
-export const SAMPLE_DB_DRIVER = { module: 'github.com/jackc/pgx/v5', version: 'v5.9.2' } as const;
 
 /**
  * The first migration pair, and a handler of the first service wired to the database that reads its
@@ -465,8 +464,9 @@ export function migrationSamples(model: ProjectModel): MigrationSampleSet[] {
     if (service) {
       const dir = service.mainPackage.replace(/^\.\//, '');
       files[`${dir}/greetings.go`] = greetingsGo(m.urlVariable);
-      // it plugs into the sample's newMux: only where main.go has the plug
-      onlyIf[`${dir}/greetings.go`] = { file: `${dir}/main.go`, contains: ROUTES_PLUG };
+      // it plugs into the sample's newMux, and imports the driver: only where main.go has the plug
+      // and go.mod requires the driver (add postgres runs go get), so the build never breaks
+      onlyIf[`${dir}/greetings.go`] = [{ file: `${dir}/main.go`, contains: ROUTES_PLUG }, { file: 'go.mod', contains: `${SAMPLE_DB_DRIVER.module} ` }];
     }
     sets.push({ dir: m.directory, files, onlyIf });
   }

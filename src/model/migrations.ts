@@ -45,6 +45,13 @@ export const MIGRATE_TOOL = {
   path: '/migrations',
 } as const;
 
+/**
+ * The Postgres driver of the sample handler that reads the first migration's table: the handler is
+ * written only once go.mod requires it (`add postgres` runs `go get` for it), so the build never
+ * needs a module go.mod does not have.
+ */
+export const SAMPLE_DB_DRIVER = { module: 'github.com/jackc/pgx/v5', version: 'v5.9.2' } as const;
+
 /** The file name of migration number `n` in golang-migrate's sequential form: `000001_name.up.sql`. */
 export function migrationFile(n: number, name: string, direction: 'up' | 'down'): string {
   return `${String(n).padStart(6, '0')}_${name}.${direction}.sql`;

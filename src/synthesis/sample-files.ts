@@ -18,7 +18,7 @@ export interface SampleSet {
    * plugs into the user's code, written only when that code has the plug), by path.
    * @default - none
    */
-  readonly onlyIf?: { readonly [path: string]: { readonly file: string; readonly contains: string } };
+  readonly onlyIf?: { readonly [path: string]: ReadonlyArray<{ readonly file: string; readonly contains: string }> };
 }
 
 /**
@@ -36,8 +36,8 @@ export class SampleFiles extends Component {
       const isNew = set.dir === undefined || !existsSync(join(this.project.outdir, set.dir));
       for (const [path, text] of Object.entries(set.files)) {
         const exists = existsSync(join(this.project.outdir, path));
-        const condition = set.onlyIf?.[path];
-        if (!exists && condition && !this.holds(condition.file, condition.contains)) continue;
+        const conditions = set.onlyIf?.[path] ?? [];
+        if (!exists && conditions.some((c) => !this.holds(c.file, c.contains))) continue;
         if (isNew || exists) writeSample(this.project, path, text);
       }
     }

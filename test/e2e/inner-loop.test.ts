@@ -42,6 +42,7 @@ func init() {
 (withCompose ? describe : describe.skip)('the inner loop: migrations before the service, make dev', () => {
   let repo: string;
   let port: number;
+  let addOutput = '';
   const project = `pgs-inner-${process.pid}`;
   const env: { [name: string]: string } = { COMPOSE_PROJECT_NAME: project };
   const figures: string[] = [];
@@ -58,15 +59,14 @@ func init() {
     repo = newRepo('shop');
     port = await freePort();
     run('npx', ['projen-go-service', 'set', 'port', String(port)], { cwd: repo });
-    run('npx', ['projen-go-service', 'add', 'postgres'], { cwd: repo });
+    // add postgres requires the sample handler's driver (go get, through the machine's Go module proxy)
+    addOutput = run('npx', ['projen-go-service', 'add', 'postgres'], { cwd: repo }).stdout;
     // a run-time directory the service reads (make dev restarts it on a change, without a rebuild)
     const rc = join(repo, '.projenrc.ts');
     writeFileSync(rc, readFileSync(rc, 'utf-8').replace('name: "shop",', 'name: "shop",\n  workdir: "/app",\n  files: { templates: "templates" },'));
     mkdirSync(join(repo, 'templates'));
     writeFileSync(join(repo, 'templates', 'page.txt'), 'page v1\n');
     writeFileSync(join(repo, 'cmd', 'shop', 'page.go'), PAGE_GO);
-    // the sample handler's driver, through the machine's Go module proxy
-    run('go', ['get', 'github.com/jackc/pgx/v5@v5.9.2'], { cwd: repo });
     run('go', ['mod', 'tidy'], { cwd: repo });
     run('npx', ['projen'], { cwd: repo });
     // this engine's Compose v2 builds go through the host network (fixtures.ts)
@@ -90,6 +90,7 @@ func init() {
     expect(readFileSync(join(repo, 'migrations', '000001_create_greetings.up.sql'), 'utf-8')).toContain('CREATE TABLE greetings');
     expect(existsSync(join(repo, 'migrations', '000001_create_greetings.down.sql'))).toBe(true);
     expect(readFileSync(join(repo, 'cmd', 'shop', 'greetings.go'), 'utf-8')).toContain('FROM greetings');
+    expect(addOutput).toContain('go get github.com/jackc/pgx/v5@v5.9.2: the driver of the sample\'s GET /greetings');
   });
 
   test('make compose-up: the migration runs first, then the service reads the table it created', async () => {
