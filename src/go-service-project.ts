@@ -4,6 +4,7 @@ import { Project, ProjectOptions } from 'projen';
 import { ProjenrcTs, ProjenrcTsOptions, TypeScriptRunner } from 'projen/lib/typescript';
 import { Addon, addonsOf } from './addons/addon';
 import { ComposeFile } from './files/compose';
+import { ComposeDevFile } from './files/compose-dev';
 import { Dockerfile } from './files/dockerfile';
 import { DockerfileIgnore } from './files/dockerfile-ignore';
 import { DockerIgnore } from './files/dockerignore';
@@ -11,7 +12,7 @@ import { RepoDocs } from './files/docs';
 import { Kubernetes, KubernetesOptions } from './files/kubernetes';
 import { GoMakefile } from './files/makefile';
 import { RenovateConfig } from './files/renovate';
-import { serviceSamples } from './files/samples';
+import { migrationSamples, serviceSamples } from './files/samples';
 import { goMinor, newestGoMinor, OLDEST_BUILDER_MINOR } from './go/go-releases';
 import { GoSources, readGoSources } from './go/go-sources';
 import { GoModuleSettings } from './go-modules';
@@ -345,6 +346,7 @@ export class GoServiceProject extends Project {
     this.dockerfile = new Dockerfile(this);
     this.dockerignore = new DockerIgnore(this);
     this.compose = new ComposeFile(this);
+    new ComposeDevFile(this);
     this.makefile = new GoMakefile(this);
     const docs = new RepoDocs(this, options.securityNotesFile);
     for (const include of options.makefileIncludes ?? []) this.makefile.addInclude(include);
@@ -356,7 +358,8 @@ export class GoServiceProject extends Project {
     }
     new NewRepoSetup(this);
     new SynthesisReport(this);
-    new SampleFiles(this, () => [{ files: docs.readme }, ...serviceSamples(modelOf(this, () => 'the samples belong to a GoServiceProject.'))]);
+    const samplesModel = () => modelOf(this, () => 'the samples belong to a GoServiceProject.');
+    new SampleFiles(this, () => [{ files: docs.readme }, ...serviceSamples(samplesModel()), ...migrationSamples(samplesModel())]);
     if (options.kubernetes) {
       new Kubernetes(this, options.kubernetesOptions);
     }

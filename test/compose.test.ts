@@ -73,14 +73,18 @@ describe('docker-compose.yml', () => {
       environment: { POSTGRES_DB: 'hello', POSTGRES_USER: 'app', POSTGRES_PASSWORD_FILE: '/run/secrets/postgres_password' },
       secrets: ['postgres_password'],
       volumes: ['postgres-data:/var/lib/postgresql/data'],
-      healthcheck: { test: ['CMD', 'pg_isready', '-U', 'app', '-d', 'hello'], interval: '5s', timeout: '3s', retries: 10, start_period: '10s' },
+      healthcheck: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'app', '-d', 'hello'], interval: '5s', timeout: '3s', retries: 10, start_period: '10s' },
       restart: 'unless-stopped',
     });
     expect(doc.services.redis.healthcheck.test[0]).toBe('CMD-SHELL');
     expect(doc.services.redis.healthcheck.test[1]).toContain('ping');
     expect(doc.services.hello.environment).toEqual({ PORT: '8080', DATABASE_URL_FILE: '/run/secrets/postgres_url', REDIS_URL_FILE: '/run/secrets/redis_url' });
     expect(doc.services.hello.secrets).toEqual(['postgres_url', 'redis_url']);
-    expect(doc.services.hello.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(doc.services.hello.depends_on).toEqual({
+      'postgres': { condition: 'service_healthy' },
+      'postgres-migrate': { condition: 'service_completed_successfully' },
+      'redis': { condition: 'service_healthy' },
+    });
     expect(doc.services.worker.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
     expect(doc.services.worker.tmpfs).toEqual(['/tmp']);
     expect(doc.services.worker.user).toBe('0:0');
@@ -157,7 +161,7 @@ describe('docker-compose.yml', () => {
     // WHEN it is synthesized
     const doc = composeOf(project);
     // THEN theirs come after ours, as given
-    expect(Object.keys(doc.services)).toEqual(['hello', 'postgres', 'nats', 'proxy']);
+    expect(Object.keys(doc.services)).toEqual(['hello', 'postgres', 'postgres-migrate', 'nats', 'proxy']);
     expect(doc.services.nats).toEqual({ image: 'nats:2.10-alpine', command: ['-js'] });
     expect(doc.services.proxy).toEqual({ image: 'nginx:1.27-alpine', ports: ['8081:80'], depends_on: ['hello'] });
     expect(doc.volumes).toEqual({ 'postgres-data': {}, 'static': {} });

@@ -16,7 +16,7 @@ describe('GoServiceProject with default options', () => {
       '.dockerignore', '.gitattributes', '.gitignore', '.projen/files.json', '.projen/go-service.state.json', '.projen/tasks.json',
       'Dockerfile', 'Makefile', 'README.md', 'SECURITY.md',
       'cmd/hello/main.go', 'cmd/hello/main_test.go',
-      'docker-compose.yml', 'go.mod', 'renovate.json5', 'tsconfig.projen.json',
+      'docker-compose.dev.yml', 'docker-compose.yml', 'go.mod', 'renovate.json5', 'tsconfig.projen.json',
     ]);
   });
 

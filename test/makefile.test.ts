@@ -33,11 +33,11 @@ describe('Makefile', () => {
     expect(targets).toEqual([
       'help', 'build', 'build-shop', 'build-worker', 'build-pdf', 'test', 'vet', 'fmt', 'lint', 'tidy', 'vuln',
       'run', 'run-shop', 'run-worker', 'run-pdf',
-      'docker-build', 'docker-build-shop', 'docker-build-worker', 'docker-build-pdf',
+      'docker-build', 'docker-build-shop', 'docker-build-worker', 'docker-build-pdf', 'docker-build-postgres-migrate',
       'docker-buildx', 'docker-buildx-shop', 'docker-buildx-worker', 'docker-buildx-pdf',
       'docker-run', 'docker-run-shop', 'docker-run-worker', 'docker-run-pdf',
       'docker-push', 'docker-push-shop', 'docker-push-worker', 'docker-push-pdf',
-      'image-size', 'secrets', 'compose-up', 'compose-ps', 'compose-down', 'compose-logs', 'clean',
+      'image-size', 'secrets', 'migrate-new', 'migrate-up', 'migrate-down', 'dev', 'compose-up', 'compose-ps', 'compose-down', 'compose-logs', 'clean',
     ]);
     for (const line of help.split('\n').filter((l) => l.startsWith('  '))) {
       expect(line.trim().split(/\s{2,}/)).toHaveLength(2);
@@ -46,7 +46,7 @@ describe('Makefile', () => {
 
   test('every target parses and runs dry (make -n)', () => {
     const project = shop();
-    for (const t of ['build', 'test', 'vet', 'fmt', 'tidy', 'run', 'docker-build', 'docker-buildx', 'docker-run', 'image-size', 'compose-up', 'compose-down', 'clean']) {
+    for (const t of ['build', 'test', 'vet', 'fmt', 'tidy', 'run', 'docker-build', 'docker-buildx', 'docker-run', 'image-size', 'compose-up', 'compose-down', 'clean', 'migrate-up', 'migrate-down', 'dev']) {
       expect(() => make(project, '-n', t)).not.toThrow();
     }
   });

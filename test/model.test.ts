@@ -137,7 +137,8 @@ describe('reserved names come from the Makefile\'s own targets', () => {
     new GoService(project, 'worker', { port: 9090 });
     new PostgresDatabase(project);
     const generated = project.makefile.generatedTargets().map((t) => t.targets[0]);
-    const perService = generated.filter((t) => project.services.some((s) => t.endsWith(`-${s.name}`)));
+    // per service, and per migrations image (docker-build-postgres-migrate: its name is the add-on's to check)
+    const perService = generated.filter((t) => project.services.some((s) => t.endsWith(`-${s.name}`)) || /^docker-build-.+-migrate$/.test(t));
     expect(generated.filter((t) => !perService.includes(t)).sort()).toEqual([...AGGREGATE_TARGETS].sort());
     // a name make does not generate is not reserved (compose-config and all were, by hand)
     expect(AGGREGATE_TARGETS).not.toContain('compose-config');

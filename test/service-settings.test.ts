@@ -51,7 +51,7 @@ describe('how a real service is run', () => {
     const stage = files.Dockerfile.split('\nFROM scratch AS migrate\n')[1].split('\n\n')[0];
     expect(stage).not.toMatch(/EXPOSE|HEALTHCHECK|ENV PORT/);
     expect(stage).toContain('ENTRYPOINT ["/usr/local/bin/migrate"]\nCMD ["up"]');
-    expect(Object.keys(YAML.parse(files['docker-compose.yml']).services)).toEqual(['hello', 'postgres']);
+    expect(Object.keys(YAML.parse(files['docker-compose.yml']).services)).toEqual(['hello', 'postgres', 'postgres-migrate']);
     expect(files.Makefile).toContain('\n.PHONY: run-migrate\nrun-migrate: build-migrate\n\t./bin/migrate up\n');
     expect(files.Makefile).toMatch(/\ndocker-run-migrate: docker-build-migrate\n\t\$\(DOCKER\) run --rm --read-only/);
   });

@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { Migrations } from './migrations';
 import { GoService, servicesOf } from '../go-service';
 import { SECRETS_DIR } from '../model/constants';
 import { contextOf, ProjectContext } from '../model/context';
@@ -210,7 +211,21 @@ export abstract class Addon extends Component {
       secrets: this._secrets(),
       serviceEnvironment: { [`${this.urlVariable}_FILE`]: `${SECRETS_MOUNT}/${this.urlSecret}` },
       serviceSecrets: [this.urlSecret],
+      migrations: this.migrations?._toModel({
+        project: this.project.name,
+        urlVariable: this.urlVariable,
+        urlSecret: this.urlSecret,
+        services: this.connectedServices.map((s) => s.name),
+      }),
     };
+  }
+
+  /**
+   * The schema migrations that run before the connected services start, if the add-on has any.
+   * @default - none
+   */
+  public get migrations(): Migrations | undefined {
+    return undefined;
   }
 
   /**
@@ -230,6 +245,14 @@ export abstract class Addon extends Component {
         ?? this.model.addons.find((a) => a !== this && a.hostPort === this.hostPort);
       if (clash) {
         problems.push(problem(this.name, 'hostPort', `port ${this.hostPort} is already published by ${clash.name}`, 'Choose another host port'));
+      }
+    }
+    const migrations = this.migrations;
+    if (migrations) {
+      problems.push(...migrations.problems());
+      const taken = this.model.services.some((s) => s.name === migrations.service) || this.model.addons.some((a) => a.name === migrations.service);
+      if (taken) {
+        problems.push(problem(this.name, 'migrations', `its migrations run as the compose service "${migrations.service}", and a service or add-on of that name exists`, `Rename that one, or set migrations: false on ${this.name}`));
       }
     }
     for (const s of this.connectedServices) {

@@ -1,5 +1,6 @@
 import { Project } from 'projen';
 import { Addon, AddonContainer, AddonOptions, AddonSecret } from './addon';
+import { Migrations, MigrationsOptions } from './migrations';
 import { registerAddonKind } from './registry';
 import { problem, throwIfProblems } from '../model/problems';
 import { SECRETS_MOUNT } from '../model/wiring';
@@ -25,6 +26,17 @@ export interface PostgresDatabaseOptions extends AddonOptions {
    * @default "app"
    */
   readonly user?: string;
+  /**
+   * Run schema migrations (SQL files in `migrations/`, golang-migrate) before the services wired to
+   * the database start: a one-shot compose service they wait for, an init container on Kubernetes.
+   * @default true
+   */
+  readonly migrations?: boolean;
+  /**
+   * Where the migrations are.
+   * @default - "migrations"
+   */
+  readonly migrationsOptions?: MigrationsOptions;
 }
 
 /**
@@ -43,6 +55,8 @@ export class PostgresDatabase extends Addon {
   /** The database user. */
   public readonly user: string;
 
+  private readonly schema?: Migrations;
+
   constructor(project: Project, options: PostgresDatabaseOptions = {}) {
     const database = options.database ?? project.name.replace(/-/g, '_');
     const user = options.user ?? 'app';
@@ -52,6 +66,16 @@ export class PostgresDatabase extends Addon {
     super(project, POSTGRES, options);
     this.database = database;
     this.user = user;
+    if (options.migrations ?? true) {
+      this.schema = new Migrations(this.name, options.migrationsOptions);
+    } else if (options.migrationsOptions) {
+      throwIfProblems([problem(this.name, 'migrationsOptions', 'is set, and migrations is false', 'Remove migrationsOptions, or leave migrations on')]);
+    }
+  }
+
+  /** The schema migrations that run before the connected services start (unless `migrations: false`). */
+  public get migrations(): Migrations | undefined {
+    return this.schema;
   }
 
   /** @internal */
@@ -64,7 +88,9 @@ export class PostgresDatabase extends Addon {
       },
       secrets: [this.passwordSecret],
       dataPath: '/var/lib/postgresql/data',
-      health: { test: ['CMD', 'pg_isready', '-U', this.user, '-d', this.database], interval: '5s', timeout: '3s', retries: 10, startPeriod: '10s' },
+      // over TCP: while the image initializes a new volume, its temporary server listens on the Unix
+      // socket only, and a client of the network (the migrations) would be refused
+      health: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', this.user, '-d', this.database], interval: '5s', timeout: '3s', retries: 10, startPeriod: '10s' },
     };
   }
 

@@ -1,8 +1,9 @@
 import { IResolver, Project, YamlFile } from 'projen';
 import * as YAML from 'yaml';
 import { securityOpts } from '../model/docker-run';
-import { AddonModel, modelOf, ProjectModel, ServiceModel } from '../model/model';
-import { wiringOf } from '../model/wiring';
+import { GO_ENV_ARGS } from '../model/go-env';
+import { AddonModel, MigrationsModel, modelOf, ProjectModel, ServiceModel } from '../model/model';
+import { SECRETS_MOUNT, wiringOf } from '../model/wiring';
 
 /**
  * The generated docker-compose.yml: one hardened service per GoService, built from our Dockerfile,
@@ -142,6 +143,7 @@ export function renderCompose(model: ProjectModel): { [key: string]: any } {
   const secrets: { [key: string]: any } = {};
   for (const addon of model.addons) {
     doc.services[addon.name] = addonService(addon);
+    if (addon.migrations) doc.services[addon.migrations.service] = migrateService(addon, addon.migrations);
     for (const v of addon.volumes) volumes[v.name] = {};
     for (const sec of addon.secrets) secrets[sec.name] = { file: `./${sec.file}` };
   }
@@ -175,6 +177,10 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
   if (secrets.length) svc.secrets = secrets.map((x) => x.name);
   if (addons.length) {
     svc.depends_on = Object.fromEntries(addons.map((a) => [a.name, { condition: 'service_healthy' }]));
+    // the schema first: a migration that fails keeps the service from starting
+    for (const m of addons.flatMap((a) => (a.migrations ? [a.migrations] : []))) {
+      svc.depends_on[m.service] = { condition: 'service_completed_successfully' };
+    }
   }
   const probe = s.healthProbe;
   if (probe) {
@@ -196,4 +202,26 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
   if (opts.length) svc.security_opt = opts;
   svc.user = s.user;
   return svc;
+}
+
+
+/**
+ * The one-shot service that runs an add-on's migrations once the database is healthy, with the
+ * connection URL from the same secret as the services, locked down as they are. The services wired
+ * to the database wait until it has exited 0.
+ */
+function migrateService(a: AddonModel, m: MigrationsModel): { [key: string]: any } {
+  return {
+    image: `\${${m.imageVariable}:-${m.imageName}}:\${VERSION:-latest}`,
+    // the tool is downloaded with the same Go module settings as the services' modules
+    build: { context: '.', dockerfile: 'Dockerfile', target: m.service, args: [...GO_ENV_ARGS] },
+    command: [...m.command],
+    environment: { [`${m.urlVariable}_FILE`]: `${SECRETS_MOUNT}/${m.urlSecret}` },
+    secrets: [m.urlSecret],
+    depends_on: { [a.name]: { condition: 'service_healthy' } },
+    read_only: true,
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    user: m.user,
+  };
 }

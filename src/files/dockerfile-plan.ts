@@ -4,7 +4,8 @@ import { HEALTH_PROBE_PATH, ZONEINFO_PATH } from '../model/constants';
 import { cgoEnv, GO_BUILD_FLAGS, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, STRIP_FLAGS, Toolchain, TOOLCHAINS } from '../model/go-build';
 import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
 import { HEALTH_PROBE_SOURCE, HEALTH_PROBE_STAGE } from '../model/health-probe';
-import type { ProjectModel, ServiceModel } from '../model/model';
+import { MIGRATE_RUNNER_SOURCE, MIGRATE_TOOL } from '../model/migrations';
+import type { MigrationsModel, ProjectModel, ServiceModel } from '../model/model';
 
 /** Instructions added to stages through the escape hatch, by stage name. */
 export type StageAdditions = (stage: string) => { start: Instruction[]; end: Instruction[] };
@@ -52,9 +53,15 @@ export function dockerfileStages(model: ProjectModel, additions: StageAdditions 
   if (services.some(needsHealthProbe)) {
     stages.push(healthProbeStage(model));
   }
+  const migrations = migrationsOf(model);
+  if (migrations.length) {
+    stages.push(migrateToolStage(model));
+  }
   for (const s of services) {
     stages.push(buildStage(model, s, s.cgo ? cgo : pure));
   }
+  // the migrations images before the services', so the default service stays last
+  stages.push(...migrations.map(migrationsStage));
   // the default service last, so a plain `docker build .` builds it
   const ordered = [...services.filter((s) => !s.isDefault), ...services.filter((s) => s.isDefault)];
   for (const s of ordered) {
@@ -304,4 +311,60 @@ function describe(s: ServiceModel): string {
   parts.push(`time zones: ${s.tzSource}`);
   if (s.cgo) parts.push('cgo');
   return parts.join(', ');
+}
+
+/** The schema migrations of the model's add-ons. */
+export function migrationsOf(model: ProjectModel): MigrationsModel[] {
+  return model.addons.flatMap((a) => (a.migrations ? [a.migrations] : []));
+}
+
+/**
+ * The migration tool, built once for every migrations image: golang-migrate at its pinned release
+ * from the Go module proxy (the Postgres driver only), and the runner that hands it the database
+ * URL from the same `_FILE` secret the services read. Both static, assembled under /rootfs with the
+ * CA bundle (a database reached over TLS).
+ */
+function migrateToolStage(model: ProjectModel): Stage {
+  const source = MIGRATE_RUNNER_SOURCE.map((l) => `'${l}'`);
+  const target = 'CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}"';
+  const flags = `${GO_BUILD_FLAGS.join(' ')} -ldflags "${STRIP_FLAGS.join(' ')}"`;
+  const bin = MIGRATE_TOOL.binary.slice(0, MIGRATE_TOOL.binary.lastIndexOf('/'));
+  return {
+    name: MIGRATE_TOOL.stage,
+    from: model.builderImages.pure,
+    platform: '$BUILDPLATFORM',
+    comment: `Schema migrations: golang-migrate ${MIGRATE_TOOL.version} (${MIGRATE_TOOL.tags.join(', ')}) from the Go module proxy, and its runner, static.`,
+    instructions: [
+      Instruction.workdir(`/${MIGRATE_TOOL.stage}`),
+      ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
+      Instruction.run(["printf '%s\\n'", ...source.slice(0, -1), `${source[source.length - 1]} > main.go`].join('\n')),
+      Instruction.arg('TARGETOS'),
+      Instruction.arg('TARGETARCH'),
+      Instruction.arg('TARGETVARIANT'),
+      Instruction.run([
+        `mkdir -p ${ROOTFS}${bin} ${ROOTFS}/etc/ssl/certs`,
+        `${target} go build ${flags} -o ${ROOTFS}${MIGRATE_TOOL.runner} main.go`,
+        // a cross-compiled go install lands in $GOPATH/bin/<os>_<arch>/
+        `${target} go install ${flags} -tags ${MIGRATE_TOOL.tags.join(',')} ${MIGRATE_TOOL.package}@${MIGRATE_TOOL.version}`,
+        `find /go/bin -type f -name migrate -exec cp {} ${ROOTFS}${MIGRATE_TOOL.binary} ';'`,
+        `cp /etc/ssl/certs/ca-certificates.crt ${ROOTFS}/etc/ssl/certs/`,
+      ].join('\n&& '), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
+    ],
+  };
+}
+
+/** The image that runs one add-on's migrations: the tool, the runner and the SQL files on scratch, non-root. */
+function migrationsStage(m: MigrationsModel): Stage {
+  return {
+    name: m.service,
+    from: 'scratch',
+    comment: `The ${m.database} migrations (${m.directory}/), run before ${m.services.join(', ')} start: docker compose run --rm ${m.service} [up | down 1 | version].`,
+    instructions: [
+      Instruction.copy([`${ROOTFS}/`], '/', { from: MIGRATE_TOOL.stage }),
+      Instruction.copy([`${m.directory}/`], `${MIGRATE_TOOL.path}/`),
+      Instruction.user(m.user),
+      Instruction.entrypoint([MIGRATE_TOOL.runner, m.urlVariable, MIGRATE_TOOL.path]),
+      Instruction.cmd([...m.command]),
+    ],
+  };
 }

@@ -62,6 +62,9 @@ export class DockerIgnore extends FileBase {
     const sources = this.model.goSources;
     if (!sources.complete) return [];
     const files = this.model.services.flatMap((s) => s.runtimeFiles.map((f) => f.source));
+    // the SQL files the migrations images copy
+    const migrations = this.model.addons.flatMap((a) => (a.migrations ? [`${a.migrations.directory}/`] : []));
+    files.push(...migrations);
     const included = this.patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
     return unique([...BUILD_INPUTS, ...sources.paths, ...files, ...included]);
   }

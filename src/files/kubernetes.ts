@@ -287,12 +287,28 @@ export function renderServiceObjects(model: ProjectModel, s: ServiceModel): any[
   });
   deployment.select(kplus.LabelSelector.of({ labels: labels.selector }));
   const container = deployment.containers[0];
+  let secrets: kplus.Volume | undefined;
   if (wiring.secrets.length) {
     // the files compose hands the service, at the same paths: the same <NAME>_FILE variables work
     const secret = kplus.Secret.fromSecretName(chart, 'Secret', k8s.secretNames[s.name]);
     const items: { [key: string]: kplus.PathMapping } = {};
     for (const x of wiring.secrets) items[x.name] = { path: x.name };
-    container.mount(SECRETS_MOUNT, kplus.Volume.fromSecret(chart, 'SecretsVolume', secret, { name: 'secrets', items }), { readOnly: true });
+    secrets = kplus.Volume.fromSecret(chart, 'SecretsVolume', secret, { name: 'secrets', items });
+    container.mount(SECRETS_MOUNT, secrets, { readOnly: true });
+  }
+  for (const m of wiring.addons.flatMap((a) => (a.migrations ? [a.migrations] : []))) {
+    // the schema first: the pod (and so the Deployment) is not Available until the migrations exit 0
+    const [uid, gid] = m.user.split(':').map(Number);
+    const init = deployment.addInitContainer({
+      name: m.service,
+      image: m.imageName,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: [...m.command],
+      envVariables: { [`${m.urlVariable}_FILE`]: kplus.EnvValue.fromValue(`${SECRETS_MOUNT}/${m.urlSecret}`) },
+      resources: d.resources,
+      securityContext: { ...security, ensureNonRoot: true, user: uid, group: gid, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+    });
+    if (secrets) init.mount(SECRETS_MOUNT, secrets, { readOnly: true });
   }
   for (const [i, path] of h.tmpfs.entries()) {
     // compose's tmpfs: memory-backed, counted against the memory limit

@@ -1,10 +1,10 @@
 import { FileBase, IResolver, Project, Rule } from 'projen';
 import { PIPELINE_FAMILIES, pipelineVariables } from './makefile-pipeline';
-import { SECRETS_DIR } from '../model/constants';
+import { COMPOSE_DEV_FILE, SECRETS_DIR } from '../model/constants';
 import { securityOpts } from '../model/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../model/go-build';
 import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
-import { modelOf, ProjectModel, requireModel, ServiceHardening, ServiceModel } from '../model/model';
+import { MigrationsModel, modelOf, ProjectModel, requireModel, ServiceHardening, ServiceModel } from '../model/model';
 import { generatedMakeTargetNames, MAKE_TARGET_NAME, MakeTargetFamily } from '../model/names';
 import { problem } from '../model/problems';
 import { wiringOf } from '../model/wiring';
@@ -41,7 +41,15 @@ interface TargetFamily {
   aggregate(model: ProjectModel): TargetBody;
   /** The per-service target, `<name>-<service>`. */
   each?(model: ProjectModel, service: ServiceModel): TargetBody;
+  /** Targets of the family that are not a service's (`docker-build-postgres-migrate`), after the per-service ones. */
+  extra?(model: ProjectModel): Array<{ name: string; body: TargetBody }>;
 }
+
+/** The schema migrations of the model's add-ons. */
+const migrationsOf = (m: ProjectModel): MigrationsModel[] => m.addons.flatMap((a) => (a.migrations ? [a.migrations] : []));
+
+/** `$(COMPOSE_ENV) $(COMPOSE) <args>`. */
+const compose = (args: string) => `$(COMPOSE_ENV) $(COMPOSE) ${args}`;
 
 /** The services deployed to Kubernetes. */
 const deployed = (m: ProjectModel) => m.services.filter((s) => m.kubernetes?.services.includes(s.name));
@@ -107,6 +115,13 @@ const FAMILIES: TargetFamily[] = [
       description: `Build the ${s.name} image, tagged ${s.imageName}:$(VERSION) and :latest`,
       recipe: [`$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${s.target} -t ${img(s)}:$(VERSION) -t ${img(s)}:latest .`],
     }),
+    extra: (m) => migrationsOf(m).map((x) => ({
+      name: `docker-build-${x.service}`,
+      body: {
+        description: `Build the image that runs the ${x.database} migrations, tagged ${x.imageName}:$(VERSION) and :latest`,
+        recipe: [`$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${x.service} -t $(${x.imageVariable}):$(VERSION) -t $(${x.imageVariable}):latest .`],
+      },
+    })),
   },
   {
     name: 'docker-buildx',
@@ -158,12 +173,59 @@ const FAMILIES: TargetFamily[] = [
     aggregate: (m) => ({ description: 'Create the compose secret files that do not exist yet (never committed)', prerequisites: secretFiles(m).map((s) => s.file) }),
   },
   {
+    name: 'migrate-new',
+    when: (m) => migrationsOf(m).length > 0,
+    aggregate: () => ({
+      description: 'Create the next migration pair in $(MIGRATIONS)/: make migrate-new NAME=add_users',
+      recipe: [
+        '@expr "$(NAME)" : \'[a-z0-9_][a-z0-9_]*$$\' >/dev/null || { echo "migrate-new: name the migration with lowercase letters, digits and underscores: make migrate-new NAME=add_users" >&2; exit 1; }',
+        '@mkdir -p $(MIGRATIONS); \\',
+        'last=$$(ls $(MIGRATIONS) | sed -n \'s/^0*\\([0-9][0-9]*\\)_.*\\.up\\.sql$$/\\1/p\' | sort -n | tail -n 1); \\',
+        "n=$$(printf '%06d' $$(( $${last:-0} + 1 ))); \\",
+        "for d in up down; do f=$(MIGRATIONS)/$${n}_$(NAME).$$d.sql; printf -- '-- %s (%s)\\n' '$(NAME)' $$d > $$f; echo \"created $$f\"; done",
+      ],
+    }),
+  },
+  {
+    name: 'migrate-up',
+    when: (m) => migrationsOf(m).length > 0,
+    aggregate: (m) => ({
+      description: 'Apply the pending migrations to the compose database',
+      prerequisites: ['secrets'],
+      recipe: migrationsOf(m).flatMap((x) => [compose(`build ${x.service}`), compose(`run --rm ${x.service} up`)]),
+    }),
+  },
+  {
+    name: 'migrate-down',
+    when: (m) => migrationsOf(m).length > 0,
+    aggregate: (m) => ({
+      description: 'Undo the last migration on the compose database',
+      prerequisites: ['secrets'],
+      recipe: migrationsOf(m).flatMap((x) => [compose(`build ${x.service}`), compose(`run --rm ${x.service} down 1`)]),
+    }),
+  },
+  {
+    name: 'dev',
+    aggregate: (m) => ({
+      description: 'Run everything with compose in watch mode: a Go change rebuilds its service, a run-time file is synced (Ctrl-C stops all)',
+      prerequisites: secretFiles(m).length ? ['secrets'] : [],
+      recipe: [
+        // Compose v1 and Compose v2 before 2.22 have no watch mode
+        '@$(COMPOSE) up --help 2>/dev/null | grep -q -- --watch || { echo "dev: $(COMPOSE) has no watch mode (Compose v1, or v2 before 2.22). Install the Compose v2 plugin (docker compose 2.32 or later) and run make dev COMPOSE=\'docker compose\'" >&2; exit 1; }',
+        // Ctrl-C stops compose; the shell goes on and takes the stack down as compose-down does
+        `@trap true INT TERM; files="-f docker-compose.yml $(if $(wildcard docker-compose.override.yml),-f docker-compose.override.yml) -f ${COMPOSE_DEV_FILE}"; \\`,
+        '$(COMPOSE_ENV) $(COMPOSE) $$files up --build --watch --remove-orphans; status=$$?; \\',
+        '$(COMPOSE_ENV) $(COMPOSE) $$files down --remove-orphans; [ $$status -eq 130 ] || [ $$status -eq 143 ] && exit 0; exit $$status',
+      ],
+    }),
+  },
+  {
     name: 'compose-up',
     aggregate: (m) => ({
       description: 'Build and start everything with compose; wait until all is healthy (or say why not)',
       // Compose v2 waits itself; v1 has no --wait: the same wait, portably
       recipe: [
-        '@export $(COMPOSE_ENV) COMPOSE="$(COMPOSE)" DOCKER="$(DOCKER)" WAIT="$(COMPOSE_WAIT)"; \\',
+        '@export $(COMPOSE_ENV) COMPOSE="$(COMPOSE)" DOCKER="$(DOCKER)" WAIT="$(COMPOSE_WAIT)" ONESHOT="$(COMPOSE_ONESHOT)"; \\',
         'if $(COMPOSE) up --help 2>/dev/null | grep -q -- --wait-timeout; then \\',
         '  $(COMPOSE) up -d --build --remove-orphans --wait --wait-timeout "$$WAIT" || { sh -c "$$COMPOSE_WAIT_SCRIPT"; exit 1; }; \\',
         'else \\',
@@ -252,6 +314,12 @@ function overlayRule(m: ProjectModel): Rule {
       `    newName: ${img(s)}`,
       `    $(if $(${digestVariable(s)}),digest: $(${digestVariable(s)}),newTag: $(VERSION))`,
     ]),
+    // the migrations the deployed services wait for (their pods' init containers)
+    ...migrationsOf(m).filter((x) => deployed(m).some((s) => x.services.includes(s.name))).flatMap((x) => [
+      `  - name: ${x.imageName}`,
+      `    newName: $(${x.imageVariable})`,
+      '    newTag: $(VERSION)',
+    ]),
   ];
   return {
     targets: [overlayFile(m)],
@@ -272,6 +340,22 @@ const COMPOSE_WAIT_SCRIPT = [
   '# make compose-up waits with this (Compose v1 has no --wait); it says why a service did not come up',
   'define COMPOSE_WAIT_SCRIPT',
   'deadline=$$(( $$(date +%s) + $${WAIT:-120} ))',
+  '# one-shot services (the migrations) first: the services that wait for them start only when they exit 0',
+  'for svc in $$ONESHOT; do',
+  '  id=$$($$COMPOSE ps -a -q "$$svc" | head -n 1); [ -n "$$id" ] || continue',
+  '  while :; do',
+  '    state=$$($$DOCKER inspect -f \'{{.State.Status}}\' "$$id")',
+  '    { [ "$$state" != running ] && [ "$$state" != created ]; } || [ "$$(date +%s)" -ge "$$deadline" ] && break',
+  '    sleep 1',
+  '  done',
+  '  code=$$($$DOCKER inspect -f \'{{.State.ExitCode}}\' "$$id")',
+  '  if [ "$$state" != exited ] || [ "$$code" != 0 ]; then',
+  '    echo "compose-up: $$svc did not complete ($$state, exit $$code), so the services that wait for it were not started; its output:" >&2',
+  '    $$COMPOSE logs --tail=30 "$$svc" >&2',
+  '    exit 1',
+  '  fi',
+  '  echo "$$svc: completed"',
+  'done',
   'for id in $$($$COMPOSE ps -q); do',
   '  svc=$$($$DOCKER inspect -f \'{{index .Config.Labels "com.docker.compose.service"}}\' "$$id")',
   '  while :; do',
@@ -433,7 +517,10 @@ export class GoMakefile extends FileBase {
     const targets: MakeTarget[] = [];
     for (const family of FAMILIES.filter((f) => f.when?.(m) ?? true)) {
       const each = family.each;
-      const perService = each ? m.services.map((s) => ({ name: forService(family.name, s), body: each(m, s) })) : [];
+      const perService = [
+        ...(each ? m.services.map((s) => ({ name: forService(family.name, s), body: each(m, s) })) : []),
+        ...(family.extra?.(m) ?? []),
+      ];
       const aggregate = family.aggregate(m);
       targets.push(target(family.name, { ...aggregate, prerequisites: aggregate.prerequisites ?? perService.map((t) => t.name) }));
       targets.push(...perService.map((t) => target(t.name, t.body)));
@@ -485,6 +572,14 @@ export class GoMakefile extends FileBase {
     for (const s of services) {
       vars.push([s.imageVariable, `$(IMAGE_PREFIX)${s.imageName}`]);
     }
+    const migrations = migrationsOf(m);
+    for (const x of migrations) {
+      vars.push([x.imageVariable, `$(IMAGE_PREFIX)${x.imageName}`, x === migrations[0] ? 'the images that run the schema migrations' : undefined]);
+    }
+    if (migrations.length) {
+      vars.push(['MIGRATIONS', migrations[0].directory, 'where make migrate-new writes']);
+      vars.push(['COMPOSE_ONESHOT', migrations.map((x) => x.service).join(' '), 'what the services wait for to complete: make compose-up shows its output when it fails']);
+    }
     for (const s of services) {
       vars.push([budgetVariable(s), s.imageSizeBudgetMiB === undefined ? '' : String(s.imageSizeBudgetMiB), s === services[0] ? 'image size budgets in MiB (empty: none)' : undefined]);
     }
@@ -514,7 +609,7 @@ export class GoMakefile extends FileBase {
       '# BuildKit: older engines need it for the cache mounts',
       'export DOCKER_BUILDKIT := 1',
       '# compose reads the image names and build args from the environment',
-      ...continued('COMPOSE_ENV', [...buildArgs, ...services.map((s) => s.imageVariable)].map((v) => `${v}="$(${v})"`)),
+      ...continued('COMPOSE_ENV', [...buildArgs, ...services.map((s) => s.imageVariable), ...migrations.map((x) => x.imageVariable)].map((v) => `${v}="$(${v})"`)),
       ...continued('DOCKER_BUILD_ARGS', [
         ...buildArgs.map((v) => `--build-arg "${v}=$(${v})"`),
         ...(m.goModules.netrc ? ['$(if $(wildcard $(NETRC)),--secret id=netrc$(comma)src=$(NETRC))'] : []),

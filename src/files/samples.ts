@@ -1,4 +1,5 @@
 import { HEALTH_PATH, READY_PATH } from '../model/constants';
+import { SAMPLE_DB_DRIVER } from '../model/migrations';
 import { ProjectModel, ServiceModel } from '../model/model';
 
 /**
@@ -122,8 +123,14 @@ func newMux() *http.ServeMux {
 			"service": "${s.name}", "version": version, "commit": commit, "date": date,
 		})
 	})
+	for _, add := range routes {
+		add(mux)
+	}
 	return mux
 }
+
+// routes are the handlers of the service's other files (greetings.go, ...): each adds its own.
+var routes []func(*http.ServeMux)
 
 // defaultPorts are the ports of URL schemes that may leave theirs out.
 var defaultPorts = map[string]string{"postgres": "5432", "postgresql": "5432", "redis": "6379", "rediss": "6379", "http": "80", "https": "443", "amqp": "5672", "nats": "4222"}
@@ -426,3 +433,128 @@ package main
 
 func cgoEnabled() bool { return false }
 `;
+
+/** Sample files written once with the migrations directory; some only where the service's code can take them. */
+export interface MigrationSampleSet {
+  readonly dir: string;
+  readonly files: { [path: string]: string };
+  readonly onlyIf: { [path: string]: Array<{ file: string; contains: string }> };
+}
+
+/** The line of the sample's main.go that handlers of other files plug into. */
+const ROUTES_PLUG = 'var routes []func(*http.ServeMux)';
+
+
+/**
+ * The first migration pair, and a handler of the first service wired to the database that reads its
+ * table (`GET /greetings`, a real query): written once, when the migrations directory does not
+ * exist yet.
+ */
+export function migrationSamples(model: ProjectModel): MigrationSampleSet[] {
+  const sets: MigrationSampleSet[] = [];
+  for (const a of model.addons) {
+    const m = a.migrations;
+    if (!m) continue;
+    const files: { [path: string]: string } = {
+      [`${m.directory}/000001_create_greetings.up.sql`]: GREETINGS_UP,
+      [`${m.directory}/000001_create_greetings.down.sql`]: GREETINGS_DOWN,
+    };
+    const service = model.services.find((s) => s.isServer && m.services.includes(s.name));
+    const onlyIf: MigrationSampleSet['onlyIf'] = {};
+    if (service) {
+      const dir = service.mainPackage.replace(/^\.\//, '');
+      files[`${dir}/greetings.go`] = greetingsGo(m.urlVariable);
+      // it plugs into the sample's newMux, and imports the driver: only where main.go has the plug
+      // and go.mod requires the driver (add postgres runs go get), so the build never breaks
+      onlyIf[`${dir}/greetings.go`] = [{ file: `${dir}/main.go`, contains: ROUTES_PLUG }, { file: 'go.mod', contains: `${SAMPLE_DB_DRIVER.module} ` }];
+    }
+    sets.push({ dir: m.directory, files, onlyIf });
+  }
+  return sets;
+}
+
+const GREETINGS_UP = `-- The first migration (golang-migrate, sequential): it runs before the services start.
+-- make migrate-new NAME=add_something creates the next pair; make migrate-up applies it.
+CREATE TABLE greetings (
+    id   serial PRIMARY KEY,
+    text text NOT NULL
+);
+
+INSERT INTO greetings (text) VALUES ('Hello from the first migration');
+`;
+
+const GREETINGS_DOWN = `DROP TABLE greetings;
+`;
+
+function greetingsGo(variable: string): string {
+  return `// GET /greetings reads the table the first migration created (migrations/000001_create_greetings.up.sql).
+//
+// This file was written once by projen-go-service and is yours to change.
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	_ "${SAMPLE_DB_DRIVER.module}/stdlib" // the "pgx" driver of database/sql
+)
+
+func init() {
+	routes = append(routes, func(mux *http.ServeMux) {
+		mux.HandleFunc("GET /greetings", greetings)
+	})
+}
+
+var (
+	dbOnce sync.Once
+	db     *sql.DB
+	dbErr  error
+)
+
+// database opens the pool once, from $${variable} or the file $${variable}_FILE names.
+func database() (*sql.DB, error) {
+	dbOnce.Do(func() {
+		var dsn string
+		if dsn, dbErr = envOrFile("${variable}"); dbErr == nil {
+			db, dbErr = sql.Open("pgx", dsn)
+		}
+	})
+	return db, dbErr
+}
+
+func greetings(w http.ResponseWriter, r *http.Request) {
+	db, err := database()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	rows, err := db.QueryContext(r.Context(), "SELECT id, text FROM greetings ORDER BY id")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	defer rows.Close()
+	type greeting struct {
+		ID   int    \`json:"id"\`
+		Text string \`json:"text"\`
+	}
+	list := []greeting{}
+	for rows.Next() {
+		var g greeting
+		if err := rows.Scan(&g.ID, &g.Text); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		list = append(list, g)
+	}
+	if err := rows.Err(); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(list)
+}
+`;
+}

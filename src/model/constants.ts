@@ -79,3 +79,6 @@ export function neverInContext(path: string): string | undefined {
   }
   return undefined;
 }
+
+/** The compose file `make dev` reads on top of docker-compose.yml (and a docker-compose.override.yml): the watch mode. */
+export const COMPOSE_DEV_FILE = 'docker-compose.dev.yml';

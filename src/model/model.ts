@@ -9,9 +9,10 @@ import type { Libc } from '../runtime-stage';
 import type { RuntimeFile } from '../service-files';
 import type { TzSource } from '../tz-layer';
 import type { BuildFacts } from './go-build';
+import type { MigrationsModel } from './migrations';
 import type { PipelineModel } from './pipeline';
 
-export type { GoModuleSettings, GoSources, HealthProbe, RuntimeFile, ServiceHardening };
+export type { GoModuleSettings, GoSources, HealthProbe, MigrationsModel, RuntimeFile, ServiceHardening };
 
 /** Where a service's CA certificates come from: `builder`, `base`, `package` or `none`. */
 export type CertsFrom = `${CertsSource}`;
@@ -209,6 +210,8 @@ export interface AddonModel {
   readonly serviceEnvironment: { readonly [name: string]: string };
   /** The secrets a connected service gets. */
   readonly serviceSecrets: readonly string[];
+  /** The schema migrations that run before the connected services start, if any. */
+  readonly migrations?: MigrationsModel;
 }
 
 /** How a project's model is resolved: the project registers it, renderers ask for it. */

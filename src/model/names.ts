@@ -59,7 +59,7 @@ export function imageVariable(service: { readonly name: string }): string {
  */
 export const MAKE_TARGET_FAMILIES = [
   'help', 'build', 'test', 'vet', 'fmt', 'lint', 'tidy', 'vuln', 'run', 'docker-build', 'docker-buildx', 'docker-run',
-  'docker-push', 'image-size', 'secrets', 'compose-up', 'compose-ps', 'compose-down', 'compose-logs', 'k8s-secrets',
+  'docker-push', 'image-size', 'secrets', 'migrate-new', 'migrate-up', 'migrate-down', 'dev', 'compose-up', 'compose-ps', 'compose-down', 'compose-logs', 'k8s-secrets',
   'k8s-apply', 'k8s-diff', 'k8s-delete', 'clean', 'drift', 'ci', 'tools', 'release', 'verify',
 ] as const;
 

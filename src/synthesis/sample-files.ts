@@ -1,4 +1,4 @@
-import { existsSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, Project } from 'projen';
 import { writeSample } from './transaction';
@@ -13,6 +13,12 @@ export interface SampleSet {
   readonly dir?: string;
   /** The files, by path relative to the repository. */
   readonly files: { readonly [path: string]: string };
+  /**
+   * Files of the set written only when another file of the repository holds a text (a sample that
+   * plugs into the user's code, written only when that code has the plug), by path.
+   * @default - none
+   */
+  readonly onlyIf?: { readonly [path: string]: ReadonlyArray<{ readonly file: string; readonly contains: string }> };
 }
 
 /**
@@ -29,8 +35,21 @@ export class SampleFiles extends Component {
     for (const set of this.render()) {
       const isNew = set.dir === undefined || !existsSync(join(this.project.outdir, set.dir));
       for (const [path, text] of Object.entries(set.files)) {
-        if (isNew || existsSync(join(this.project.outdir, path))) writeSample(this.project, path, text);
+        const exists = existsSync(join(this.project.outdir, path));
+        const conditions = set.onlyIf?.[path] ?? [];
+        if (!exists && conditions.some((c) => !this.holds(c.file, c.contains))) continue;
+        if (isNew || exists) writeSample(this.project, path, text);
       }
+    }
+  }
+
+  /** Whether `file` holds `text` (on disk, or among the samples of this synthesis). */
+  private holds(file: string, text: string): boolean {
+    const own = this.render().flatMap((set) => Object.entries(set.files)).find(([p]) => p === file)?.[1];
+    try {
+      return readFileSync(join(this.project.outdir, file), 'utf8').includes(text);
+    } catch {
+      return own?.includes(text) ?? false;
     }
   }
 }

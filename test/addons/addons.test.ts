@@ -25,10 +25,12 @@ describe('add-ons as data', () => {
       environment: { POSTGRES_DB: 'hello', POSTGRES_USER: 'app', POSTGRES_PASSWORD_FILE: '/run/secrets/postgres_password' },
       ownSecrets: ['postgres_password'],
       volumes: [{ name: 'postgres-data', mountPath: '/var/lib/postgresql/data' }],
-      health: { test: ['CMD', 'pg_isready', '-U', 'app', '-d', 'hello'], interval: '5s', timeout: '3s', retries: 10, startPeriod: '10s' },
+      health: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'app', '-d', 'hello'], interval: '5s', timeout: '3s', retries: 10, startPeriod: '10s' },
       secrets: expect.arrayContaining([expect.objectContaining({ name: 'postgres_password', file: '.secrets/postgres_password' })]),
       serviceEnvironment: { DATABASE_URL_FILE: '/run/secrets/postgres_url' },
       serviceSecrets: ['postgres_url'],
+      // on by default (test/migrations.test.ts)
+      migrations: expect.objectContaining({ service: 'postgres-migrate', directory: 'migrations' }),
     });
   });
 

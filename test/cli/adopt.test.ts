@@ -191,7 +191,7 @@ test("the repository's view (team-setup): the Dockerfile's and .goreleaser.yaml'
     "  makefileRenames: { build: 'go-build', test: 'go-test' },",
     '});',
     '',
-    "new PostgresDatabase(project, { name: 'db', image: 'postgres:16.4-alpine', user: 'relay', services: ['relay'] });",
+    "new PostgresDatabase(project, { name: 'db', image: 'postgres:16.4-alpine', user: 'relay', services: ['relay'], migrations: false });",
     '// from your docker-compose.yml (kept as .pre-projen/docker-compose.yml): the services of your own',
     "project.compose.addService('nats', { image: 'nats:2.10-alpine', command: ['-js'] });",
     "project.compose.addService('proxy', {",
@@ -210,6 +210,19 @@ test("the repository's view (team-setup): the Dockerfile's and .goreleaser.yaml'
   expect(r.out).toContain('build/Dockerfile.dev gets its own ignore file (<Dockerfile>.dockerignore, which BuildKit reads instead of the generated .dockerignore) with the rules of your .dockerignore');
   expect(r.out).toContain('relay gets DATABASE_URL_FILE from the add-on (a file holding the URL, with a generated password) instead of your DATABASE_URL');
   expect(r.out).toContain('would move makefile to local.mk, which the generated Makefile includes');
+  // AND its migrations/001_init.sql, not golang-migrate's pairs, stays the service's own
+  expect(r.out).toContain('migrations/ holds SQL migrations that golang-migrate does not read (it reads <n>_<name>.up.sql and .down.sql pairs): they stay yours, and the Postgres add-on runs none (migrations: false).');
+});
+
+test('adopt wires a directory of golang-migrate pairs where it finds one, and says so', () => {
+  const files = fixture('team-setup');
+  delete files['migrations/001_init.sql'];
+  files['migrations/000001_init.up.sql'] = 'CREATE TABLE t (id int);\n';
+  files['migrations/000001_init.down.sql'] = 'DROP TABLE t;\n';
+  const r = adopt(files, [], 'relay');
+  expect(r.code).toBe(0);
+  expect(r.out).toContain("new PostgresDatabase(project, { name: 'db', image: 'postgres:16.4-alpine', user: 'relay', services: ['relay'] });");
+  expect(r.out).toContain("migrations/ holds golang-migrate's migrations: they run before the services start");
 });
 
 test('compose.yaml, which Compose reads before docker-compose.yml, is read and moved aside; redis becomes RedisCache; services named differently are followed', () => {

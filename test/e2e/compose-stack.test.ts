@@ -1,8 +1,7 @@
 import { spawnSync } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { DOCKER, dockerReady, freePort, newRepo, removeRepo, run, runFailing } from './fixtures';
+import { DOCKER, dockerReady, freePort, hostNetworkBuilds, newRepo, REAL_BUILDX, removeRepo, run, runFailing } from './fixtures';
 
 /**
  * Issue 17: the local stack for real. From `projen new`: Postgres and Redis added, `make compose-up`
@@ -13,8 +12,6 @@ import { DOCKER, dockerReady, freePort, newRepo, removeRepo, run, runFailing } f
  * which .ci/run builds from the Go module proxy when the machine has none).
  */
 const withDocker = dockerReady();
-/** Where scripts/docker-plugins installs buildx. */
-const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx';
 /** The composes under test: [make's COMPOSE, argv to run it]. */
 const COMPOSES: Array<[string, string[]]> = [];
 if (withDocker && spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) COMPOSES.push(['docker-compose', ['docker-compose']]);
@@ -136,23 +133,8 @@ func main() {
     run('go', ['mod', 'tidy'], { cwd: repo });
     run('npx', ['projen'], { cwd: repo });
     if (COMPOSE.includes(' ')) {
-      // This engine has no default bridge network (../shared/docker/README.md): its `docker build`
-      // wrapper adds --network=host, which Compose v2's builds (buildx bake) do not go through. For this
-      // engine only, never in the generated files: an override that builds on the host network, and a
-      // buildx that grants bake that entitlement (bake has no setting for it, and compose cannot pass it).
-      writeFileSync(join(repo, 'docker-compose.override.yml'), 'services:\n  stack:\n    build:\n      network: host\n  inventory:\n    build:\n      network: host\n');
-      const config = mkdtempSync(join(tmpdir(), 'pgs-docker-config-'));
-      mkdirSync(join(config, 'cli-plugins'));
-      const buildx = join(config, 'cli-plugins', 'docker-buildx');
-      writeFileSync(buildx, [
-        '#!/bin/sh',
-        `real=${REAL_BUILDX}`,
-        'if [ "$1" = bake ]; then shift; exec "$real" bake --allow network.host "$@"; fi',
-        'exec "$real" "$@"',
-        '',
-      ].join('\n'));
-      chmodSync(buildx, 0o755);
-      env.DOCKER_CONFIG = config;
+      // this engine's Compose v2 builds go through the host network (fixtures.ts)
+      env.DOCKER_CONFIG = hostNetworkBuilds(repo, ['stack', 'inventory', 'postgres-migrate']);
     }
   });
 

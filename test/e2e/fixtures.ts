@@ -359,3 +359,29 @@ export function copyFixture(name: string, dest: string): string {
 export function removeRepo(dir: string): void {
   if (dir && !process.env.KEEP_E2E) rmSync(resolve(dir, '..'), { recursive: true, force: true });
 }
+
+/** Where scripts/docker-plugins installs buildx. */
+export const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx';
+
+/**
+ * Compose v2 builds on this engine, which has no default bridge network (../shared/docker/README.md):
+ * its `docker build` wrapper adds --network=host, which Compose v2's builds (buildx bake) do not go
+ * through. For this engine only, never in the generated files: an override that builds the given
+ * services on the host network, and a buildx that grants bake that entitlement (bake has no setting
+ * for it, and compose cannot pass it). Returns the DOCKER_CONFIG to run compose with.
+ */
+export function hostNetworkBuilds(repo: string, services: string[]): string {
+  writeFileSync(join(repo, 'docker-compose.override.yml'), `services:\n${services.map((s) => `  ${s}:\n    build:\n      network: host\n`).join('')}`);
+  const config = mkdtempSync(join(tmpdir(), 'pgs-docker-config-'));
+  mkdirSync(join(config, 'cli-plugins'));
+  const buildx = join(config, 'cli-plugins', 'docker-buildx');
+  writeFileSync(buildx, [
+    '#!/bin/sh',
+    `real=${REAL_BUILDX}`,
+    'if [ "$1" = bake ]; then shift; exec "$real" bake --allow network.host "$@"; fi',
+    'exec "$real" "$@"',
+    '',
+  ].join('\n'));
+  chmodSync(buildx, 0o755);
+  return config;
+}

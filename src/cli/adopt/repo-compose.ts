@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import * as YAML from 'yaml';
+import { readRepoMigrations } from './repo-migrations';
 import { ASIDE_DIR } from '../../model/constants';
 import { addonClass, CodeStyle } from '../projenrc-editor';
 
@@ -31,6 +32,8 @@ export interface ComposeAddon {
   readonly services?: string[];
   readonly database?: string;
   readonly user?: string;
+  /** Its migrations: a directory other than `migrations`, or off (none found, or another tool's). */
+  readonly migrations?: { readonly directory?: string; readonly off: boolean };
 }
 
 /** What the repository's compose file becomes. */
@@ -140,6 +143,7 @@ export function readRepoCompose(dir: string, ours: OurService[]): ComposePlan | 
         services: users.length ? [...new Set(users)] : undefined,
         database: kind === 'postgres' && /^[a-z_][a-z0-9_]{0,62}$/.test(env.POSTGRES_DB ?? '') ? env.POSTGRES_DB : undefined,
         user: kind === 'postgres' && /^[a-z_][a-z0-9_]{0,62}$/.test(env.POSTGRES_USER ?? '') ? env.POSTGRES_USER : undefined,
+        migrations: kind === 'postgres' ? migrationsOf(dir, plan) : undefined,
       });
       continue;
     }
@@ -165,6 +169,8 @@ export function composeStatements(s: CodeStyle, plan: ComposePlan): { addons: st
     if (a.database) props.push(['database', s.str(a.database)]);
     if (a.user) props.push(['user', s.str(a.user)]);
     if (a.services) props.push(['services', `[${a.services.map((x) => s.str(x)).join(', ')}]`]);
+    if (a.migrations?.off) props.push(['migrations', 'false']);
+    else if (a.migrations?.directory) props.push(['migrationsOptions', `{ directory: ${s.str(a.migrations.directory)} }`]);
     return `new ${s.ref(addonClass(a.kind))}(${s.project}${props.length ? `, { ${props.map(([k, v]) => `${k}: ${v}`).join(', ')} }` : ''});`;
   });
   const lines: string[] = [];
@@ -242,4 +248,11 @@ function renameReferences(svc: { [k: string]: any }, renamed: Map<string, string
 function usedBy(volume: string, services: { [name: string]: any }): boolean {
   return Object.values(services).some((svc) => Array.isArray(svc?.volumes) && svc.volumes.some((v: unknown) =>
     (typeof v === 'string' && v.split(':')[0] === volume) || (isObject(v) && v.source === volume)));
+}
+
+/** The Postgres add-on's migrations, from the repository's own (src/cli/adopt/repo-migrations.ts); what adopt found goes into its notes. */
+function migrationsOf(dir: string, plan: ComposePlan): { directory?: string; off: boolean } {
+  const found = readRepoMigrations(dir);
+  plan.notes.push(...found.notes);
+  return { directory: found.directory, off: found.off };
 }

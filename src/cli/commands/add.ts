@@ -1,4 +1,8 @@
+import { spawnSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { AddonKind } from '../../addons/registry';
+import { SAMPLE_DB_DRIVER } from '../../model/migrations';
 import { Command, DRY_RUN } from '../command';
 import { runEdit } from '../edit-session';
 import { usageError } from '../exit-codes';
@@ -69,6 +73,7 @@ export function addAddon({ kind, className, summary: what, urlVariable: variable
     examples: [`npx projen-go-service add ${kind}`, `npx projen-go-service add ${kind} --for hello worker`],
     run(ctx, { options }) {
       const spec: AddonSpec = { kind, name: (options.name as string | undefined) ?? kind, services: options.for as string[] | undefined };
+      if (kind === 'postgres' && options['dry-run'] !== true) requireSampleDriver(ctx);
       return runEdit(ctx, {
         apply: (editor) => {
           if (editor.addons().some((a) => a.name === spec.name)) {
@@ -83,3 +88,18 @@ export function addAddon({ kind, className, summary: what, urlVariable: variable
   };
 }
 
+
+/**
+ * `add postgres`: the driver of the sample handler that reads the first migration's table, required
+ * with `go get` before the synthesis writes the handler (which it does only when go.mod requires it).
+ * Without Go, or offline, the handler is not written and the rest goes on.
+ */
+function requireSampleDriver(ctx: { cwd: string; io: { out(text: string): void } }): void {
+  const goMod = join(ctx.cwd, 'go.mod');
+  if (!existsSync(goMod) || readFileSync(goMod, 'utf-8').includes(`${SAMPLE_DB_DRIVER.module} `)) return;
+  const module = `${SAMPLE_DB_DRIVER.module}@${SAMPLE_DB_DRIVER.version}`;
+  const r = spawnSync('go', ['get', module], { cwd: ctx.cwd, encoding: 'utf-8' });
+  ctx.io.out(r.status === 0
+    ? `go get ${module}: the driver of the sample's GET /greetings (cmd/<service>/greetings.go), which reads the first migration's table\n`
+    : `go get ${module} did not work (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): the sample handler that reads the first migration's table is not written; run go get ${module} and npx projen for it\n`);
+}

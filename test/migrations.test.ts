@@ -1,0 +1,183 @@
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import * as YAML from 'yaml';
+import { PostgresDatabase, RedisCache } from '../src';
+import { newProject, synth } from './util';
+import { MIGRATE_TOOL, SAMPLE_DB_DRIVER } from '../src/model/migrations';
+
+describe('Migrations: a typed part of the Postgres add-on', () => {
+  test('on by default: the model says where the SQL files are, who runs them and who waits', () => {
+    // GIVEN a project with Postgres for its default service
+    const project = newProject();
+    const db = new PostgresDatabase(project);
+    // WHEN the add-on is resolved
+    const m = db._toModel().migrations;
+    // THEN the migrations are plain data the renderers read
+    expect(m).toEqual({
+      directory: 'migrations',
+      service: 'postgres-migrate',
+      imageName: 'hello-postgres-migrate',
+      imageVariable: 'POSTGRES_MIGRATE_IMAGE',
+      database: 'postgres',
+      urlVariable: 'DATABASE_URL',
+      urlSecret: 'postgres_url',
+      services: ['hello'],
+      user: '65532:65532',
+      command: ['up'],
+    });
+  });
+
+  test('migrations: false turns them off, and nothing of them is rendered', () => {
+    const project = newProject();
+    new PostgresDatabase(project, { migrations: false });
+    const files = synth(project);
+    expect(YAML.parse(files['docker-compose.yml']).services['postgres-migrate']).toBeUndefined();
+    expect(files.Dockerfile).not.toContain(MIGRATE_TOOL.stage);
+    expect(files.Makefile).not.toContain('migrate-up');
+    expect(Object.keys(files).filter((f) => f.startsWith('migrations/'))).toEqual([]);
+  });
+
+  test('a cache has none; migrationsOptions without migrations is refused with the fix', () => {
+    const project = newProject();
+    expect(new RedisCache(project)._toModel().migrations).toBeUndefined();
+    expect(() => new PostgresDatabase(project, { migrations: false, migrationsOptions: { directory: 'db' } }))
+      .toThrow('postgres.migrationsOptions: is set, and migrations is false. Remove migrationsOptions, or leave migrations on.');
+  });
+
+  test('a directory outside the repository is refused, naming the option', () => {
+    const project = newProject();
+    new PostgresDatabase(project, { migrationsOptions: { directory: '../db' } });
+    expect(() => synth(project)).toThrow('postgres.migrationsOptions.directory: "../db" is not a directory of the repository. Use a relative path such as "migrations" or "db/migrations".');
+  });
+
+  test('compose: a one-shot service, locked down, with the same _FILE secret; the app waits for it to complete', () => {
+    const project = newProject();
+    new PostgresDatabase(project);
+    const compose = YAML.parse(synth(project)['docker-compose.yml']);
+    expect(compose.services['postgres-migrate']).toEqual({
+      image: '${POSTGRES_MIGRATE_IMAGE:-hello-postgres-migrate}:${VERSION:-latest}',
+      build: { context: '.', dockerfile: 'Dockerfile', target: 'postgres-migrate', args: ['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS'] },
+      command: ['up'],
+      environment: { DATABASE_URL_FILE: '/run/secrets/postgres_url' },
+      secrets: ['postgres_url'],
+      depends_on: { postgres: { condition: 'service_healthy' } },
+      read_only: true,
+      cap_drop: ['ALL'],
+      security_opt: ['no-new-privileges:true'],
+      user: '65532:65532',
+    });
+    expect(compose.services.hello.depends_on).toEqual({
+      'postgres': { condition: 'service_healthy' },
+      'postgres-migrate': { condition: 'service_completed_successfully' },
+    });
+  });
+
+  test('Dockerfile: the tool at its pinned version in its own stage, the image on scratch as uid 65532', () => {
+    const project = newProject();
+    new PostgresDatabase(project);
+    const dockerfile: string = synth(project).Dockerfile;
+    expect(dockerfile).toContain(`go install -trimpath -buildvcs=false -ldflags "-s -w" -tags postgres ${MIGRATE_TOOL.package}@${MIGRATE_TOOL.version}`);
+    const stage = dockerfile.slice(dockerfile.indexOf('FROM scratch AS postgres-migrate'));
+    expect(stage.split('\n').slice(0, 6)).toEqual([
+      'FROM scratch AS postgres-migrate',
+      'COPY --from=migrate-tool /rootfs/ /',
+      'COPY migrations/ /migrations/',
+      'USER 65532:65532',
+      'ENTRYPOINT ["/usr/local/bin/migrate-run", "DATABASE_URL", "/migrations"]',
+      'CMD ["up"]',
+    ]);
+    // the default service's image stays the last stage: docker build . builds it
+    expect(dockerfile.lastIndexOf('FROM ')).toBeGreaterThan(dockerfile.indexOf('AS postgres-migrate'));
+    expect(dockerfile.slice(dockerfile.lastIndexOf('FROM '))).toMatch(/^FROM scratch AS hello\n/);
+  });
+
+  test('.dockerignore lets the SQL files in; the Makefile has migrate-new, migrate-up and migrate-down', () => {
+    const project = newProject();
+    new PostgresDatabase(project);
+    const files = synth(project);
+    expect(files['.dockerignore']).toContain('\n!migrations/\n');
+    const make: string = files.Makefile;
+    expect(make).toContain('migrate-up: secrets\n\t$(COMPOSE_ENV) $(COMPOSE) build postgres-migrate\n\t$(COMPOSE_ENV) $(COMPOSE) run --rm postgres-migrate up');
+    expect(make).toContain('$(COMPOSE_ENV) $(COMPOSE) run --rm postgres-migrate down 1');
+    expect(make).toContain('COMPOSE_ONESHOT ?= postgres-migrate');
+    expect(make).toContain('docker-build: docker-build-hello docker-build-postgres-migrate');
+  });
+
+  test('samples: the first migration pair; the handler that reads its table only once go.mod requires its driver', () => {
+    // GIVEN go.mod without the driver: the migrations, and no handler (the build never needs a module it lacks)
+    const without = newProject();
+    new PostgresDatabase(without);
+    const files = synth(without);
+    expect(files['migrations/000001_create_greetings.up.sql']).toContain('CREATE TABLE greetings');
+    expect(files['migrations/000001_create_greetings.down.sql']).toBe('DROP TABLE greetings;\n');
+    expect(files['cmd/hello/greetings.go']).toBeUndefined();
+    expect(files['cmd/hello/main.go']).toContain('var routes []func(*http.ServeMux)');
+    // GIVEN go.mod requiring it (add postgres runs go get): the handler too
+    const withDriver = newProject();
+    new PostgresDatabase(withDriver);
+    writeFileSync(join(withDriver.outdir, 'go.mod'), `module example.com/hello\n\ngo 1.26\n\nrequire ${SAMPLE_DB_DRIVER.module} ${SAMPLE_DB_DRIVER.version}\n`);
+    expect(synth(withDriver)['cmd/hello/greetings.go']).toContain('SELECT id, text FROM greetings ORDER BY id');
+  });
+});
+
+describe('Migrations on Kubernetes', () => {
+  test('an init container of the pods of the services wired to the database, restricted, with the same secret', () => {
+    const project = newProject({ kubernetes: true });
+    new PostgresDatabase(project);
+    const files = synth(project);
+    const objects = YAML.parseAllDocuments(files['k8s/services/hello.yaml']).map((d) => d.toJSON());
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    const init = deployment.spec.template.spec.initContainers;
+    expect(init).toHaveLength(1);
+    expect(init[0]).toEqual(expect.objectContaining({
+      name: 'postgres-migrate',
+      image: 'hello-postgres-migrate',
+      imagePullPolicy: 'IfNotPresent',
+      args: ['up'],
+      env: [{ name: 'DATABASE_URL_FILE', value: '/run/secrets/postgres_url' }],
+      volumeMounts: [{ name: 'secrets', mountPath: '/run/secrets', readOnly: true }],
+    }));
+    expect(init[0].securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    // make k8s-apply pins the migrations image to the tag make docker-build made
+    expect(files.Makefile).toContain("'  - name: hello-postgres-migrate' '    newName: $(POSTGRES_MIGRATE_IMAGE)' '    newTag: $(VERSION)'");
+  });
+});
+
+describe('make dev: the compose watch mode', () => {
+  test('docker-compose.dev.yml: rebuild on the Go code the service builds from, restart on its run-time files (bind-mounted), migrations rebuilt', () => {
+    const project = newProject({ files: { templates: 'templates' }, workdir: '/app' });
+    new PostgresDatabase(project);
+    const dev = YAML.parse(synth(project)['docker-compose.dev.yml']);
+    expect(dev.services).toEqual({
+      'hello': {
+        develop: {
+          watch: [
+            { action: 'rebuild', path: './cmd/hello' },
+            { action: 'rebuild', path: './go.mod' },
+            { action: 'restart', path: './templates' },
+          ],
+        },
+        volumes: ['./templates:/app/templates:ro'],
+      },
+      'postgres-migrate': { develop: { watch: [{ action: 'rebuild', path: './migrations' }] } },
+    });
+  });
+
+  test('make dev: says so and names the fix where compose has no watch mode; Ctrl-C takes the stack down', () => {
+    const project = newProject();
+    const make: string = synth(project).Makefile;
+    const dev = make.slice(make.indexOf('\ndev:'), make.indexOf('\n\n', make.indexOf('\ndev:')));
+    expect(dev).toContain('has no watch mode (Compose v1, or v2 before 2.22). Install the Compose v2 plugin');
+    expect(dev).toContain('up --build --watch --remove-orphans');
+    expect(dev).toContain('$$files down --remove-orphans');
+  });
+});
