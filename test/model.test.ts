@@ -37,6 +37,7 @@ const SAMPLES: { [field in keyof Required<GoServiceOptions>]: { value: GoService
   portVariable: { value: 'HTTP_PORT' },
   portArgument: { value: '-listen=:{port}' },
   portVariableValue: { value: ':{port}' },
+  portInEnvironment: { value: false },
   args: { value: ['-v'] },
   subcommand: { value: ['serve'] },
   dataDirectories: { value: ['/data'] },

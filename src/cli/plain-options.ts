@@ -28,6 +28,7 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
   securityNotesFile: 'string',
   dockerfileSyntax: 'string',
   renovate: 'boolean',
+  ci: 'boolean',
   kubernetes: 'boolean',
 };
 
