@@ -73,7 +73,8 @@ export function readRepoCompose(dir: string, ours: OurService[]): ComposePlan | 
   }
   let doc: any;
   try {
-    doc = YAML.parse(readFileSync(join(dir, file), 'utf-8'));
+    // merge keys (`<<: *common-env`), as Compose reads them
+    doc = YAML.parse(readFileSync(join(dir, file), 'utf-8'), { merge: true });
   } catch (e) {
     plan.notes.push(`your ${file} is not YAML that adopt can read (${(e as Error).message.split('\n')[0]}): nothing of it was carried over.`);
     return plan;

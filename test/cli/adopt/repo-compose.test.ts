@@ -12,6 +12,13 @@ function composeRepo(files: { [path: string]: string }): string {
 const OURS = [{ name: 'shop', server: true, isDefault: true }, { name: 'worker', server: true, isDefault: false }];
 
 describe('readRepoCompose', () => {
+  test('merge keys are read as Compose reads them: the environment of an anchor reaches our service', () => {
+    const dir = composeRepo({
+      'docker-compose.yml': 'x-env: &env\n  SHOP_MODE: prod\n  LOG_LEVEL: debug\nservices:\n  web:\n    build: .\n    environment:\n      <<: *env\n      EXTRA: "1"\n',
+    });
+    expect(readRepoCompose(dir, OURS)!.environment.get('shop')).toEqual({ SHOP_MODE: 'prod', LOG_LEVEL: 'debug', EXTRA: '1' });
+  });
+
   test('a service of theirs named as ours that builds another Dockerfile (their development build): ours takes its place, the others still reach it', () => {
     const dir = composeRepo({
       'docker-compose.yaml': [
