@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { GoService, GoServiceProject, GoServiceProjectOptions, HealthCheck, PostgresDatabase, RedisCache, RuntimeStage } from '../src';
+import { GoService, GoServiceProject, DistrolessVariant, GoServiceProjectOptions, HealthCheck, PostgresDatabase, RedisCache, RuntimeStage } from '../src';
 import { newProject } from './util';
 
 /** A project that renders Kubernetes manifests. */
@@ -21,7 +21,7 @@ export const KUBERNETES_VARIANTS: { [name: string]: (o: Partial<GoServiceProject
   'no health check, one replica, egress to 443': (o) => k8sProject({ ...o, healthCheck: HealthCheck.none(), deployment: { replicas: 1, egressPorts: [443] } }),
   'Postgres and Redis for two services, a command aside': (o) => {
     const p = k8sProject({ ...o, environment: { LOG_LEVEL: 'debug' } });
-    new GoService(p, 'api', { port: 9090, runtime: RuntimeStage.distroless({ static: true }) });
+    new GoService(p, 'api', { port: 9090, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.STATIC }) });
     new GoService(p, 'migrate', { server: false });
     new PostgresDatabase(p, { services: ['hello'] });
     new RedisCache(p);

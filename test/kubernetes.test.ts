@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import * as YAML from 'yaml';
-import { GoService, GoServiceProject, GoServiceProjectOptions, HealthCheck, PostgresDatabase, RedisCache, RuntimeStage } from '../src';
+import { GoService, GoServiceProject, GoServiceProjectOptions, HealthCheck, PostgresDatabase, RuntimeStage } from '../src';
 import { k8sProject, KUBERNETES_VARIANTS } from './kubernetes-variants';
 import { newProject, synth } from './util';
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { GIT_ENV, newRepo, removeRepo, run, treeHash } from './fixtures';
+import { GIT_ENV, leftovers, newRepo, removeRepo, run, treeHash } from './fixtures';
 
 /**
  * Issue 15: no kill, full disk, permission error or second process loses or half-writes a file.
@@ -39,21 +39,6 @@ function copyOf(base: string, name: string): string {
   cpSync(base, dir, { recursive: true, verbatimSymlinks: true, filter: (src) => relative(base, src) !== 'node_modules' });
   symlinkSync(join(base, 'node_modules'), join(dir, 'node_modules'));
   return dir;
-}
-
-/** Files beside a target, kept aside, or a journal left behind: none may remain after a run. */
-function leftovers(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === 'node_modules' || e.name === '.git') continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.projen-(tmp|orig)$|go-service\.journal\.json|go-service\.lock/.test(p)) out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** Empty files, or projen's JSON files that do not parse: what a half-written file looks like. */

@@ -385,3 +385,21 @@ export function hostNetworkBuilds(repo: string, services: string[]): string {
   chmodSync(buildx, 0o755);
   return config;
 }
+
+/**
+ * What a run may leave only while it runs: files beside their targets, old versions, journals, the lock, adopt's work.
+ * None may remain after a run (or the next run after a kill).
+ */
+export function leftovers(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === '.git') continue;
+      const p = join(d, e.name);
+      if (/\.projen-(tmp|orig|old)$|go-service\.(journal|adopt|edit|lock)/.test(p)) out.push(relative(dir, p));
+      else if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}

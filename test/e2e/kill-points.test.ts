@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { GIT_ENV, newRepo, packedTarball, removeRepo, run, treeHash as treeHashOf } from './fixtures';
+import { GIT_ENV, leftovers, newRepo, packedTarball, removeRepo, run, treeHash as treeHashOf } from './fixtures';
 
 /**
  * Issue 22: a SIGKILL at every file operation of each command (adopt, add service, add postgres, add
@@ -49,21 +49,6 @@ function copyOf(base: string, linkModules = true): string {
   cpSync(base, dir, { recursive: true, verbatimSymlinks: true, filter: (src) => relative(base, src) !== 'node_modules' });
   if (linkModules && existsSync(join(base, 'node_modules'))) symlinkSync(join(base, 'node_modules'), join(dir, 'node_modules'));
   return dir;
-}
-
-/** What a run may leave only while it runs: files beside their targets, old versions, journals, the lock, adopt's work. */
-function leftovers(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === 'node_modules' || e.name === '.git') continue;
-      const p = join(d, e.name);
-      if (/\.projen-(tmp|orig|old)$|go-service\.(journal|adopt|edit|lock)/.test(p)) out.push(relative(dir, p));
-      else if (e.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** What the commands left in their temporary directory (tools' own caches aside: Go's build directories, tsx's cache). */
