@@ -110,7 +110,7 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
       ['import { GoServiceProject } from "projen-go-service";']);
     const out = step(['add', 'service', 'worker']);
     expect(changeLines(out)).toEqual(sortByPath([
-      'changed .dockerignore', 'changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed SECURITY.md', 'changed docker-compose.yml',
+      'changed .dockerignore', 'changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed SECURITY.md', 'changed docker-compose.dev.yml', 'changed docker-compose.yml',
       'added cmd/worker/main.go', 'added cmd/worker/main_test.go',
     ]));
     // one import name and one statement: the rest of the file byte for byte
@@ -133,7 +133,11 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
       ['import { DistrolessVariant, GoService, GoServiceProject, PostgresDatabase, RuntimeStage } from "projen-go-service";', 'new PostgresDatabase(project, { services: ["hello", "worker"] });'],
       ['import { DistrolessVariant, GoService, GoServiceProject, RuntimeStage } from "projen-go-service";']);
     const out = step(['add', 'postgres', '--for', 'hello', 'worker']);
-    expect(changeLines(out)).toEqual(['changed .projenrc.ts', 'changed Makefile', 'changed docker-compose.yml']);
+    expect(changeLines(out)).toEqual(sortByPath([
+      'changed .dockerignore', 'changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed docker-compose.dev.yml', 'changed docker-compose.yml',
+      'added migrations/000001_create_greetings.down.sql', 'added migrations/000001_create_greetings.up.sql',
+    ]));
+    expect(out).toContain('is written once go.mod requires its driver: go get github.com/jackc/pgx/v5@v5.9.2, then npx projen.');
     expect(readFileSync(join(repo, 'docker-compose.yml'), 'utf-8')).toContain('postgres:');
   });
 

@@ -59,8 +59,10 @@ func init() {
     repo = newRepo('shop');
     port = await freePort();
     run('npx', ['projen-go-service', 'set', 'port', String(port)], { cwd: repo });
-    // add postgres requires the sample handler's driver (go get, through the machine's Go module proxy)
     addOutput = run('npx', ['projen-go-service', 'add', 'postgres'], { cwd: repo }).stdout;
+    // the sample handler's driver, as add postgres says (through the machine's Go module proxy): then npx projen writes the handler
+    run('go', ['get', 'github.com/jackc/pgx/v5@v5.9.2'], { cwd: repo });
+    run('npx', ['projen'], { cwd: repo });
     // a run-time directory the service reads (make dev restarts it on a change, without a rebuild)
     const rc = join(repo, '.projenrc.ts');
     writeFileSync(rc, readFileSync(rc, 'utf-8').replace('name: "shop",', 'name: "shop",\n  workdir: "/app",\n  files: { templates: "templates" },'));
@@ -90,7 +92,7 @@ func init() {
     expect(readFileSync(join(repo, 'migrations', '000001_create_greetings.up.sql'), 'utf-8')).toContain('CREATE TABLE greetings');
     expect(existsSync(join(repo, 'migrations', '000001_create_greetings.down.sql'))).toBe(true);
     expect(readFileSync(join(repo, 'cmd', 'shop', 'greetings.go'), 'utf-8')).toContain('FROM greetings');
-    expect(addOutput).toContain('go get github.com/jackc/pgx/v5@v5.9.2: the driver of the sample\'s GET /greetings');
+    expect(addOutput).toContain('is written once go.mod requires its driver: go get github.com/jackc/pgx/v5@v5.9.2, then npx projen.');
   });
 
   test('make compose-up: the migration runs first, then the service reads the table it created', async () => {

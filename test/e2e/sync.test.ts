@@ -75,16 +75,17 @@ const STEPS: Step[] = [
   {
     name: 'add service worker',
     change: { worker: true },
-    files: ['.dockerignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', '?? cmd/worker/'],
+    files: ['.dockerignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.dev.yml', 'docker-compose.yml', '?? cmd/worker/'],
   },
   {
     name: 'remove service worker',
     change: { worker: false },
-    files: ['.dockerignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml'],
+    files: ['.dockerignore', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.dev.yml', 'docker-compose.yml'],
     prints: 'service worker was removed: its Dockerfile targets, compose service and Makefile targets are gone; its code in cmd/worker/ is yours and stays.',
   },
-  { name: 'add Postgres', change: { postgres: true }, files: ['Makefile', 'docker-compose.yml'] },
-  { name: 'remove Postgres', change: { postgres: false }, files: ['Makefile', 'docker-compose.yml'] },
+  // (the migrations: their Dockerfile stage, compose service and watch rule, the directory's sample pair)
+  { name: 'add Postgres', change: { postgres: true }, files: ['.dockerignore', 'Dockerfile', 'Makefile', 'docker-compose.dev.yml', 'docker-compose.yml', '?? migrations/'] },
+  { name: 'remove Postgres', change: { postgres: false }, files: ['.dockerignore', 'Dockerfile', 'Makefile', 'docker-compose.dev.yml', 'docker-compose.yml'] },
   { name: 'add Redis', change: { redis: true }, files: ['Makefile', 'docker-compose.yml'] },
   // issue 16: the manifests are in the table
   {
@@ -114,12 +115,12 @@ const STEPS: Step[] = [
   {
     name: 'add service worker, with manifests',
     change: { worker: true },
-    files: ['.dockerignore', '.gitignore', '.projen/files.json', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', '?? k8s/services/worker.yaml'],
+    files: ['.dockerignore', '.gitignore', '.projen/files.json', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.dev.yml', 'docker-compose.yml', 'k8s/kustomization.yaml', '?? k8s/services/worker.yaml'],
   },
   {
     name: 'remove service worker, with manifests',
     change: { worker: false },
-    files: ['.dockerignore', '.gitignore', '.projen/files.json', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.yml', 'k8s/kustomization.yaml', 'k8s/services/worker.yaml'],
+    files: ['.dockerignore', '.gitignore', '.projen/files.json', 'Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.dev.yml', 'docker-compose.yml', 'k8s/kustomization.yaml', 'k8s/services/worker.yaml'],
   },
 ];
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { AddonKind } from '../../addons/registry';
@@ -73,14 +72,13 @@ export function addAddon({ kind, className, summary: what, urlVariable: variable
     examples: [`npx projen-go-service add ${kind}`, `npx projen-go-service add ${kind} --for hello worker`],
     run(ctx, { options }) {
       const spec: AddonSpec = { kind, name: (options.name as string | undefined) ?? kind, services: options.for as string[] | undefined };
-      if (kind === 'postgres' && options['dry-run'] !== true) requireSampleDriver(ctx);
       return runEdit(ctx, {
         apply: (editor) => {
           if (editor.addons().some((a) => a.name === spec.name)) {
             throw usageError(`add ${kind}: an add-on named ${spec.name} is already in .projenrc.ts. Give this one its own name with --name ${spec.name}-2`);
           }
           editor.addAddonStatement(addonStatement(editor, spec));
-          return [];
+          return kind === 'postgres' ? sampleDriverNote(ctx.cwd) : [];
         },
         byHand: (editor) => HandWrittenCode.statement(editor, (s) => addonStatement(s, spec)),
       }, options['dry-run'] === true);
@@ -90,16 +88,13 @@ export function addAddon({ kind, className, summary: what, urlVariable: variable
 
 
 /**
- * `add postgres`: the driver of the sample handler that reads the first migration's table, required
- * with `go get` before the synthesis writes the handler (which it does only when go.mod requires it).
- * Without Go, or offline, the handler is not written and the rest goes on.
+ * `add postgres`: the sample handler that reads the first migration's table is written only where
+ * go.mod requires its driver. The command never changes go.mod itself (a `go get` is outside the
+ * synthesis' journal: a kill or a failed synthesis would leave it changed); it says how.
  */
-function requireSampleDriver(ctx: { cwd: string; io: { out(text: string): void } }): void {
-  const goMod = join(ctx.cwd, 'go.mod');
-  if (!existsSync(goMod) || readFileSync(goMod, 'utf-8').includes(`${SAMPLE_DB_DRIVER.module} `)) return;
+function sampleDriverNote(dir: string): string[] {
+  const goMod = join(dir, 'go.mod');
+  if (!existsSync(goMod) || readFileSync(goMod, 'utf-8').includes(`${SAMPLE_DB_DRIVER.module} `)) return [];
   const module = `${SAMPLE_DB_DRIVER.module}@${SAMPLE_DB_DRIVER.version}`;
-  const r = spawnSync('go', ['get', module], { cwd: ctx.cwd, encoding: 'utf-8' });
-  ctx.io.out(r.status === 0
-    ? `go get ${module}: the driver of the sample's GET /greetings (cmd/<service>/greetings.go), which reads the first migration's table\n`
-    : `go get ${module} did not work (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): the sample handler that reads the first migration's table is not written; run go get ${module} and npx projen for it\n`);
+  return [`The sample's GET /greetings (cmd/<service>/greetings.go), which reads the first migration's table, is written once go.mod requires its driver: go get ${module}, then npx projen.`];
 }
