@@ -498,7 +498,7 @@ import (
 	"net/http"
 	"sync"
 
-	_ "${SAMPLE_DB_DRIVER.module}/stdlib" // the "pgx" driver of database/sql
+	_ "${SAMPLE_DB_DRIVER.package}" // the "pgx" driver of database/sql
 )
 
 func init() {

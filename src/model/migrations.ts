@@ -50,7 +50,7 @@ export const MIGRATE_TOOL = {
  * written only once go.mod requires it (`add postgres` runs `go get` for it), so the build never
  * needs a module go.mod does not have.
  */
-export const SAMPLE_DB_DRIVER = { module: 'github.com/jackc/pgx/v5', version: 'v5.9.2' } as const;
+export const SAMPLE_DB_DRIVER = { module: 'github.com/jackc/pgx/v5', package: 'github.com/jackc/pgx/v5/stdlib', version: 'v5.9.2' } as const;
 
 /** The file name of migration number `n` in golang-migrate's sequential form: `000001_name.up.sql`. */
 export function migrationFile(n: number, name: string, direction: 'up' | 'down'): string {

@@ -137,7 +137,7 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
       'changed .dockerignore', 'changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed docker-compose.dev.yml', 'changed docker-compose.yml',
       'added migrations/000001_create_greetings.down.sql', 'added migrations/000001_create_greetings.up.sql',
     ]));
-    expect(out).toContain('is written once go.mod requires its driver: go get github.com/jackc/pgx/v5@v5.9.2, then npx projen.');
+    expect(out).toContain('is written once go.mod requires its driver: go get github.com/jackc/pgx/v5/stdlib@v5.9.2, then npx projen.');
     expect(readFileSync(join(repo, 'docker-compose.yml'), 'utf-8')).toContain('postgres:');
   });
 

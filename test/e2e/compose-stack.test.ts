@@ -130,6 +130,8 @@ func main() {
     writeFileSync(join(repo, 'cmd', 'inventory', 'main.go'), INVENTORY);
     writeFileSync(join(repo, 'cmd', 'inventory', 'main_test.go'), 'package main\n');
     run('go', ['get', 'github.com/jackc/pgx/v5@v5.13.0', 'github.com/redis/go-redis/v9@v9.23.0'], { cwd: repo });
+    // (go.mod now requires pgx: npx projen writes the sample's GET /greetings, which tidy then sees)
+    run('npx', ['projen'], { cwd: repo });
     run('go', ['mod', 'tidy'], { cwd: repo });
     run('npx', ['projen'], { cwd: repo });
     if (COMPOSE.includes(' ')) {

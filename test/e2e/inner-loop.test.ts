@@ -61,7 +61,7 @@ func init() {
     run('npx', ['projen-go-service', 'set', 'port', String(port)], { cwd: repo });
     addOutput = run('npx', ['projen-go-service', 'add', 'postgres'], { cwd: repo }).stdout;
     // the sample handler's driver, as add postgres says (through the machine's Go module proxy): then npx projen writes the handler
-    run('go', ['get', 'github.com/jackc/pgx/v5@v5.9.2'], { cwd: repo });
+    run('go', ['get', 'github.com/jackc/pgx/v5/stdlib@v5.9.2'], { cwd: repo });
     run('npx', ['projen'], { cwd: repo });
     // a run-time directory the service reads (make dev restarts it on a change, without a rebuild)
     const rc = join(repo, '.projenrc.ts');
@@ -92,7 +92,7 @@ func init() {
     expect(readFileSync(join(repo, 'migrations', '000001_create_greetings.up.sql'), 'utf-8')).toContain('CREATE TABLE greetings');
     expect(existsSync(join(repo, 'migrations', '000001_create_greetings.down.sql'))).toBe(true);
     expect(readFileSync(join(repo, 'cmd', 'shop', 'greetings.go'), 'utf-8')).toContain('FROM greetings');
-    expect(addOutput).toContain('is written once go.mod requires its driver: go get github.com/jackc/pgx/v5@v5.9.2, then npx projen.');
+    expect(addOutput).toContain('is written once go.mod requires its driver: go get github.com/jackc/pgx/v5/stdlib@v5.9.2, then npx projen.');
   });
 
   test('make compose-up: the migration runs first, then the service reads the table it created', async () => {

@@ -95,6 +95,7 @@ export function addAddon({ kind, className, summary: what, urlVariable: variable
 function sampleDriverNote(dir: string): string[] {
   const goMod = join(dir, 'go.mod');
   if (!existsSync(goMod) || readFileSync(goMod, 'utf-8').includes(`${SAMPLE_DB_DRIVER.module} `)) return [];
-  const module = `${SAMPLE_DB_DRIVER.module}@${SAMPLE_DB_DRIVER.version}`;
-  return [`The sample's GET /greetings (cmd/<service>/greetings.go), which reads the first migration's table, is written once go.mod requires its driver: go get ${module}, then npx projen.`];
+  // (the package the handler imports: go get adds the sums of what it imports in turn)
+  const pkg = `${SAMPLE_DB_DRIVER.package}@${SAMPLE_DB_DRIVER.version}`;
+  return [`The sample's GET /greetings (cmd/<service>/greetings.go), which reads the first migration's table, is written once go.mod requires its driver: go get ${pkg}, then npx projen.`];
 }
