@@ -152,7 +152,11 @@ describe('add, remove and set: .projenrc.ts edited as code, synthesized, every c
     expect(changeLines(port)).toEqual(['changed .projenrc.ts', 'changed Dockerfile', 'changed Makefile', 'changed docker-compose.yml']);
     // the go line follows goVersion down, as no dependency needs more, and says so: projen's notices are passed on
     const go = step(['set', 'goVersion', '1.25']);
-    expect(changeLines(go)).toEqual(['changed .projenrc.ts', 'changed Dockerfile', 'changed go.mod']);
+    // (the workflows set up that Go: projen new turns the pipeline on)
+    expect(changeLines(go)).toEqual(sortByPath([
+      'changed .github/workflows/build.yml', 'changed .github/workflows/release.yml', 'changed .github/workflows/upgrade.yml',
+      'changed .projenrc.ts', 'changed Dockerfile', 'changed go.mod',
+    ]));
     expect(go).toContain('go.mod: lowered go 1.26 to go 1.25: goVersion 1.25 builds it, and no dependency needs more.');
     expect(projenrc(repo)).toContain('  name: "hello",\n  port: 9090,\n  goVersion: "1.25",\n\n');
     expect(cli(repo, 'set', 'port', '9090')).toBe('.projenrc.ts already says so: nothing to change.\n');
