@@ -1,11 +1,11 @@
 import { spawnSync } from 'child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
 import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
 import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
 import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
-import { ADOPT_JOURNAL, AdoptInstallError, AdoptTransaction } from '../../synthesis/adopt-transaction';
+import { ADOPT_JOURNAL, ADOPT_WORK, AdoptInstallError, AdoptTransaction } from '../../synthesis/adopt-transaction';
 import { FileSystemError } from '../../synthesis/fs-safe';
 import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
 import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
@@ -214,6 +214,15 @@ function adoptUnderLock(ctx: Context, dir: string, options: { [name: string]: un
     }
     throw e;
   }
+  if (mk) {
+    // make must read the generated Makefile with the team's makefile included: asked of a copy, before anything here is moved in
+    try {
+      makeReadsAdopted(dir, plan, mk, shadowing.map(([f]) => f), installed ? undefined : join(dir, ADOPT_WORK, 'install', 'node_modules'));
+    } catch (e) {
+      tx.rollBack();
+      throw e;
+    }
+  }
   tx.apply();
   const result = synthesize(dir, lockEnv);
   if (!result.ok) {
@@ -274,6 +283,28 @@ function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): A
       taken.add(to);
       return [f, to];
     });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The synthesis of `plan` in a copy of the repository (with the packages adopt staged, when it
+ * installs them), and make reading its Makefile with the team's makefile included: exit 4 with make's
+ * message when make stops. A copy whose synthesis fails is left to the real synthesis to report.
+ */
+function makeReadsAdopted(dir: string, plan: Plan, mk: RepoMakefile, shadowing: string[], stagedModules: string | undefined): void {
+  const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
+    // (adopt's own journal and work are not the copy's)
+    rmSync(join(c, ADOPT_JOURNAL), { force: true });
+    rmSync(join(c, ADOPT_WORK), { recursive: true, force: true });
+    if (stagedModules && !existsSync(join(c, 'node_modules'))) symlinkSync(stagedModules, join(c, 'node_modules'));
+    renameSync(join(c, mk.file), join(c, mk.to));
+    for (const f of shadowing) rmSync(join(c, f), { force: true });
+    writeFileSync(join(c, PROJENRC), plan.text);
+  });
+  try {
+    if (result.ok) makeParses(copy);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
