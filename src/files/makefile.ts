@@ -357,7 +357,8 @@ const COMPOSE_WAIT_SCRIPT = [
   '  echo "$$svc: completed"',
   'done',
   'for id in $$($$COMPOSE ps -q); do',
-  '  svc=$$($$DOCKER inspect -f \'{{index .Config.Labels "com.docker.compose.service"}}\' "$$id")',
+  // (Compose v1 lists exited containers too: the one-shot ones completed above)
+  '  svc=$$($$DOCKER inspect -f \'{{index .Config.Labels "com.docker.compose.service"}}\' "$$id"); case " $$ONESHOT " in *" $$svc "*) continue ;; esac',
   '  while :; do',
   '    state=$$($$DOCKER inspect -f \'{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}\' "$$id")',
   '    case "$$state" in healthy|running) echo "$$svc: $$state"; break ;; esac',
