@@ -434,11 +434,14 @@ package main
 func cgoEnabled() bool { return false }
 `;
 
-/** Sample files written once with the migrations directory; some only where the service's code can take them. */
+/**
+ * Sample files written once with the migrations directory (`dir`), or, without `dir`, when missing
+ * and only where the service's code can take them (`onlyIf`).
+ */
 export interface MigrationSampleSet {
-  readonly dir: string;
+  readonly dir?: string;
   readonly files: { [path: string]: string };
-  readonly onlyIf: { [path: string]: Array<{ file: string; contains: string }> };
+  readonly onlyIf?: { [path: string]: Array<{ file: string; contains: string }> };
 }
 
 /** The line of the sample's main.go that handlers of other files plug into. */
@@ -460,15 +463,17 @@ export function migrationSamples(model: ProjectModel): MigrationSampleSet[] {
       [`${m.directory}/000001_create_greetings.down.sql`]: GREETINGS_DOWN,
     };
     const service = model.services.find((s) => s.isServer && m.services.includes(s.name));
-    const onlyIf: MigrationSampleSet['onlyIf'] = {};
+    sets.push({ dir: m.directory, files });
     if (service) {
       const dir = service.mainPackage.replace(/^\.\//, '');
-      files[`${dir}/greetings.go`] = greetingsGo(m.urlVariable);
       // it plugs into the sample's newMux, and imports the driver: only where main.go has the plug
-      // and go.mod requires the driver (add postgres runs go get), so the build never breaks
-      onlyIf[`${dir}/greetings.go`] = [{ file: `${dir}/main.go`, contains: ROUTES_PLUG }, { file: 'go.mod', contains: `${SAMPLE_DB_DRIVER.module} ` }];
+      // and go.mod requires the driver (go get, as add postgres says), so the build never breaks; a
+      // set of its own, written when missing once those hold (the migrations directory exists by then)
+      sets.push({
+        files: { [`${dir}/greetings.go`]: greetingsGo(m.urlVariable) },
+        onlyIf: { [`${dir}/greetings.go`]: [{ file: `${dir}/main.go`, contains: ROUTES_PLUG }, { file: 'go.mod', contains: `${SAMPLE_DB_DRIVER.module} ` }] },
+      });
     }
-    sets.push({ dir: m.directory, files, onlyIf });
   }
   return sets;
 }
