@@ -8,6 +8,7 @@ import { contextOf, ProjectContext } from './model/context';
 import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './model/go-build';
 import { ServiceModel } from './model/model';
 import { imageVariable, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './model/names';
+import { imageEnvironmentProblems } from './image-environment';
 import { OptionProblem, problem, throwIfProblems } from './model/problems';
 import { RuntimeStage, Libc } from './runtime-stage';
 import { RuntimeFile, VersionVariables } from './service-files';
@@ -187,6 +188,15 @@ export interface GoServiceOptions {
   readonly environment?: { [name: string]: string };
 
   /**
+   * Environment variables the image itself sets (`ENV`): what the program needs to run the way the
+   * image runs it, such as its listen host (`0.0.0.0`) or its data directory. `docker run`, compose
+   * and Kubernetes get them from the image; `make run-<service>` on your machine does not (see
+   * `environment` for that). `portVariable` is set from `port`.
+   * @default - none
+   */
+  readonly imageEnvironment?: { [name: string]: string };
+
+  /**
    * How the service's health is checked (`HEALTHCHECK` in the image, `healthcheck` in compose). Every
    * kind works in images without a shell.
    * @default - servers: HealthCheck.command(['healthcheck']) (the sample's mode); commands: none
@@ -296,6 +306,7 @@ export class GoService extends Component {
   private readonly extraBuildTags: string[];
   private readonly extraLdflags: string[];
   private readonly env: { [name: string]: string };
+  private readonly imageEnv: { [name: string]: string };
   private readonly context: ProjectContext;
   /** Whether cgo was asked for or against, rather than left to the default. */
   private readonly cgoExplicit: boolean;
@@ -344,6 +355,7 @@ export class GoService extends Component {
     this.extraBuildTags = [...(options.buildTags ?? [])];
     this.extraLdflags = [...(options.ldflags ?? [])];
     this.env = { ...(options.environment ?? {}) };
+    this.imageEnv = { ...(options.imageEnvironment ?? {}) };
     const deployment = resolveDeployment(options.deployment);
     this.deployment = deployment.facts;
 
@@ -559,6 +571,7 @@ export class GoService extends Component {
       debugTarget: this.debugTarget,
       buildArgs: this.buildArgs,
       environment: this.environment,
+      imageEnvironment: { ...this.imageEnv },
       hardening: this.hardening,
       sysctls: this.sysctls,
       healthProbe: this.healthProbe,
@@ -629,6 +642,7 @@ export class GoService extends Component {
       problems.push({ option: 'configFiles', what: `two files are named "${dup}", and both would land in ${this.configDir}/${dup}`, fix: 'Rename one of them' });
     }
     problems.push(...envProblems(this.env, this.portVariable));
+    problems.push(...imageEnvironmentProblems(this.imageEnv, this.portVariable));
     problems.push(...this.runProblems());
     if (this.healthCheck instanceof HealthCheck) {
       problems.push(...this.healthCheck._problems(this.port));

@@ -247,6 +247,7 @@ function imageInstructions(s: ServiceModel): Instruction[] {
   if (s.port !== undefined && s.environment[s.portVariable] !== undefined) {
     out.push(Instruction.env(s.portVariable, s.environment[s.portVariable]));
   }
+  for (const [k, v] of Object.entries(s.imageEnvironment)) out.push(Instruction.env(k, v));
   if (s.defaultZone) {
     out.push(Instruction.env('TZ', s.defaultZone));
   }

@@ -130,6 +130,8 @@ export interface ServiceModel extends BuildFacts {
   readonly buildArgs: readonly string[];
   /** The run-time environment, `PORT` first. */
   readonly environment: { readonly [name: string]: string };
+  /** What the image itself sets (`ENV`) besides the port variable: its listen host, its data directory (src/image-environment.ts). */
+  readonly imageEnvironment: { readonly [name: string]: string };
   readonly hardening: ServiceHardening;
   /**
    * Namespaced kernel parameters the service needs in its network namespace, by name: a non-root
