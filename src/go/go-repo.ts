@@ -1,3 +1,4 @@
+import { DataVariable, dataVariablesOf } from './data-variables';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
@@ -53,6 +54,8 @@ export interface MainPackage {
   readonly runtimeFiles: string[];
   /** Directories it writes at run time, relative to its working directory (`data`, `.`), or absolute. */
   readonly dataDirectories: string[];
+  /** Variables that name a directory it creates (`SHIORI_DIR`): src/go/data-variables.ts. */
+  readonly dataVariables?: DataVariable[];
   /** The arguments that start it as a server (a `serve` subcommand), if it needs any. */
   readonly args: string[];
   /** The version variables its graph has, as -X names them. */
@@ -175,6 +178,7 @@ function describeMain(root: string, modulePath: string, p: GoPackage, listing: G
     ...port,
     runtimeFiles: a ? runtimeFiles(root, dir, a.runtimePaths, facts) : [],
     dataDirectories: a ? dataDirectories(a.writePaths, facts) : [],
+    dataVariables: a ? dataVariablesOf(a.writePaths) : [],
     args,
     versionVariables: a ? versionVariables(a) : {},
     facts,

@@ -126,7 +126,13 @@ export function readRepoCompose(dir: string, ours: OurService[]): ComposePlan | 
         if (our.server) plan.dependsOn.push([ourName, dep, condition]);
       }
       const wired = new Set<string>([...dependsOnOf(svc.depends_on).map(([d]) => addonOf.get(d)).filter((k): k is ComposeAddon['kind'] => k !== undefined)].map((k) => WIRED[k]));
-      const kept = Object.fromEntries(Object.entries(env).filter(([k, v]) => k !== 'PORT' && !wired.has(k) && !v.includes('${')));
+      // a service of theirs that builds another image (their development build) names paths of its own
+      // mounts (`SHIORI_DIR: /srv/shiori` over `./dev-data:/srv/shiori`): the generated service has none of them
+      const mounts = buildsOurDockerfile(svc.build) ? [] : mountTargets(svc.volumes);
+      const theirMount = (v: string) => mounts.some((t) => v === t || v.startsWith(`${t}/`));
+      const mounted = Object.keys(env).filter((k) => theirMount(env[k]));
+      if (mounted.length) plan.notes.push(`${ourName}: not carried over from your compose service ${name} (it builds another image): ${mounted.map((k) => `${k}=${env[k]}`).join(', ')}, a path of its own volumes, which the generated service does not mount.`);
+      const kept = Object.fromEntries(Object.entries(env).filter(([k, v]) => k !== 'PORT' && !wired.has(k) && !v.includes('${') && !theirMount(v)));
       const dropped = Object.keys(env).filter((k) => wired.has(k));
       if (dropped.length) plan.notes.push(`${ourName} gets ${dropped.map((k) => `${k}_FILE`).join(', ')} from the add-on (a file holding the URL, with a generated password) instead of your ${dropped.join(', ')}: read it with the sample's envOrFile("${dropped[0]}").`);
       if (Object.keys(kept).length) plan.environment.set(ourName, { ...(plan.environment.get(ourName) ?? {}), ...kept });
@@ -224,6 +230,14 @@ function dependsOnOf(d: unknown): Array<[string, string]> {
   if (Array.isArray(d)) return d.filter((x): x is string => typeof x === 'string').map((x) => [x, 'service_started']);
   if (isObject(d)) return Object.entries(d).map(([k, v]) => [k, isObject(v) && typeof v.condition === 'string' ? v.condition : 'service_started']);
   return [];
+}
+
+/** Where a compose service's volumes are mounted (`./data:/srv/data:ro`, `{ target: /srv }`), absolute paths only. */
+function mountTargets(volumes: unknown): string[] {
+  if (!Array.isArray(volumes)) return [];
+  return volumes.map((v) => (typeof v === 'string' ? (v.includes(':') ? v.split(':')[1] : v) : isObject(v) && typeof v.target === 'string' ? v.target : undefined))
+    .filter((t): t is string => typeof t === 'string' && t.startsWith('/') && t !== '/')
+    .map((t) => t.replace(/\/+$/, ''));
 }
 
 /** environment, as a list (`A=b`) or a map, as a map of strings. */

@@ -19,7 +19,10 @@ export interface BuildFileFacts {
   versionVariables: { version?: string; commit?: string; date?: string };
   /** Repository path → path in the image (relative to workdir when under it). */
   files: { [path: string]: string };
+  /** The run-time environment of the service (its compose service's). */
   environment: { [name: string]: string };
+  /** What the image sets (the Dockerfile's `ENV`): `imageEnvironment`. */
+  imageEnvironment: { [name: string]: string };
   workdir?: string;
   /** The binary's arguments (after the binary, the port's flag left out). */
   args: string[];
@@ -51,7 +54,7 @@ const VERSION_KINDS: Array<['version' | 'commit' | 'date', RegExp]> = [
 ];
 
 function emptyFacts(): BuildFileFacts {
-  return { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: {}, args: [], skipped: [] };
+  return { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: {}, imageEnvironment: {}, args: [], skipped: [] };
 }
 
 /**
@@ -306,7 +309,7 @@ function readEnv(args: string, facts: BuildFileFacts, port: PortFacts): void {
       facts.skipped.push(`ENV ${name}`);
       continue;
     }
-    facts.environment[name] = value;
+    facts.imageEnvironment[name] = value;
   }
 }
 
@@ -353,7 +356,7 @@ function addUnique(into: string[], values: string[]): void {
 
 function isEmpty(f: BuildFileFacts): boolean {
   return f.buildTags.length === 0 && f.ldflags.length === 0 && Object.keys(f.versionVariables).length === 0 && Object.keys(f.files).length === 0
-    && Object.keys(f.environment).length === 0 && f.workdir === undefined && f.args.length === 0 && f.healthCheck === undefined
+    && Object.keys(f.environment).length === 0 && Object.keys(f.imageEnvironment).length === 0 && f.workdir === undefined && f.args.length === 0 && f.healthCheck === undefined
     && f.skipped.length === 0;
 }
 
@@ -370,6 +373,7 @@ export function mergeFacts(base: BuildFileFacts | undefined, over: BuildFileFact
     versionVariables: { ...base.versionVariables, ...over.versionVariables },
     files: { ...base.files, ...over.files },
     environment: { ...base.environment, ...over.environment },
+    imageEnvironment: { ...base.imageEnvironment, ...over.imageEnvironment },
     workdir: over.workdir ?? base.workdir,
     args: over.args.length ? over.args : base.args,
     healthCheck: over.healthCheck ?? base.healthCheck,
@@ -389,8 +393,10 @@ export function withBuildFacts(s: CodeStyle, options: Array<[string, string]>, f
   readonly server: boolean;
   readonly port?: number;
   readonly workdir: string;
-  /** Variables the code needs set (its listen host), kept beside the build files' ENV. */
-  readonly environment?: { [name: string]: string };
+  /** Variables the image needs to set for the code (its listen host, its data directory), kept beside the build files' ENV. */
+  readonly imageEnvironment?: { [name: string]: string };
+  /** The subcommand that starts the server (`server`), which their CMD may repeat. */
+  readonly subcommand?: readonly string[];
 }): { options: Array<[string, string]>; carried: string[] } {
   if (!facts) return { options, carried: [] };
   const set = new Map(options);
@@ -424,13 +430,25 @@ export function withBuildFacts(s: CodeStyle, options: Array<[string, string]>, f
     put('files', obj(files, true));
     carried.push(`files ${Object.keys(facts.files).join(' ')}`);
   }
-  if (Object.keys(facts.environment).length) {
-    put('environment', obj({ ...code.environment, ...facts.environment }));
-    carried.push(`environment ${Object.keys(facts.environment).join(' ')}`);
+  // their image's ENV stays the image's; their compose environment is the service's, less what the image sets the same
+  const imageEnvironment = { ...code.imageEnvironment, ...facts.imageEnvironment };
+  if (Object.keys(facts.imageEnvironment).length) {
+    put('imageEnvironment', obj(imageEnvironment));
+    carried.push(`imageEnvironment ${Object.keys(facts.imageEnvironment).join(' ')}`);
   }
-  if (facts.args.length) {
-    put('args', `[${facts.args.map(str).join(', ')}]`);
-    carried.push(`args ${facts.args.join(' ')}`);
+  const environment = Object.fromEntries(Object.entries(facts.environment).filter(([k, v]) => imageEnvironment[k] !== v));
+  if (Object.keys(environment).length) {
+    put('environment', obj(environment));
+    carried.push(`environment ${Object.keys(environment).join(' ')}`);
+  }
+  // their CMD's arguments, without the subcommand the analyzer found (subcommand passes it): `server` once
+  const sub = code.subcommand ?? [];
+  const args = sub.length && sub.every((w, i) => facts.args[i] === w) ? facts.args.slice(sub.length) : facts.args;
+  if (args.length) {
+    put('args', `[${args.map(str).join(', ')}]`);
+    carried.push(`args ${args.join(' ')}`);
+  } else if (facts.args.length) {
+    carried.push(`the subcommand ${sub.join(' ')} (as subcommand)`);
   }
   const h = facts.healthCheck;
   if (h && code.server) {

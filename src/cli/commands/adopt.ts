@@ -11,6 +11,7 @@ import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-a
 import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { assertInsideRepository } from '../../synthesis/repo-paths';
 import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
+import { dataVariableSettings } from '../../go/data-variables';
 import { BuildFileFacts, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
 import { matchingGlobs, pinnedGlobs } from '../adopt/repo-make-globs';
@@ -448,13 +449,19 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   const fromBuildFiles = buildFileFacts(dir, repo, def, compose, names);
   const options = (m: MainPackage): Array<[string, string]> => {
     const facts = fromBuildFiles.get(m.path);
-    const carried = withBuildFacts(editor, serviceOptions(editor, repo, m, ports.get(m)), facts?.facts, {
+    // a data directory a variable moves (SHIORI_DIR): where their image puts it, else a writable place (src/go/data-variables.ts)
+    const data = dataVariableSettings(m.dataVariables ?? [], facts?.facts.imageEnvironment ?? {}, names.get(m)!);
+    for (const f of data.facts) notes.push(`${names.get(m)}: ${f}.`);
+    const imageEnvironment = { ...(m.server ? m.listenEnvironment : undefined), ...data.environment };
+    const withData = { ...m, dataDirectories: [...new Set([...m.dataDirectories, ...data.directories])] };
+    const carried = withBuildFacts(editor, serviceOptions(editor, repo, withData, ports.get(m), imageEnvironment), facts?.facts, {
       runtimeFiles: m.runtimeFiles,
       versionVariables: repo.versionVariables,
       server: m.server,
       port: ports.get(m),
       workdir: WORKDIR,
-      environment: m.server ? m.listenEnvironment : undefined,
+      imageEnvironment,
+      subcommand: m.args,
     });
     if (facts && carried.carried.length) notes.push(`${names.get(m)}, from ${facts.sources.join(' and ')}: ${carried.carried.join('; ')}.`);
     if (facts?.facts.skipped.length) notes.push(`${names.get(m)}: not carried over from ${facts.sources.join(' and ')} (set it in ${PROJENRC} if you need it): ${facts.facts.skipped.join('; ')}.`);
@@ -545,7 +552,7 @@ function goVersions(repo: GoRepo, notes: string[]): Array<[string, string]> {
 }
 
 /** The options of a service, as code, from what its code says. */
-function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number | undefined): Array<[string, string]> {
+function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number | undefined, imageEnvironment: { [name: string]: string } = {}): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (!m.server) {
     out.push(['server', 'false']);
@@ -565,8 +572,9 @@ function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number
   if (m.args.length) out.push(['subcommand', `[${m.args.map((a) => s.str(a)).join(', ')}]`]);
   // a loopback default address: the host set to every interface (src/go/listen-host.ts)
   if (m.server && m.listenArgs?.length) out.push(['args', `[${m.listenArgs.map((a) => s.str(a)).join(', ')}]`]);
-  if (m.server && m.listenEnvironment && Object.keys(m.listenEnvironment).length) {
-    out.push(['environment', `{ ${Object.entries(m.listenEnvironment).map(([k, v]) => `${k}: ${s.str(v)}`).join(', ')} }`]);
+  // and a data directory a variable moves: both set by the image (ENV), so docker run of it works too
+  if (Object.keys(imageEnvironment).length) {
+    out.push(['imageEnvironment', `{ ${Object.entries(imageEnvironment).map(([k, v]) => `${k}: ${s.str(v)}`).join(', ')} }`]);
   }
   const relativeData = m.dataDirectories.filter((d) => !d.startsWith('/'));
   if (m.runtimeFiles.length || relativeData.length) out.push(['workdir', s.str(WORKDIR)]);
@@ -624,7 +632,7 @@ function buildFileFacts(
   for (const m of repo.mainPackages) {
     const env = compose?.environment.get(names.get(m)!);
     const fromCompose: BuildFileFacts | undefined = env
-      ? { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: env, args: [], skipped: [] }
+      ? { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: env, imageEnvironment: {}, args: [], skipped: [] }
       : undefined;
     const facts = mergeFacts(mergeFacts(mergeFacts(fromPromu.get(m.path), fromReleaser.get(m.path)), fromCompose), fromDockerfile.get(m.path));
     const sources = [

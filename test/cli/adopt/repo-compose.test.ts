@@ -35,6 +35,25 @@ describe('readRepoCompose', () => {
     expect(plan.notes).toContain('your compose service shop builds another Dockerfile; the generated shop service (the image of the generated Dockerfile) takes its place, so the services that reach shop reach it (yours is kept in .pre-projen/docker-compose.yaml).');
   });
 
+  test('their development service\'s paths of its own volumes (SHIORI_DIR-like) are not carried to the generated service, and said', () => {
+    const dir = composeRepo({
+      'docker-compose.yaml': [
+        'services:',
+        '  shop:',
+        '    build: { context: ., dockerfile: Dockerfile.dev }',
+        '    volumes: ["./dev-data:/srv/shop", { type: bind, source: ., target: /src/shop/ }]',
+        '    environment: { SHOP_DIR: /srv/shop, SHOP_CACHE: /src/shop/cache, SHOP_MODE: dev, SHOP_ETC: /etc/shop }',
+        '',
+      ].join('\n'),
+    });
+    const plan = readRepoCompose(dir, OURS)!;
+    expect(plan.environment.get('shop')).toEqual({ SHOP_MODE: 'dev', SHOP_ETC: '/etc/shop' });
+    expect(plan.notes).toContain('shop: not carried over from your compose service shop (it builds another image): SHOP_DIR=/srv/shop, SHOP_CACHE=/src/shop/cache, a path of its own volumes, which the generated service does not mount.');
+    // a service that builds our Dockerfile keeps its environment whatever it mounts
+    const ours = composeRepo({ 'docker-compose.yml': 'services:\n  shop:\n    build: .\n    volumes: ["data:/data"]\n    environment: { SHOP_DIR: /data }\n' });
+    expect(readRepoCompose(ours, OURS)!.environment.get('shop')).toEqual({ SHOP_DIR: '/data' });
+  });
+
   test('services that build the Dockerfile are ours (by target, else by name, else the default); references to them follow their new names', () => {
     // GIVEN a compose file whose app services are named differently from ours
     const dir = composeRepo({

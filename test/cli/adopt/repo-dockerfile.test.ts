@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { readDockerfileFacts, readGoreleaserFacts } from '../../../src/cli/adopt/repo-dockerfile';
+import { readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../../../src/cli/adopt/repo-dockerfile';
+import { ProjenrcEditor } from '../../../src/cli/projenrc-editor';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'repos', 'team-setup');
 
@@ -25,7 +26,8 @@ describe('readDockerfileFacts', () => {
       ldflags: ['-X example.com/relay/internal/build.Edition=enterprise'],
       versionVariables: { version: 'example.com/relay/internal/build.Tag', commit: 'example.com/relay/internal/build.GitSHA' },
       files: { templates: 'templates', migrations: 'db/migrations' },
-      environment: { RELAY_MODE: 'production' },
+      environment: {},
+      imageEnvironment: { RELAY_MODE: 'production' },
       workdir: '/srv',
       args: ['-greeting', 'hi'],
       healthCheck: { kind: 'http', path: '/livez', port: 8090 },
@@ -47,7 +49,8 @@ describe('readDockerfileFacts', () => {
       ldflags: [],
       versionVariables: { version: 'main.Version' },
       files: { 'conf/app.yaml': '/etc/api/app.yaml' },
-      environment: { LOG: 'debug' },
+      environment: {},
+      imageEnvironment: { LOG: 'debug' },
       workdir: undefined,
       args: ['-v'],
       healthCheck: { kind: 'command', argv: ['healthcheck', '-timeout=2s'] },
@@ -86,9 +89,32 @@ test('readGoreleaserFacts: each build\'s ldflags stamps ({{.Version}}) and tags,
     versionVariables: { version: 'example.com/relay/internal/build.Tag', date: 'example.com/relay/internal/build.Timestamp' },
     files: {},
     environment: {},
+    imageEnvironment: {},
     args: [],
     skipped: [],
   }]]);
   const dir = repo({ '.goreleaser.yml': 'builds:\n  - main: ./cmd/cli/main.go\n    flags: ["-tags=sqlite,json1"]\n' });
   expect(readGoreleaserFacts(dir).get('./cmd/cli')?.buildTags).toEqual(['sqlite', 'json1']);
+});
+
+describe('withBuildFacts', () => {
+  const editor = ProjenrcEditor.parse("import { GoServiceProject } from 'projen-go-service';\nconst project = new GoServiceProject({ name: 'notes' });\nproject.synth();\n");
+  const code = { runtimeFiles: [], versionVariables: {}, server: true, port: 8080, workdir: '/app' };
+  const empty = { buildTags: [], ldflags: [], versionVariables: {}, files: {}, environment: {}, imageEnvironment: {}, args: [], skipped: [] };
+
+  test('their image\'s ENV stays the image\'s (imageEnvironment), beside the listen host the code needs; their compose environment is the service\'s, less what the image already sets', () => {
+    const out = withBuildFacts(editor, [], { ...empty, imageEnvironment: { NOTES_DIR: '/notes' }, environment: { NOTES_DIR: '/notes', LOG: 'debug' } }, { ...code, imageEnvironment: { NOTES_HOST: '0.0.0.0' } });
+    expect(Object.fromEntries(out.options)).toEqual({ imageEnvironment: "{ NOTES_HOST: '0.0.0.0', NOTES_DIR: '/notes' }", environment: "{ LOG: 'debug' }" });
+    expect(out.carried).toEqual(['imageEnvironment NOTES_DIR', 'environment LOG']);
+  });
+
+  test('their CMD repeating the subcommand the analyzer found is passed once', () => {
+    const once = withBuildFacts(editor, [['subcommand', "['serve']"]], { ...empty, args: ['serve'] }, { ...code, subcommand: ['serve'] });
+    expect(once.options).toEqual([['subcommand', "['serve']"]]);
+    const more = withBuildFacts(editor, [], { ...empty, args: ['serve', '--log-level', 'info'] }, { ...code, subcommand: ['serve'] });
+    expect(Object.fromEntries(more.options)).toEqual({ args: "['--log-level', 'info']" });
+    // another subcommand is not the analyzer's: kept as it is
+    const other = withBuildFacts(editor, [], { ...empty, args: ['worker'] }, { ...code, subcommand: ['serve'] });
+    expect(Object.fromEntries(other.options)).toEqual({ args: "['worker']" });
+  });
 });

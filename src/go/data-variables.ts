@@ -1,0 +1,69 @@
+import type { AnalyzedPath } from './analyzer';
+
+/** A variable that names a directory a program creates at run time (`SHIORI_DIR`), as the compiler traced it. */
+export interface DataVariable {
+  /** The variable's name. */
+  readonly name: string;
+  /**
+   * Where the directory is when the variable is not set, as the analyzer evaluated it (`data`,
+   * `{executable-dir}/x-data`, `$HOME/.x`); empty when unknown.
+   */
+  readonly fallback: string;
+  /** The call that creates it and where (`os.MkdirAll at internal/cmd/root.go:87`). */
+  readonly where: string;
+}
+
+/**
+ * The variables whose value is a directory the program creates (an `os.Mkdir`/`MkdirAll` whose path
+ * the compiler traced back to an environment variable, directly or through a struct-tag config
+ * field): the program's data directory, moved by a variable.
+ */
+export function dataVariablesOf(writes: readonly AnalyzedPath[]): DataVariable[] {
+  const out = new Map<string, DataVariable>();
+  for (const w of writes) {
+    if (!w.env || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(w.env) || !/\.Mkdir(All)?$/.test(w.call) || out.has(w.env)) continue;
+    out.set(w.env, { name: w.env, fallback: w.path, where: `${w.call} at ${w.source}` });
+  }
+  return [...out.values()];
+}
+
+/** What the image sets for a program's data variables, and the data directories that come with them. */
+export interface DataVariableSettings {
+  /** The variables the image sets (`imageEnvironment`). */
+  readonly environment: { [name: string]: string };
+  /** The directories made writable (`dataDirectories`), absolute. */
+  readonly directories: string[];
+  /** What adopt says of each. */
+  readonly facts: string[];
+}
+
+/**
+ * Where each data variable points in the image. The repository's own image says it first (their
+ * Dockerfile's `ENV SHIORI_DIR=/shiori`): that directory becomes a data directory, writable by the
+ * image's user. Where it says nothing and the directory the program falls back to cannot be
+ * written in a read-only image (beside the executable, under `$HOME`, or unknown), the image sets
+ * the variable to `/var/lib/<service>`. A fallback under the working directory is left to it (the
+ * working directory is made writable when the program writes there).
+ *
+ * @param vars the program's data variables
+ * @param imageEnvironment what the repository's image sets (its Dockerfile's `ENV`)
+ * @param service the service's name
+ */
+export function dataVariableSettings(vars: readonly DataVariable[], imageEnvironment: { readonly [name: string]: string }, service: string): DataVariableSettings {
+  const out: DataVariableSettings = { environment: {}, directories: [], facts: [] };
+  for (const v of vars) {
+    const theirs = imageEnvironment[v.name];
+    if (theirs !== undefined && theirs.startsWith('/') && !/[$*?[]/.test(theirs)) {
+      const dir = theirs.replace(/(.)\/+$/, '$1');
+      if (dir === '/' || /^\/(tmp|dev|proc|sys|run|etc)(\/|$)/.test(dir)) continue;
+      out.directories.push(dir);
+      out.facts.push(`its data directory is ${v.name} (${v.where}): ${dir}, as your image set it, is a data directory (writable, a volume in compose)`);
+    } else if (theirs === undefined && (v.fallback === '' || v.fallback.startsWith('{') || v.fallback.startsWith('$HOME'))) {
+      const dir = `/var/lib/${service}`;
+      out.environment[v.name] = dir;
+      out.directories.push(dir);
+      out.facts.push(`its data directory is ${v.name} (${v.where}); unset, it would be ${v.fallback || 'a place the compiler cannot tell'}, which a read-only image cannot write: the image sets ${v.name}=${dir}, a data directory`);
+    }
+  }
+  return out;
+}
