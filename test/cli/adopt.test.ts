@@ -184,7 +184,7 @@ test("the repository's view (team-setup): the Dockerfile's and .goreleaser.yaml'
     "  versionVariables: { version: 'example.com/relay/internal/build.Tag', commit: 'example.com/relay/internal/build.GitSHA', date: 'example.com/relay/internal/build.Timestamp' },",
     "  buildTags: ['netgo', 'osusergo'],",
     "  ldflags: ['-X example.com/relay/internal/build.Edition=enterprise'],",
-    "  environment: { RELAY_MODE: 'production' },",
+    "  imageEnvironment: { RELAY_MODE: 'production' },",
     "  args: ['-greeting', 'hi'],",
     "  dockerfileIgnores: { 'build/Dockerfile.dev': ['.git', '*.md', 'bin/'] },",
     "  makefileIncludes: ['local.mk'],",
@@ -206,7 +206,7 @@ test("the repository's view (team-setup): the Dockerfile's and .goreleaser.yaml'
   // AND adopt says where each came from
   expect(r.out).toContain('relay, from the Dockerfile and .goreleaser.yaml: buildTags netgo osusergo; ldflags -X example.com/relay/internal/build.Edition=enterprise; '
     + 'versionVariables version=example.com/relay/internal/build.Tag commit=example.com/relay/internal/build.GitSHA date=example.com/relay/internal/build.Timestamp; '
-    + 'workdir /srv; files templates migrations; environment RELAY_MODE; args -greeting hi; healthCheck http /livez.');
+    + 'workdir /srv; files templates migrations; imageEnvironment RELAY_MODE; args -greeting hi; healthCheck http /livez.');
   expect(r.out).toContain('build/Dockerfile.dev gets its own ignore file (<Dockerfile>.dockerignore, which BuildKit reads instead of the generated .dockerignore) with the rules of your .dockerignore');
   expect(r.out).toContain('relay gets DATABASE_URL_FILE from the add-on (a file holding the URL, with a generated password) instead of your DATABASE_URL');
   expect(r.out).toContain('would move makefile to local.mk, which the generated Makefile includes');

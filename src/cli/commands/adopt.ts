@@ -11,6 +11,7 @@ import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-a
 import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { assertInsideRepository } from '../../synthesis/repo-paths';
 import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
+import { defaultMain } from '../adopt/default-main';
 import { dataVariableSettings } from '../../go/data-variables';
 import { BuildFileFacts, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
@@ -395,12 +396,13 @@ interface Plan {
 function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | undefined, mk: RepoMakefile | undefined, ci = false): Plan {
   const notes: string[] = [];
   const mains = repo.mainPackages;
-  const def = mains.find((m) => m.path === repo.dockerfilePackage)
-    ?? mains.find((m) => m.server && m.dirName === name)
-    ?? mains.find((m) => m.server)
-    ?? mains.find((m) => m.dirName === name)
-    ?? mains[0];
+  // the main a Go user would call the service (src/cli/adopt/default-main.ts)
+  const chosen = defaultMain(mains, name, repo.dockerfilePackage);
+  const def = chosen.main;
   const others = mains.filter((m) => m !== def);
+  if (others.length) {
+    notes.push(`the default service ${name} (make docker-build, make run, the last Dockerfile stage) is ${def.path}: ${chosen.why}; ${others.map((m) => m.path).join(', ')} ${others.length === 1 ? 'is a service' : 'are services'} of ${others.length === 1 ? 'its' : 'their'} own. To make another one the default, swap the mainPackage of the project and of that service in ${PROJENRC}.`);
+  }
   const names = new Map<MainPackage, string>([[def, name]]);
   for (const m of others) {
     let n = toServiceName(m.dirName);
