@@ -1,7 +1,8 @@
-import { DataVariable, dataVariablesOf } from './data-variables';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
+import { buildPreconditionFact, compileErrorsOf, generateDirectives } from './build-preconditions';
+import { DataVariable, dataVariablesOf } from './data-variables';
 import { downloadModules } from './download';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
 import { listenHost } from './listen-host';
@@ -54,6 +55,8 @@ export interface MainPackage {
   readonly runtimeFiles: string[];
   /** Directories it writes at run time, relative to its working directory (`data`, `.`), or absolute. */
   readonly dataDirectories: string[];
+  /** The compile errors of its graph as committed (`file:line:col: message`), if any. */
+  readonly compileErrors?: string[];
   /** Variables that name a directory it creates (`SHIORI_DIR`): src/go/data-variables.ts. */
   readonly dataVariables?: DataVariable[];
   /** The arguments that start it as a server (a `serve` subcommand), if it needs any. */
@@ -171,6 +174,10 @@ function describeMain(root: string, modulePath: string, p: GoPackage, listing: G
   const port = a && server ? portOf(a, facts) : {};
   const args = a && server ? [...a.defaultArgs] : [];
   if (args.length) facts.push(`runs as a server with the arguments ${args.join(' ')} (its subcommand that listens)`);
+  // a program that does not compile as committed: the build step it needs (src/go/build-preconditions.ts)
+  const compileErrors = a ? compileErrorsOf(a) : [];
+  const precondition = buildPreconditionFact(compileErrors, compileErrors.length ? generateDirectives(root, graph) : []);
+  if (precondition) facts.push(precondition);
   return {
     path,
     dirName: path === '.' ? modulePath.split('/').filter((e) => !/^v\d+$/.test(e)).pop() ?? '' : path.split('/').pop()!,
@@ -179,6 +186,7 @@ function describeMain(root: string, modulePath: string, p: GoPackage, listing: G
     runtimeFiles: a ? runtimeFiles(root, dir, a.runtimePaths, facts) : [],
     dataDirectories: a ? dataDirectories(a.writePaths, facts) : [],
     dataVariables: a ? dataVariablesOf(a.writePaths) : [],
+    compileErrors,
     args,
     versionVariables: a ? versionVariables(a) : {},
     facts,

@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
+import { dataVariableSettings } from '../../go/data-variables';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
 import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
 import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
@@ -10,9 +11,8 @@ import { FileSystemError } from '../../synthesis/fs-safe';
 import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
 import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { assertInsideRepository } from '../../synthesis/repo-paths';
-import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
 import { defaultMain } from '../adopt/default-main';
-import { dataVariableSettings } from '../../go/data-variables';
+import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
 import { BuildFileFacts, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
 import { matchingGlobs, pinnedGlobs } from '../adopt/repo-make-globs';
@@ -483,6 +483,12 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   // what the compiler said of each program (the analyzer: go/packages, go/types, SSA)
   for (const m of [def, ...others]) {
     for (const f of m.facts) notes.push(`${names.get(m)}: ${f}.`);
+  }
+  // a program that does not compile as committed, and a make target of theirs that generates code
+  const generators = (mk?.targets ?? []).filter((t) => /^(go-?)?gen(erate)?$/.test(t));
+  const broken = [def, ...others].filter((m) => m.compileErrors?.length).map((m) => names.get(m)!);
+  if (broken.length && generators.length) {
+    notes.push(`${broken.join(', ')} ${broken.length === 1 ? 'does' : 'do'} not compile as committed, and your ${mk!.file} has ${generators.map((t) => `make ${t}`).join(', ')}: run it before make docker-build and commit what it writes (the image build compiles the committed source, and runs none of your make targets).`);
   }
   // the repository's other Dockerfiles keep the build context they had (src/cli/adopt/repo-dockerignore.ts)
   const ignores = dockerfileIgnores(editor, dir);
