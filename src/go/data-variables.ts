@@ -49,7 +49,9 @@ export interface DataVariableSettings {
  * @param imageEnvironment what the repository's image sets (its Dockerfile's `ENV`)
  * @param service the service's name
  */
-export function dataVariableSettings(vars: readonly DataVariable[], imageEnvironment: { readonly [name: string]: string }, service: string): DataVariableSettings {
+export function dataVariableSettings(
+  vars: readonly DataVariable[], imageEnvironment: { readonly [name: string]: string }, service: string,
+): DataVariableSettings {
   const out: DataVariableSettings = { environment: {}, directories: [], facts: [] };
   for (const v of vars) {
     const theirs = imageEnvironment[v.name];

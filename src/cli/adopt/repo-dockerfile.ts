@@ -356,7 +356,8 @@ function addUnique(into: string[], values: string[]): void {
 
 function isEmpty(f: BuildFileFacts): boolean {
   return f.buildTags.length === 0 && f.ldflags.length === 0 && Object.keys(f.versionVariables).length === 0 && Object.keys(f.files).length === 0
-    && Object.keys(f.environment).length === 0 && Object.keys(f.imageEnvironment).length === 0 && f.workdir === undefined && f.args.length === 0 && f.healthCheck === undefined
+    && Object.keys(f.environment).length === 0 && Object.keys(f.imageEnvironment).length === 0
+    && f.workdir === undefined && f.args.length === 0 && f.healthCheck === undefined
     && f.skipped.length === 0;
 }
 

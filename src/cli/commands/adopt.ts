@@ -560,7 +560,9 @@ function goVersions(repo: GoRepo, notes: string[]): Array<[string, string]> {
 }
 
 /** The options of a service, as code, from what its code says. */
-function serviceOptions(s: CodeStyle, repo: GoRepo, m: MainPackage, port: number | undefined, imageEnvironment: { [name: string]: string } = {}): Array<[string, string]> {
+function serviceOptions(
+  s: CodeStyle, repo: GoRepo, m: MainPackage, port: number | undefined, imageEnvironment: { [name: string]: string } = {},
+): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (!m.server) {
     out.push(['server', 'false']);
