@@ -47,6 +47,8 @@ export interface MainPackage {
   readonly portArgument?: string;
   /** The value of its port variable, when that holds an address (`:{port}`). */
   readonly portVariableValue?: string;
+  /** The port variable has no default of its own (`env:"HTTP_PORT,required"`): port is only the code's fallback, if any. */
+  readonly portVariableWithoutDefault?: boolean;
   /** Variables that make it listen on every interface, where its default address is loopback (`FB_ADDRESS=0.0.0.0`). */
   readonly listenEnvironment?: { [name: string]: string };
   /** Arguments that do that, where only a flag sets the host (`--address=0.0.0.0`). */
@@ -240,6 +242,7 @@ export function portOf(a: AnalyzedMain, facts: string[]): PortFacts {
     out.portVariable = env.name;
     const value = env.syntax.slice(env.name.length + 1);
     if (value !== '{port}') out.portVariableValue = value;
+    if (env.default === '') out.portVariableWithoutDefault = true;
   } else if (listen.flag?.syntax.includes('{port}')) {
     out.portArgument = listen.flag.syntax;
   }
@@ -262,7 +265,7 @@ export function portOf(a: AnalyzedMain, facts: string[]): PortFacts {
 }
 
 /** What portOf finds. */
-type PortFacts = Pick<MainPackage, 'port' | 'portVariable' | 'portVariableValue' | 'portArgument' | 'listenEnvironment' | 'listenArgs'>;
+type PortFacts = Pick<MainPackage, 'port' | 'portVariable' | 'portVariableValue' | 'portVariableWithoutDefault' | 'portArgument' | 'listenEnvironment' | 'listenArgs'>;
 
 /** Repository paths a main reads at run time: their first element when that is a directory of the repository, else the file. */
 function runtimeFiles(root: string, dir: string, uses: AnalyzedPath[], facts: string[]): string[] {

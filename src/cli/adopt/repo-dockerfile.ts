@@ -398,6 +398,8 @@ export function withBuildFacts(s: CodeStyle, options: Array<[string, string]>, f
   readonly imageEnvironment?: { [name: string]: string };
   /** The subcommand that starts the server (`server`), which their CMD may repeat. */
   readonly subcommand?: readonly string[];
+  /** The variable that carries the port, set from `port` (never carried as environment). */
+  readonly portVariable?: string;
 }): { options: Array<[string, string]>; carried: string[] } {
   if (!facts) return { options, carried: [] };
   const set = new Map(options);
@@ -437,7 +439,7 @@ export function withBuildFacts(s: CodeStyle, options: Array<[string, string]>, f
     put('imageEnvironment', obj(imageEnvironment));
     carried.push(`imageEnvironment ${Object.keys(facts.imageEnvironment).join(' ')}`);
   }
-  const environment = Object.fromEntries(Object.entries(facts.environment).filter(([k, v]) => imageEnvironment[k] !== v));
+  const environment = Object.fromEntries(Object.entries(facts.environment).filter(([k, v]) => imageEnvironment[k] !== v && k !== code.portVariable));
   if (Object.keys(environment).length) {
     put('environment', obj(environment));
     carried.push(`environment ${Object.keys(environment).join(' ')}`);

@@ -11,6 +11,7 @@ import { FileSystemError } from '../../synthesis/fs-safe';
 import { ASIDE_DIR, asidePath, movedAsideMessage } from '../../synthesis/moved-aside';
 import { INSTALLING, repoPackageJson } from '../../synthesis/new-repo-setup';
 import { assertInsideRepository } from '../../synthesis/repo-paths';
+import { composePort } from '../adopt/compose-port';
 import { defaultMain } from '../adopt/default-main';
 import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
 import { BuildFileFacts, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
@@ -431,11 +432,18 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   // the pipeline only when asked: a repository adopted keeps its own CI
   if (ci) editor.setOption('ci', 'true');
 
-  // ports: what the code says, else the Dockerfile (for the service it builds), else 8080 and up
+  // the repository's compose file: add-ons, services of its own, our services' environment (src/cli/adopt/repo-compose.ts)
+  const compose = readRepoCompose(dir, [...names].map(([m, n]) => ({ name: n, server: m.server, isDefault: m === def })));
+  // ports: what the code says, else the Dockerfile (for the service it builds), else 8080 and up; where the
+  // code's port variable has no default of its own (required), the value their compose file gives it
   const taken = new Set<number>();
   const ports = new Map<MainPackage, number>();
   for (const m of [def, ...others].filter((x) => x.server)) {
-    let p = (m === def ? port : undefined) ?? m.port ?? (m === def ? repo.exposedPorts[0] : undefined) ?? DEFAULT_PORT;
+    const theirs = composePort(m, compose?.environment.get(names.get(m)!));
+    if (theirs !== undefined && !(m === def && port !== undefined)) {
+      notes.push(`${names.get(m)}: port ${theirs}: ${m.portVariable} has no default in its code (${m.port !== undefined ? `unset, it would fall back to ${m.port}` : 'it must be set'}); your ${compose!.file} sets ${m.portVariable}=${theirs}.`);
+    }
+    let p = (m === def ? port : undefined) ?? theirs ?? m.port ?? (m === def ? repo.exposedPorts[0] : undefined) ?? DEFAULT_PORT;
     if (taken.has(p)) {
       const next = Math.max(...taken) + 1;
       notes.push(`${names.get(m)} defaults to port ${p} too, so it gets ${next}${m.portVariable || m.portArgument ? '' : ': check that it can listen there (its code names no variable or flag for the port)'}.`);
@@ -445,8 +453,6 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     ports.set(m, p);
   }
 
-  // the repository's compose file: add-ons, services of its own, our services' environment (src/cli/adopt/repo-compose.ts)
-  const compose = readRepoCompose(dir, [...names].map(([m, n]) => ({ name: n, server: m.server, isDefault: m === def })));
   // what the repository's Dockerfile, .goreleaser.yaml and compose file say of each service (src/cli/adopt/repo-dockerfile.ts)
   const fromBuildFiles = buildFileFacts(dir, repo, def, compose, names);
   const options = (m: MainPackage): Array<[string, string]> => {
@@ -464,6 +470,7 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
       workdir: WORKDIR,
       imageEnvironment,
       subcommand: m.args,
+      portVariable: m.server ? m.portVariable ?? 'PORT' : undefined,
     });
     if (facts && carried.carried.length) notes.push(`${names.get(m)}, from ${facts.sources.join(' and ')}: ${carried.carried.join('; ')}.`);
     if (facts?.facts.skipped.length) notes.push(`${names.get(m)}: not carried over from ${facts.sources.join(' and ')} (set it in ${PROJENRC} if you need it): ${facts.facts.skipped.join('; ')}.`);

@@ -517,8 +517,16 @@ func (t *tracer) field(structPtr ssa.Value, idx int, ptrType types.Type) *Expr {
 			vals = append(vals, fieldStores(alloc, idx)...)
 		}
 	}
-	if len(vals) == 0 {
-		vals = t.m.stores[key]
+	// Stores to the field through other pointers come after the allocation's own: an option function's
+	// closure (func(s *Server) { s.addr = ... }) or a setter changes what the constructor set.
+	own := map[ssa.Value]bool{}
+	for _, v := range vals {
+		own[v] = true
+	}
+	for _, v := range t.m.stores[key] {
+		if !own[v] {
+			vals = append(vals, v)
+		}
 	}
 	for i, v := range vals {
 		if i >= 8 {

@@ -108,6 +108,11 @@ describe('withBuildFacts', () => {
     expect(out.carried).toEqual(['imageEnvironment NOTES_DIR', 'environment LOG']);
   });
 
+  test('the port variable in their compose environment is not carried: port sets it', () => {
+    const out = withBuildFacts(editor, [], { ...empty, environment: { HTTP_PORT: '8080', PG_URL: 'postgres://db' } }, { ...code, portVariable: 'HTTP_PORT' });
+    expect(Object.fromEntries(out.options)).toEqual({ environment: "{ PG_URL: 'postgres://db' }" });
+  });
+
   test('their CMD repeating the subcommand the analyzer found is passed once', () => {
     const once = withBuildFacts(editor, [['subcommand', "['serve']"]], { ...empty, args: ['serve'] }, { ...code, subcommand: ['serve'] });
     expect(once.options).toEqual([['subcommand', "['serve']"]]);
