@@ -60,11 +60,11 @@ export function dataVariableSettings(
       if (dir === '/' || /^\/(tmp|dev|proc|sys|run|etc)(\/|$)/.test(dir)) continue;
       out.directories.push(dir);
       out.facts.push(`its data directory is ${v.name} (${v.where}): ${dir}, as your image set it, is a data directory (writable, a volume in compose)`);
-    } else if (theirs === undefined && (v.fallback === '' || v.fallback.startsWith('{') || v.fallback.startsWith('$HOME'))) {
+    } else if (theirs === undefined && (v.fallback.startsWith('{executable') || v.fallback.startsWith('$HOME'))) {
       const dir = `/var/lib/${service}`;
       out.environment[v.name] = dir;
       out.directories.push(dir);
-      out.facts.push(`its data directory is ${v.name} (${v.where}); unset, it would be ${v.fallback || 'a place the compiler cannot tell'}, which a read-only image cannot write: the image sets ${v.name}=${dir}, a data directory`);
+      out.facts.push(`its data directory is ${v.name} (${v.where}); unset, it would be ${v.fallback}, which a read-only image cannot write: the image sets ${v.name}=${dir}, a data directory`);
     }
   }
   return out;
