@@ -31,7 +31,6 @@ describe('a data directory a variable moves', () => {
   test.each([
     ['{executable-dir}/notes-data'],
     ['$HOME/.local/share/notes'],
-    [''],
   ])('unset, it falls back to %j, which a read-only image cannot write: the image sets it to /var/lib/<service>', (fallback) => {
     const out = dataVariableSettings([{ name: 'NOTES_DIR', fallback, where: 'os.MkdirAll at x.go:1' }], {}, 'notes');
     expect(out.environment).toEqual({ NOTES_DIR: '/var/lib/notes' });
@@ -40,6 +39,8 @@ describe('a data directory a variable moves', () => {
 
   test('a fallback under the working directory is left to the program; system directories and values with variables are not data directories', () => {
     expect(dataVariableSettings([{ name: 'NOTES_DIR', fallback: 'data', where: 'w' }], {}, 'notes').directories).toEqual([]);
+    // an empty default (a cache directory that is off unless set) stays off
+    expect(dataVariableSettings([{ name: 'NOTES_CACHE', fallback: '', where: 'w' }], {}, 'notes')).toEqual({ environment: {}, directories: [], facts: [] });
     for (const theirs of ['/tmp/notes', '/', '$HOME/notes', 'relative']) {
       expect(dataVariableSettings([{ name: 'NOTES_DIR', fallback: '{executable-dir}/x', where: 'w' }], { NOTES_DIR: theirs }, 'notes').directories).toEqual([]);
     }

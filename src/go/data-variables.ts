@@ -41,9 +41,10 @@ export interface DataVariableSettings {
  * Where each data variable points in the image. The repository's own image says it first (their
  * Dockerfile's `ENV SHIORI_DIR=/shiori`): that directory becomes a data directory, writable by the
  * image's user. Where it says nothing and the directory the program falls back to cannot be
- * written in a read-only image (beside the executable, under `$HOME`, or unknown), the image sets
- * the variable to `/var/lib/<service>`. A fallback under the working directory is left to it (the
- * working directory is made writable when the program writes there).
+ * written in a read-only image (beside the executable, under `$HOME`), the image sets the variable
+ * to `/var/lib/<service>`. A fallback under the working directory is left to it (the working
+ * directory is made writable when the program writes there), and so is one the compiler cannot
+ * tell: an empty default often means "none" (no cache directory), which the image must not change.
  *
  * @param vars the program's data variables
  * @param imageEnvironment what the repository's image sets (its Dockerfile's `ENV`)
