@@ -1,5 +1,5 @@
 import { AnalyzedPath } from '../src/go/analyzer';
-import { dataVariableSettings, dataVariablesOf } from '../src/go/data-variables';
+import { dataVariableSettings, dataVariablesOf, homeWriteFact, underHome } from '../src/go/data-variables';
 
 function write(over: Partial<AnalyzedPath>): AnalyzedPath {
   return { path: 'data', kind: 'literal', absolute: false, call: 'os.MkdirAll', source: 'main.go:12', flag: '', env: '', ...over };
@@ -45,4 +45,10 @@ describe('a data directory a variable moves', () => {
       expect(dataVariableSettings([{ name: 'NOTES_DIR', fallback: '{executable-dir}/x', where: 'w' }], { NOTES_DIR: theirs }, 'notes').directories).toEqual([]);
     }
   });
+});
+
+test('a directory under the home is no data directory of the image: said, with where it is written', () => {
+  for (const p of ['~', '~/.notes', '~/.notes/db', '$HOME', '$HOME/.cache/notes']) expect(underHome(p)).toBe(true);
+  for (const p of ['.', 'data', '/var/lib/notes', '~notes', 'home/~']) expect(underHome(p)).toBe(false);
+  expect(homeWriteFact('~/.notes', 'os.MkdirAll at store/db.go:81')).toMatch(/^WARNING: it writes under its home directory \(~\/\.notes, os\.MkdirAll at store\/db\.go:81\)/);
 });

@@ -70,3 +70,19 @@ export function dataVariableSettings(
   }
   return out;
 }
+
+/**
+ * Whether a path a program writes is under its user's home directory (`~/.app/db`, which the
+ * program expands itself, or `$HOME/.app`): no data directory of the image can name it (the
+ * home of user 65532 is `/` on scratch and `/home/nonroot` on distroless, read-only under a
+ * read-only root), so adopt says it instead.
+ */
+export function underHome(path: string): boolean {
+  return path === '~' || path.startsWith('~/') || path === '$HOME' || path.startsWith('$HOME/');
+}
+
+/** What adopt says of a directory a program writes under its home. */
+export function homeWriteFact(path: string, where: string): string {
+  return `WARNING: it writes under its home directory (${path}, ${where}): the image's user 65532 has no writable home on a read-only root `
+    + '(it is / on scratch). Point that path at a data directory: set it with its flag, variable or config file to one of dataDirectories';
+}

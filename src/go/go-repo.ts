@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
 import { buildPreconditionFact, compileErrorsOf, generateDirectives } from './build-preconditions';
-import { DataVariable, dataVariablesOf } from './data-variables';
+import { DataVariable, dataVariablesOf, homeWriteFact, underHome } from './data-variables';
 import { downloadModules } from './download';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
 import { listenHost } from './listen-host';
@@ -299,6 +299,10 @@ function dataDirectories(uses: AnalyzedPath[], facts: string[]): string[] {
     const isDir = /\.Mkdir(All|Temp)?$/.test(u.call);
     const parts = path.split('/');
     const d = isDir ? path : parts.length > 1 ? parts.slice(0, -1).join('/') || '/' : '.';
+    if (underHome(d)) {
+      if (!facts.some((f) => f.includes(`(${d},`))) facts.push(homeWriteFact(d, `${u.call} at ${u.source}${u.flag ? `, the default of flag ${u.flag}` : ''}`));
+      continue;
+    }
     if (d.split('/').includes('..') || /[*?[$]/.test(d) || /^\/etc(\/|$)/.test(d)) continue;
     if (!found.has(d)) found.set(d, u);
   }
