@@ -299,6 +299,9 @@ function dataDirectories(uses: AnalyzedPath[], facts: string[]): string[] {
     const isDir = /\.Mkdir(All|Temp)?$/.test(u.call);
     const parts = path.split('/');
     const d = isDir ? path : parts.length > 1 ? parts.slice(0, -1).join('/') || '/' : '.';
+    // beside the executable ({executable-dir}) or otherwise made at run time: no path of the image to
+    // name here (a variable that moves it is a data variable: src/go/data-variables.ts)
+    if (d.includes('{')) continue;
     if (underHome(d)) {
       if (!facts.some((f) => f.includes(`(${d},`))) facts.push(homeWriteFact(d, `${u.call} at ${u.source}${u.flag ? `, the default of flag ${u.flag}` : ''}`));
       continue;

@@ -285,6 +285,22 @@ const CASES: Case[] = [
     },
   },
   {
+    fixture: 'data-dir-variable',
+    name: 'jotter',
+    // its data directory is JOT_DIR (beside the executable unless set) and its host JOT_HOST (loopback unless set):
+    // both reach the image's ENV, so a plain docker run of it (read-only root) writes its data and answers from outside
+    serve: [{ service: 'jotter', port: 7430, path: '/', body: /^jotter 8 bytes in \/var\/jotter$/m, override: { env: ['JOT_PORT=9430'], port: 9430 } }],
+    after: (p, out) => {
+      expect(read(p, '.projenrc.ts')).toContain("  imageEnvironment: { JOT_HOST: '0.0.0.0', JOT_DIR: '/var/jotter' },\n");
+      expect(read(p, '.projenrc.ts')).toContain("  dataDirectories: ['/var/jotter'],\n");
+      // the development service's own mount is not the generated service's
+      expect(read(p, '.projenrc.ts')).toContain("  environment: { JOT_GREETING: 'hello' },\n");
+      expect(read(p, 'Dockerfile')).toContain('ENV JOT_PORT=7430\nENV JOT_HOST=0.0.0.0\nENV JOT_DIR=/var/jotter\n');
+      expect(out).toContain('jotter: its data directory is JOT_DIR (os.MkdirAll at main.go:35): /var/jotter, as your image set it, is a data directory (writable, a volume in compose).');
+      expect(out).toContain('jotter: not carried over from your compose service jotter (it builds another image): JOT_DIR=/srv/jotter, a path of its own volumes, which the generated service does not mount.');
+    },
+  },
+  {
     fixture: 'loopback-default',
     name: 'scratchpad',
     // its default address is 127.0.0.1: the image passes -host=0.0.0.0, so the published port answers
