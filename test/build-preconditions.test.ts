@@ -37,7 +37,7 @@ describe('a program that does not compile as committed', () => {
   test('said with the first error and the step that writes the missing code', () => {
     expect(buildPreconditionFact([], ['x'])).toBeUndefined();
     expect(buildPreconditionFact(['a.go:1:2: undefined: b', 'c.go:3:4: undefined: d'], ['views/gen.go:3: go run ./gen']))
-      .toBe('WARNING: it does not compile as committed (a.go:1:2: undefined: b and 1 more), so make docker-build fails until it does: its packages have //go:generate directives (views/gen.go:3: go run ./gen) whose output is not committed. Run go generate ./... and commit what it writes (the image build compiles the committed source only)');
+      .toBe('WARNING: it does not compile as committed (a.go:1:2: undefined: b and 1 more), so make docker-build fails until it does: its packages have //go:generate directives (views/gen.go:3: go run ./gen) whose output is not in the repository. Run go generate ./... before make docker-build (the image is built from your working tree; a clean checkout, such as CI\'s, needs it too)');
     expect(buildPreconditionFact(['a.go:1:2: undefined: b'], [])).toMatch(/\(a\.go:1:2: undefined: b\), so make docker-build fails until it does: code it needs is not in the repository/);
   });
 });

@@ -52,7 +52,7 @@ export function buildPreconditionFact(errors: readonly string[], directives: rea
   if (errors.length === 0) return undefined;
   const more = errors.length > 1 ? ` and ${errors.length - 1} more` : '';
   const step = directives.length
-    ? `: its packages have //go:generate directives (${directives.slice(0, 3).join('; ')}${directives.length > 3 ? '; ...' : ''}) whose output is not committed. Run go generate ./... and commit what it writes (the image build compiles the committed source only)`
-    : ': code it needs is not in the repository (written by a generator before the build, say). Generate it and commit it (the image build compiles the committed source only)';
+    ? `: its packages have //go:generate directives (${directives.slice(0, 3).join('; ')}${directives.length > 3 ? '; ...' : ''}) whose output is not in the repository. Run go generate ./... before make docker-build (the image is built from your working tree; a clean checkout, such as CI's, needs it too)`
+    : ': code it needs is not in the repository (written by a generator before the build, say). Generate it before make docker-build (the image is built from your working tree)';
   return `WARNING: it does not compile as committed (${errors[0]}${more}), so make docker-build fails until it does${step}`;
 }

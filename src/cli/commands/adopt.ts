@@ -495,7 +495,7 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   const generators = (mk?.targets ?? []).filter((t) => /^(go-?)?gen(erate)?$/.test(t));
   const broken = [def, ...others].filter((m) => m.compileErrors?.length).map((m) => names.get(m)!);
   if (broken.length && generators.length) {
-    notes.push(`${broken.join(', ')} ${broken.length === 1 ? 'does' : 'do'} not compile as committed, and your ${mk!.file} has ${generators.map((t) => `make ${t}`).join(', ')}: run it before make docker-build and commit what it writes (the image build compiles the committed source, and runs none of your make targets).`);
+    notes.push(`${broken.join(', ')} ${broken.length === 1 ? 'does' : 'do'} not compile as committed, and your ${mk!.file} has ${generators.map((t) => `make ${t}`).join(', ')}: run it before make docker-build (the image is built from your working tree, and the image build runs none of your make targets).`);
   }
   // the repository's other Dockerfiles keep the build context they had (src/cli/adopt/repo-dockerignore.ts)
   const ignores = dockerfileIgnores(editor, dir);
