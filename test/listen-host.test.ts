@@ -37,6 +37,12 @@ describe('a loopback default address', () => {
   test('a variable of its own for the host (in the address expression) is set to every interface', () => {
     const l = listen({ default: '127.0.0.1:8080', expr: 'one of(flag(--address), env(APP_ADDRESS, default "127.0.0.1"), "127.0.0.1") + ":" + flag(--port)' });
     expect(listenHost(main(), l, '{port}')?.environment).toEqual({ APP_ADDRESS: '0.0.0.0' });
+    // os.Getenv with a fallback of its own: one of(env(X), "127.0.0.1")
+    const g = listen({ default: '127.0.0.1:7430', expr: 'one of(env(JOT_HOST), "127.0.0.1") + ":" + one of(env(JOT_PORT), "7430")' });
+    expect(listenHost(main(), g, '{port}')?.environment).toEqual({ JOT_HOST: '0.0.0.0' });
+    // a variable whose fallback is every interface is not the host to set
+    const h = listen({ default: '127.0.0.1:7430', expr: 'one of(env(OTHER), "0.0.0.0") + one of(env(JOT_HOST), "localhost") + ":7430"' });
+    expect(listenHost(main(), h, '{port}')?.environment).toEqual({ JOT_HOST: '0.0.0.0' });
   });
 
   test('a flag of its own: its variable, else the flag; ::1 becomes ::', () => {

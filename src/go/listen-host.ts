@@ -47,10 +47,12 @@ export function listenHost(a: AnalyzedMain, listen: AnalyzedListen, portValue: s
   if (portValue !== undefined && /:\{port\}/.test(portValue) && !isLoopback(portValue.replace('{port}', '1'))) {
     return { environment: {}, args: [], fact: `its default address is loopback only (${where}); the image's ${portValue.replace('{port}', String(listen.port))} listens on every interface` };
   }
-  // a variable of its own for the host, in the address's expression: env(FB_ADDRESS, default "127.0.0.1")
-  for (const m of listen.expr.matchAll(/env\(([A-Za-z_][A-Za-z0-9_]*), default "([^"]*)"\)/g)) {
-    if (isLoopback(m[2])) {
-      return { environment: { [m[1]]: anyHost }, args: [], fact: `its default address is loopback only (${where}): the image sets ${m[1]}=${anyHost}, so it answers on every interface` };
+  // a variable of its own for the host, in the address's expression: env(FB_ADDRESS, default "127.0.0.1"),
+  // or one of(env(JOT_HOST), "127.0.0.1") (os.Getenv with a fallback of the program's own)
+  for (const m of listen.expr.matchAll(/env\(([A-Za-z_][A-Za-z0-9_]*), default "([^"]*)"\)|one of\(env\(([A-Za-z_][A-Za-z0-9_]*)\), "([^"]*)"\)/g)) {
+    const [name, fallback] = m[1] !== undefined ? [m[1], m[2]] : [m[3], m[4]];
+    if (isLoopback(fallback)) {
+      return { environment: { [name]: anyHost }, args: [], fact: `its default address is loopback only (${where}): the image sets ${name}=${anyHost}, so it answers on every interface` };
     }
   }
   // a flag of its own whose default is the loopback host

@@ -287,8 +287,9 @@ const CASES: Case[] = [
   {
     fixture: 'data-dir-variable',
     name: 'jotter',
-    // its data directory is JOT_DIR (beside the executable unless set) and its host JOT_HOST (loopback unless set):
-    // both reach the image's ENV, so a plain docker run of it (read-only root) writes its data and answers from outside
+    // its data directory is JOT_DIR (beside the executable unless set; their Dockerfile's ENV says /var/jotter) and its
+    // host JOT_HOST (loopback unless set; the code's view): both reach the image's ENV, so a plain docker run of it
+    // (read-only root) writes its data and answers from outside
     serve: [{ service: 'jotter', port: 7430, path: '/', body: /^jotter 8 bytes in \/var\/jotter$/m, override: { env: ['JOT_PORT=9430'], port: 9430 } }],
     after: (p, out) => {
       expect(read(p, '.projenrc.ts')).toContain("  imageEnvironment: { JOT_HOST: '0.0.0.0', JOT_DIR: '/var/jotter' },\n");
@@ -296,6 +297,7 @@ const CASES: Case[] = [
       // the development service's own mount is not the generated service's
       expect(read(p, '.projenrc.ts')).toContain("  environment: { JOT_GREETING: 'hello' },\n");
       expect(read(p, 'Dockerfile')).toContain('ENV JOT_PORT=7430\nENV JOT_HOST=0.0.0.0\nENV JOT_DIR=/var/jotter\n');
+      expect(out).toMatch(/jotter: its default address is loopback only \(127\.0\.0\.1:7430, [^)]*\): the image sets JOT_HOST=0\.0\.0\.0, so it answers on every interface\./);
       expect(out).toContain('jotter: its data directory is JOT_DIR (os.MkdirAll at main.go:35): /var/jotter, as your image set it, is a data directory (writable, a volume in compose).');
       expect(out).toContain('jotter: not carried over from your compose service jotter (it builds another image): JOT_DIR=/srv/jotter, a path of its own volumes, which the generated service does not mount.');
     },
