@@ -1,9 +1,9 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as YAML from 'yaml';
-import { CLUSTER_UP, clusterReady, DOCKER, dockerReady, freePort, KUBECONFIG, KUBECTL, newRepo, removeRepo, run, runFailing } from './fixtures';
+import { CLUSTER_UP, clusterReady, DOCKER, dockerReady, KUBECONFIG, KUBECTL, newRepo, portForward, removeRepo, run, runFailing } from './fixtures';
 
 /**
  * Issue 24 on the real node (`../shared/k8s/cluster-up --node`): from `projen new --kubernetes` +
@@ -70,19 +70,10 @@ async function until<T>(what: string, check: () => T | undefined, ms: number, de
 
   /** GET a path of one pod through kubectl port-forward (no kube-proxy here). */
   async function getFromPod(pod: string, path: string): Promise<{ status: number; body: string }> {
-    const port = await freePort();
-    forward = spawn(KUBECTL, ['-n', namespace, 'port-forward', `pod/${pod}`, `${port}:8080`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const forwarded = await portForward(namespace, `pod/${pod}`, 8080);
+    forward = forwarded.process;
     try {
-      await new Promise<void>((ok, fail) => {
-        const timer = setTimeout(() => fail(new Error('port-forward did not start')), 30_000);
-        forward!.stdout!.on('data', (b: Buffer) => {
-          if (b.toString().includes('Forwarding from')) {
-            clearTimeout(timer);
-            ok();
-          }
-        });
-      });
-      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      const res = await fetch(`http://127.0.0.1:${forwarded.port}${path}`);
       return { status: res.status, body: await res.text() };
     } finally {
       forward.kill();
