@@ -277,6 +277,6 @@ async function until<T>(what: string, check: () => T | undefined, ms: number, de
       return /Dirty database version 2/.test(log) ? log : undefined;
     }, 90_000, describePods);
     expect(later).toContain('Fix and force version');
-    figures.push(`a broken migration: the first attempt's log and status say ${JSON.stringify(seen.log.trim().split('\n').pop())}; later attempts: ${JSON.stringify(later.trim().split('\n').pop())}`);
+    figures.push(`a broken migration: the first attempt's log and status say ${JSON.stringify(seen.log.trim().split('\n').pop())}; later attempts: ${JSON.stringify(/error: Dirty database version[^\n]*/.exec(later)?.[0])}`);
   });
 });
