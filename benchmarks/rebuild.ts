@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { loadavg } from 'os';
 import { join } from 'path';
 import { editOneLine, writeBenchService } from './bench-service';
 import { conventionalDockerfile } from './conventional';
@@ -68,7 +69,7 @@ export function rebuildAgainstConventional(runs: number): RebuildResult {
         editOneLine(dir, NAME, ++edit);
         local.push(buildLocal());
       }
-      log(`run ${i + 1}/${runs} ${which}: cold ${cold} ms, warm ${warm} ms`);
+      log(`run ${i + 1}/${runs} ${which}: cold ${cold} ms, warm ${warm} ms${which === 'ours' ? `, local incremental make build ${local[local.length - 1]} ms` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     }
   }
   run('make', ['docker-build-bare', `DOCKER=${DOCKER}`, 'VERSION=bench'], { cwd: ours });

@@ -53,14 +53,14 @@ describe('Makefile', () => {
 
   test('the Go build matches the Dockerfile: same flags, tags and ldflags, from one definition', () => {
     const files = synth(newProject({ buildTags: ['netgo'], ldflags: ['-X main.edition=oss'] }));
-    const flags = '-trimpath -buildvcs=false -tags netgo,timetzdata';
+    const flags = '-trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags netgo,timetzdata';
     expect(files.Makefile).toContain(`CGO_ENABLED=0 $(GO) build ${flags} -ldflags "-s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE) -X main.edition=oss" -o bin/hello ./cmd/hello`);
     expect(files.Dockerfile).toContain(`go build ${flags} \\\n    -ldflags "-s -w -X main.version=\${VERSION} -X main.commit=\${COMMIT} -X main.date=\${DATE} -X main.edition=oss"`);
   });
 
   test('make build-<svc> runs go build with the version from git (fallbacks without git)', () => {
     const dry = make(newProject(), '-n', 'build-hello');
-    expect(dry.trim()).toBe('CGO_ENABLED=0 go build -trimpath -buildvcs=false -tags timetzdata -ldflags "-s -w -X main.version=dev -X main.commit=unknown -X main.date=1970-01-01T00:00:00Z" -o bin/hello ./cmd/hello');
+    expect(dry.trim()).toBe('CGO_ENABLED=0 go build -trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags timetzdata -ldflags "-s -w -X main.version=dev -X main.commit=unknown -X main.date=1970-01-01T00:00:00Z" -o bin/hello ./cmd/hello');
   });
 
   test('docker-build tags <image>:$(VERSION) and :latest and passes the build args; REGISTRY prefixes names', () => {

@@ -76,7 +76,7 @@ describe('Migrations: a typed part of the Postgres add-on', () => {
     const project = newProject();
     new PostgresDatabase(project);
     const dockerfile: string = synth(project).Dockerfile;
-    expect(dockerfile).toContain(`go install -trimpath -buildvcs=false -ldflags "-s -w" -tags postgres ${MIGRATE_TOOL.package}@${MIGRATE_TOOL.version}`);
+    expect(dockerfile).toContain(`go install -trimpath -buildvcs=false -gcflags=all=-dwarf=false -ldflags "-s -w" -tags postgres ${MIGRATE_TOOL.package}@${MIGRATE_TOOL.version}`);
     const stage = dockerfile.slice(dockerfile.indexOf('FROM scratch AS postgres-migrate'));
     expect(stage.split('\n').slice(0, 6)).toEqual([
       'FROM scratch AS postgres-migrate',

@@ -130,9 +130,8 @@ function buildStage(model: ProjectModel, s: ServiceModel, f: Flavour): Stage {
   }
   const output = `${ROOTFS}${s.binaryPath}`;
   const build = goBuildCommand(s, ref, output);
-  const probe = needsHealthProbe(s)
-    ? [Instruction.copy([`/${HEALTH_PROBE_STAGE}/${HEALTH_PROBE_STAGE}`], `${ROOTFS}${HEALTH_PROBE_PATH}`, { from: HEALTH_PROBE_STAGE })]
-    : [];
+  // the probe's stage mounted, not copied: a change of the source runs this one step and nothing else
+  const probe = needsHealthProbe(s) ? [RunMount.bind(`/${HEALTH_PROBE_STAGE}`, `/${HEALTH_PROBE_STAGE}`, HEALTH_PROBE_STAGE)] : [];
   return {
     name: s.buildStage,
     from: f.toolchain.builderStage,
@@ -142,10 +141,12 @@ function buildStage(model: ProjectModel, s: ServiceModel, f: Flavour): Stage {
       Instruction.arg('TARGETARCH'),
       ...(s.cgo ? [] : [Instruction.arg('TARGETVARIANT')]),
       ...stampArgs(),
-      Instruction.run([env.join(' '), ...build, `|| ${BUILD_FAILED}`].join('\n'), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
-      ...probe,
       Instruction.arg('SOURCE_DATE_EPOCH', STAMP_DEFAULTS.SOURCE_DATE_EPOCH),
-      Instruction.run(rootfsCommands(s).join('\n&& '), {}),
+      // one step: a change of the source runs one container, not one for the build and one for the rest of the root
+      Instruction.run([
+        [env.join(' '), ...build, `|| ${BUILD_FAILED}`].join('\n'),
+        ...rootfsCommands(s),
+      ].join('\n&& '), { mounts: [...downloadMounts(model, MOD_CACHE, BUILD_CACHE), ...probe] }),
     ],
   };
 }
@@ -190,6 +191,10 @@ function stampArgs(): Instruction[] {
 function rootfsCommands(s: ServiceModel): string[] {
   const dirs: string[] = [];
   const steps: string[] = [];
+  if (needsHealthProbe(s)) {
+    dirs.push(`${ROOTFS}${HEALTH_PROBE_PATH.slice(0, HEALTH_PROBE_PATH.lastIndexOf('/'))}`);
+    steps.push(`cp /${HEALTH_PROBE_STAGE}/${HEALTH_PROBE_STAGE} ${ROOTFS}${HEALTH_PROBE_PATH}`);
+  }
   if (s.certsSource === 'builder') {
     dirs.push(`${ROOTFS}/etc/ssl/certs`);
     steps.push(`cp /etc/ssl/certs/ca-certificates.crt ${ROOTFS}/etc/ssl/certs/ca-certificates.crt`);

@@ -296,7 +296,8 @@ export function renderServiceObjects(model: ProjectModel, s: ServiceModel): any[
     secrets = kplus.Volume.fromSecret(chart, 'SecretsVolume', secret, { name: 'secrets', items });
     container.mount(SECRETS_MOUNT, secrets, { readOnly: true });
   }
-  for (const m of wiring.addons.flatMap((a) => (a.migrations ? [a.migrations] : []))) {
+  const migrations = wiring.addons.flatMap((a) => (a.migrations ? [a.migrations] : []));
+  for (const m of migrations) {
     // the schema first: the pod (and so the Deployment) is not Available until the migrations exit 0
     const [uid, gid] = m.user.split(':').map(Number);
     const init = deployment.addInitContainer({
@@ -325,6 +326,9 @@ export function renderServiceObjects(model: ProjectModel, s: ServiceModel): any[
   ];
   // cdk8s-plus gives a container with a port a TCP startup probe: a service without a health check has none
   if (!probe) patches.push(JsonPatch.remove('/spec/template/spec/containers/0/startupProbe'));
+  // a failed migration's error in the pod's status too (kubectl describe pod, kubectl get pod -o yaml: the tail
+  // of the failed attempt's log), beside kubectl logs -c <database>-migrate
+  migrations.forEach((_m, i) => patches.push(JsonPatch.add(`/spec/template/spec/initContainers/${i}/terminationMessagePolicy`, 'FallbackToLogsOnError')));
   ApiObject.of(deployment).addJsonPatch(...patches);
 
   const pods = kplus.Pods.select(chart, 'Pods', { labels: labels.selector });

@@ -1,4 +1,4 @@
-import { execFileSync, ExecFileSyncOptions, spawnSync } from 'child_process';
+import { ChildProcess, execFileSync, ExecFileSyncOptions, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
@@ -287,6 +287,31 @@ export async function freePort(): Promise<number> {
     });
     srv.on('error', fail);
   });
+}
+
+/**
+ * `kubectl port-forward` to a pod, deployment or service of the team's cluster (it has no kube-proxy):
+ * resolves once kubectl says it forwards, with the local port and the process (kill it when done).
+ */
+export async function portForward(namespace: string, target: string, remotePort: number): Promise<{ port: number; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(KUBECTL, ['-n', namespace, 'port-forward', target, `${port}:${remotePort}`], {
+    env: { ...process.env, KUBECONFIG },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      fail(new Error(`kubectl port-forward ${target} did not start`));
+    }, 30_000);
+    child.stdout!.on('data', (b: Buffer) => {
+      if (b.toString().includes('Forwarding from')) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+  });
+  return { port, process: child };
 }
 
 /** Polls a URL until it answers, and returns the status. */

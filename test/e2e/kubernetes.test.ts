@@ -1,10 +1,10 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as YAML from 'yaml';
-import { CLUSTER_UP, clusterReady, DOCKER, dockerReady, freePort, KUBECONFIG, KUBECTL, newRepo, removeRepo, run, runFailing } from './fixtures';
+import { CLUSTER_UP, clusterReady, DOCKER, dockerReady, KUBECONFIG, KUBECTL, newRepo, portForward, removeRepo, run, runFailing } from './fixtures';
 import { KUBERNETES_VARIANTS } from '../kubernetes-variants';
 
 /**
@@ -186,17 +186,9 @@ const podOf = (deployment: any, name: string) => ({
   });
 
   test('kubectl port-forward to the Service: /healthz 200; /readyz names the database it read from the mounted Secret', async () => {
-    const port = await freePort();
-    forward = spawn(KUBECTL, ['-n', name, 'port-forward', `service/${name}`, `${port}:8080`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error('port-forward did not start')), 30_000);
-      forward!.stdout!.on('data', (b: Buffer) => {
-        if (b.toString().includes('Forwarding from')) {
-          clearTimeout(timer);
-          ok();
-        }
-      });
-    });
+    const forwarded = await portForward(name, `service/${name}`, 8080);
+    forward = forwarded.process;
+    const port = forwarded.port;
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     // the pod read DATABASE_URL_FILE=/run/secrets/postgres_url: it names the compose host, which this cluster does not run
