@@ -32,6 +32,7 @@ const SAMPLES: { [field in keyof Required<GoServiceOptions>]: { value: GoService
   userName: { value: 'app' },
   configFiles: { value: ['config.yaml'] },
   environment: { value: { LOG_LEVEL: 'debug' } },
+  imageEnvironment: { value: { APP_HOST: '0.0.0.0' } },
   healthCheck: { value: HealthCheck.tcp() },
   server: { value: false, base: { port: undefined } },
   portVariable: { value: 'HTTP_PORT' },
