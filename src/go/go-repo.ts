@@ -7,6 +7,7 @@ import { downloadModules } from './download';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
 import { listenHost } from './listen-host';
 import { observe, ObserveError } from './observe';
+import { secretsUnder, secretsWarning } from './secret-files';
 
 /**
  * What `adopt` reads from an existing Go repository. It asks the Go toolchain which packages are
@@ -282,6 +283,8 @@ function runtimeFiles(root: string, dir: string, uses: AnalyzedPath[], facts: st
       if (base === '' || !found.has(candidate)) {
         found.add(`${base}${candidate}`);
         facts.push(`reads ${base}${candidate} at run time (${u.call} at ${u.source}${u.flag ? `, the default of flag ${u.flag}` : ''})`);
+        const warning = secretsWarning(`${base}${candidate}`, secretsUnder(root, `${base}${candidate}`));
+        if (warning) facts.push(warning);
       }
       break;
     }

@@ -84,6 +84,27 @@ export function readDockerfileFacts(dir: string, runsPackage: string | undefined
 }
 
 /**
+ * The name of the binary the Dockerfile's final stage runs (its ENTRYPOINT, else its CMD; behind an
+ * init wrapper, the binary it starts), when that stage runs one: `prometheus` for
+ * `ENTRYPOINT ["/bin/prometheus"]`. A Dockerfile that copies a binary built outside it (promu's
+ * `.build/linux-amd64/prometheus`) names its main package only this way.
+ */
+export function dockerfileRunsBinary(dir: string, file = 'Dockerfile'): string | undefined {
+  const path = join(dir, file);
+  if (!existsSync(path)) return undefined;
+  const stages = parseStages(readFileSync(path, 'utf-8'));
+  let run: string[] | undefined;
+  for (const ins of stages[stages.length - 1]?.instructions ?? []) {
+    if (ins.keyword === 'ENTRYPOINT') run = commandWords(ins);
+    else if (ins.keyword === 'CMD' && run === undefined) run = commandWords(ins);
+  }
+  if (run && /(^|\/)(tini|tini-static|dumb-init)$/.test(run[0] ?? '')) run = run.slice(run[1] === '--' ? 2 : 1);
+  const bin = run?.[0];
+  if (!bin || bin.includes('$') || /(^|\/)(sh|bash|ash|dash)$|\.sh$/.test(bin)) return undefined;
+  return posix.basename(bin);
+}
+
+/**
  * The facts of `.goreleaser.yaml`'s builds, by main package: `ldflags` (`-X` stamps, `{{.Version}}`
  * and the like) and `tags` (also `-tags=` in `flags`).
  */

@@ -14,7 +14,7 @@ import { assertInsideRepository } from '../../synthesis/repo-paths';
 import { composePort } from '../adopt/compose-port';
 import { defaultMain } from '../adopt/default-main';
 import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '../adopt/repo-compose';
-import { BuildFileFacts, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
+import { BuildFileFacts, dockerfileRunsBinary, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
 import { matchingGlobs, pinnedGlobs } from '../adopt/repo-make-globs';
 import { MAKEFILE_NAMES, makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
@@ -641,7 +641,12 @@ function gitattributes(dir: string): Array<[string, string[]]> {
 function buildFileFacts(
   dir: string, repo: GoRepo, def: MainPackage, compose: ComposePlan | undefined, names: Map<MainPackage, string>,
 ): Map<string, { facts: BuildFileFacts; sources: string[] }> {
-  const runs = repo.dockerfilePackage ?? (repo.mainPackages.length === 1 ? def.path : undefined);
+  // the package its go build line builds; else the one whose binary its ENTRYPOINT runs (a binary built outside it)
+  const ran = dockerfileRunsBinary(dir);
+  const runsBinary = repo.mainPackages.filter((m) => m.dirName === ran);
+  const runs = repo.dockerfilePackage
+    ?? (runsBinary.length === 1 ? runsBinary[0].path : undefined)
+    ?? (repo.mainPackages.length === 1 ? def.path : undefined);
   const fromDockerfile = readDockerfileFacts(dir, runs, repo.mainPackages.find((m) => m.path === runs));
   const fromReleaser = readGoreleaserFacts(dir);
   const fromPromu = readPromuFacts(dir);

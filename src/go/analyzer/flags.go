@@ -619,6 +619,15 @@ func (m *mainAnalysis) discoverAlloc(a *ssa.Alloc) {
 				}
 			}
 		}
+		// urfave/cli v1 names a flag and its aliases in one string: Name: "port, p".
+		if names := strings.Split(f.Name, ","); len(names) > 1 {
+			f.Name = strings.TrimSpace(names[0])
+			for _, n := range names[1:] {
+				if n = strings.TrimSpace(n); n != "" && f.Shorthand == "" {
+					f.Shorthand = n
+				}
+			}
+		}
 		if vals := field("Usage"); len(vals) > 0 {
 			f.Usage = m.trace(vals[0])
 		}

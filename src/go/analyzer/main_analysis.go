@@ -25,6 +25,11 @@ type mainAnalysis struct {
 	ctxStores map[string][]storedValue // stores through a pointer parameter, with the call bound
 	callSites map[*ssa.Function][]ssa.CallInstruction
 	closures  map[*ssa.Function][]*ssa.MakeClosure
+	// invokeSites: interface method calls (srv.Listen(port) on an interface) by the module's
+	// methods they may reach. Their Args lack the receiver, so they are kept apart from callSites.
+	invokeSites map[*ssa.Function][]ssa.CallInstruction
+	// implementations resolves an interface method call to the module's methods (the reacher's).
+	implementations func(*ssa.CallCommon) []*ssa.Function
 
 	flags           []*flagDef
 	flagByKey       map[string]*flagDef
@@ -63,6 +68,7 @@ func (m *mainAnalysis) reset() {
 	m.stores = map[string][]ssa.Value{}
 	m.ctxStores = map[string][]storedValue{}
 	m.callSites = map[*ssa.Function][]ssa.CallInstruction{}
+	m.invokeSites = map[*ssa.Function][]ssa.CallInstruction{}
 	m.closures = map[*ssa.Function][]*ssa.MakeClosure{}
 	m.flags = nil
 	m.flagByKey = map[string]*flagDef{}
@@ -128,6 +134,7 @@ func (p *program) analyzeMain(pkg *packages.Package) *Main {
 		return out
 	}
 	r := newReacher(p)
+	m.implementations = r.implementations
 	roots := []*ssa.Function{ssaPkg.Func("main"), ssaPkg.Func("init")}
 	for round := 0; round < 3; round++ {
 		m.reset()
@@ -250,6 +257,12 @@ func (m *mainAnalysis) index() {
 				if ci, ok := instr.(ssa.CallInstruction); ok {
 					if callee := ci.Common().StaticCallee(); callee != nil && callee.Blocks != nil {
 						m.callSites[callee] = append(m.callSites[callee], ci)
+					} else if ci.Common().IsInvoke() && m.implementations != nil {
+						for _, impl := range m.implementations(ci.Common()) {
+							if m.reach[impl] {
+								m.invokeSites[impl] = append(m.invokeSites[impl], ci)
+							}
+						}
 					}
 				}
 			}

@@ -185,6 +185,16 @@ func (t *tracer) incoming(v ssa.Value) []incomingValue {
 				break
 			}
 		}
+		// A method called through an interface: the call's Args follow the receiver (which is
+		// the interface value, not traced as a parameter here).
+		for _, site := range t.m.invokeSites[fn] {
+			if len(out) >= 6 {
+				break
+			}
+			if args := site.Common().Args; idx >= 1 && idx-1 < len(args) {
+				out = append(out, incomingValue{args[idx-1]})
+			}
+		}
 		if len(out) == 0 {
 			out = t.callbackArgs(fn, idx)
 		}

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../../../src/cli/adopt/repo-dockerfile';
+import { dockerfileRunsBinary, readDockerfileFacts, readGoreleaserFacts, withBuildFacts } from '../../../src/cli/adopt/repo-dockerfile';
 import { ProjenrcEditor } from '../../../src/cli/projenrc-editor';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'repos', 'team-setup');
@@ -75,6 +75,35 @@ describe('readDockerfileFacts', () => {
     }), './cmd/api').get('./cmd/api');
     expect(facts('["/sbin/tini", "--", "/usr/bin/api"]')?.args).toEqual(['-v']);
     expect(facts('["/docker-entrypoint.sh", "/usr/bin/api"]')).toEqual(expect.objectContaining({ args: [], skipped: ['CMD /docker-entrypoint.sh /usr/bin/api -v'] }));
+  });
+
+  test('a Dockerfile that copies a binary built outside it: the binary its ENTRYPOINT runs names the package, whose run is carried', () => {
+    // GIVEN a release Dockerfile in the promu style: no go build line, the binary from .build/, a config, CMD arguments
+    const dir = repo({
+      'examples/relayd.yml': 'listen: :7070\n',
+      'Dockerfile': [
+        'ARG ARCH="amd64"', 'FROM scratch', 'COPY .build/linux-${ARCH}/relayd /bin/relayd', 'COPY examples/relayd.yml /etc/relayd/relayd.yml',
+        'WORKDIR /relayd', 'ENTRYPOINT [ "/bin/relayd" ]', 'CMD [ "--config.file=/etc/relayd/relayd.yml", \\', '      "--storage.path=/relayd" ]',
+      ].join('\n'),
+    });
+    // WHEN the binary it runs is asked, and the facts read for that binary's package
+    expect(dockerfileRunsBinary(dir)).toBe('relayd');
+    // THEN the config it copies and the arguments it runs with are carried over
+    expect(readDockerfileFacts(dir, './cmd/relayd').get('./cmd/relayd')).toEqual(expect.objectContaining({
+      files: { 'examples/relayd.yml': '/etc/relayd/relayd.yml' },
+      workdir: '/relayd',
+      args: ['--config.file=/etc/relayd/relayd.yml', '--storage.path=/relayd'],
+    }));
+  });
+
+  test('the binary a Dockerfile runs: behind an init wrapper, from CMD alone; none for a script, a variable or no Dockerfile', () => {
+    const runs = (text: string) => dockerfileRunsBinary(repo({ Dockerfile: text }));
+    expect(runs('FROM scratch\nENTRYPOINT ["/sbin/tini", "--", "/usr/local/bin/api"]\n')).toBe('api');
+    expect(runs('FROM golang AS b\nENTRYPOINT ["/bin/other"]\nFROM scratch\nCMD ["./worker", "-v"]\n')).toBe('worker');
+    expect(runs('FROM scratch\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["api"]\n')).toBeUndefined();
+    expect(runs('FROM scratch\nENTRYPOINT ["/bin/${APP}"]\n')).toBeUndefined();
+    expect(runs('FROM scratch\nCOPY x /x\n')).toBeUndefined();
+    expect(dockerfileRunsBinary(repo({ 'go.mod': 'module x\n' }))).toBeUndefined();
   });
 
   test('no Dockerfile: no facts', () => {
