@@ -8,6 +8,7 @@ import { firstMissingDir, isPathList, isPathPairList, lexists, readJournalFile }
 import { asidePath } from './moved-aside';
 import { BACKUP_SUFFIX, EDIT_RECORD, markEditCommitted, PROJENRC_FILE, recoverEdit } from './projenrc-guard';
 import { assertInsideRepository } from './repo-paths';
+import { SCRATCH_DIR, sweepScratch } from '../go/scratch';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
 export const JOURNAL = '.projen/go-service.journal.json';
@@ -92,14 +93,18 @@ export class SynthesisTransaction {
     if (edit) notes.push(edit);
     const adopt = options.leftovers ? AdoptTransaction.recover(root, journal?.phase) : undefined;
     if (adopt) notes.push(adopt);
+    const swept: string[] = [];
     if (options.leftovers) {
       // what a run killed before this one's journal existed (or an older version) may have left
       for (const f of LEFTOVERS) {
         assertInsideRepository(root, f, 'removes');
         rmSync(join(root, f), { force: true });
       }
+      // the copies and scratch files of a killed command (in the repository, never outside it)
+      assertInsideRepository(root, `${SCRATCH_DIR}/.gitignore`, 'removes');
+      swept.push(...sweepScratch(root));
     }
-    const removed = left.filter((f) => !lexists(join(root, f)));
+    const removed = [...left.filter((f) => !lexists(join(root, f))), ...swept];
     if (notes.length === 0 && removed.length > 0) {
       notes.push(`removed what a run that did not finish had left (${removed.join(', ')}): it had changed nothing else`);
     }

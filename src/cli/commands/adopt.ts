@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, sy
 import { basename, dirname, join, relative } from 'path';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
 import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
+import { sweepScratch } from '../../go/scratch';
 import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
 import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
 import { ADOPT_JOURNAL, ADOPT_WORK, AdoptInstallError, AdoptTransaction } from '../../synthesis/adopt-transaction';
@@ -140,6 +141,9 @@ function planAdopt(ctx: Context, dir: string, options: { [name: string]: unknown
 }
 
 function dryRun(ctx: Context, dir: string, options: { [name: string]: unknown }): number {
+  // (a killed run's copy of the repository, in it: src/go/scratch.ts)
+  const swept = sweepScratch(dir);
+  if (swept.length) ctx.io.out(`removed what a run that did not finish had left (${swept.join(', ')}): it had changed nothing else`);
   let planned: AdoptPlan;
   try {
     planned = planAdopt(ctx, dir, options);
@@ -267,7 +271,7 @@ function packageSource(repo: string): string {
  */
 function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): Array<[string, string]> {
   const shadowing = [...mk?.shadowing ?? [], ...plan.shadowing];
-  const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
+  const { remove, copy, result } = synthesizeCopy(dir, (c) => {
     if (mk) renameSync(join(c, mk.file), join(c, mk.to));
     for (const f of shadowing) rmSync(join(c, f), { force: true });
     writeFileSync(join(c, PROJENRC), plan.text);
@@ -284,7 +288,7 @@ function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): A
       return [f, to];
     });
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -294,7 +298,7 @@ function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): A
  * message when make stops. A copy whose synthesis fails is left to the real synthesis to report.
  */
 function makeReadsAdopted(dir: string, plan: Plan, mk: RepoMakefile, shadowing: string[], stagedModules: string | undefined): void {
-  const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
+  const { remove, copy, result } = synthesizeCopy(dir, (c) => {
     // (adopt's own journal and work are not the copy's)
     rmSync(join(c, ADOPT_JOURNAL), { force: true });
     rmSync(join(c, ADOPT_WORK), { recursive: true, force: true });
@@ -306,7 +310,7 @@ function makeReadsAdopted(dir: string, plan: Plan, mk: RepoMakefile, shadowing: 
   try {
     if (result.ok) makeParses(copy);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    remove();
   }
 }
 
