@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import { copyFileSync, existsSync } from 'fs';
 import { join } from 'path';
-import { makeScratch, Scratch, SCRATCH_DIR } from './scratch';
+import { makeScratch, SCRATCH_DIR } from './scratch';
 
 /**
  * What the Go toolchain says about a module's packages: asked, never guessed from file names.
@@ -123,18 +123,16 @@ function goList(dir: string, args: string[], options: GoListOptions): { ok: true
   const go = options.go ?? 'go';
   const mod = existsSync(join(dir, 'vendor', 'modules.txt')) ? '-mod=vendor' : '-mod=mod';
   // (in the repository, never the system's temporary directory: src/go/scratch.ts)
-  let work: Scratch;
-  try {
-    work = makeScratch(dir, 'golist');
-  } catch (e) {
-    return { ok: false, reason: `cannot make ${SCRATCH_DIR} for a copy of go.mod: ${(e as Error).message}` };
-  }
+  // (a full disk, a read-only repository: thrown as it is, for the synthesis to name in the house form)
+  const work = makeScratch(dir, 'golist');
   const scratch = work.path;
   try {
     copyFileSync(join(dir, 'go.mod'), join(scratch, 'go.mod'));
     if (existsSync(join(dir, 'go.sum'))) copyFileSync(join(dir, 'go.sum'), join(scratch, 'go.sum'));
   } catch (e) {
     work.remove();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EISDIR') throw Object.assign(e as Error, { path: join(dir, SCRATCH_DIR) });
     return { ok: false, reason: `cannot read go.mod: ${(e as Error).message}` };
   }
   const r = spawnSync(go, ['list', '-e', `-modfile=${join(scratch, 'go.mod')}`, ...args], {

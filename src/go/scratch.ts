@@ -29,14 +29,24 @@ export function makeScratch(root: string, purpose: string): Scratch {
   const projen = join(root, '.projen');
   const scratch = join(root, SCRATCH_DIR);
   const madeProjen = !existsSync(projen);
-  mkdirSync(scratch, { recursive: true });
-  const path = mkdtempSync(join(scratch, `${process.pid}-${purpose}-`));
-  // git never lists it, in a repository whose .gitignore is not generated yet too
-  if (!existsSync(join(scratch, '.gitignore'))) writeFileSync(join(scratch, '.gitignore'), '*\n');
+  let path: string | undefined;
+  try {
+    mkdirSync(scratch, { recursive: true });
+    path = mkdtempSync(join(scratch, `${process.pid}-${purpose}-`));
+    // git never lists it, in a repository whose .gitignore is not generated yet too
+    if (!existsSync(join(scratch, '.gitignore'))) writeFileSync(join(scratch, '.gitignore'), '*\n');
+  } catch (e) {
+    // (a full disk, a read-only repository: the error names the scratch directory, whatever part failed)
+    if (path) rmSync(path, { recursive: true, force: true });
+    removeIfOnlyIgnore(scratch);
+    if (madeProjen) rmdirQuietly(projen);
+    throw Object.assign(e as Error, { path: scratch });
+  }
+  const made = path;
   return {
-    path,
+    path: made,
     remove: () => {
-      rmSync(path, { recursive: true, force: true });
+      rmSync(made, { recursive: true, force: true });
       removeIfOnlyIgnore(scratch);
       if (madeProjen) rmdirQuietly(projen);
     },

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'fs';
-import { join, resolve } from 'path';
+import { basename, dirname, join, resolve } from 'path';
 import { FileBase, Project } from 'projen';
 import { adoptUnderWay } from './adopt-transaction';
 import { FileSystemError, permissions } from './fs-safe';
@@ -52,10 +52,16 @@ class AdoptRolledBack extends Error {
 /** Whether this process is `npx projen` running the repository's .projenrc.ts (not a test or a program of someone else's). */
 function runsAsProjenrc(outdir: string): boolean {
   const script = process.argv[1];
+  if (script === undefined) return false;
   try {
-    return script !== undefined && realpathSync(resolve(script)) === realpathSync(join(outdir, PROJENRC_FILE));
+    return realpathSync(resolve(script)) === realpathSync(join(outdir, PROJENRC_FILE));
   } catch {
-    return false;
+    // (gone: an adopt rolled back took it, while it ran)
+    try {
+      return basename(script) === PROJENRC_FILE && realpathSync(dirname(resolve(script))) === realpathSync(outdir);
+    } catch {
+      return false;
+    }
   }
 }
 
