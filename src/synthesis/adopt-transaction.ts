@@ -125,7 +125,11 @@ export class AdoptTransaction {
   private installFrom?: AdoptInstall;
   private journal?: AdoptJournal;
 
-  constructor(private readonly root: string) {}
+  /**
+   * @param root the repository
+   * @param madeProjenDir .projen/ did not exist before this adopt (its lock made it): a roll-back by npx projen removes it
+   */
+  constructor(private readonly root: string, private readonly madeProjenDir = false) {}
 
   /** Moves a file of the user's (`Makefile` to `local.mk`, `compose.yaml` aside). */
   public move(from: string, to: string): void {
@@ -169,7 +173,7 @@ export class AdoptTransaction {
       install: this.installFrom ? { hadNodeModules: lexists(join(root, 'node_modules')) } : undefined,
       dirs,
       early: EARLY.filter((w) => this.writes.has(w)),
-      madeProjenDir: !lexists(join(root, '.projen')),
+      madeProjenDir: this.madeProjenDir,
     };
     try {
       writeJournal(root, this.journal);

@@ -81,6 +81,11 @@ export class RepoLock {
     this.removeParent = true;
   }
 
+  /** Whether taking the lock made .projen/ (the repository had none). */
+  public get madeProjenDir(): boolean {
+    return this.madeParent;
+  }
+
   /** Whether this process took the lock itself (rather than joining its parent's). */
   public get ownedHere(): boolean {
     return this.owned;

@@ -92,7 +92,7 @@ export const adopt: Command = {
         ctx.io.out(`Adopted. Review ${PROJENRC}, then: go build ./... && make help`);
         return ExitCode.OK;
       }
-      return adoptUnderLock(ctx, dir, options, lock.env);
+      return adoptUnderLock(ctx, dir, options, lock.env, lock.madeProjenDir);
     });
   },
 };
@@ -173,10 +173,12 @@ function dryRun(ctx: Context, dir: string, options: { [name: string]: unknown })
  * package.json, the npm install and .projenrc.ts recorded, staged, moved in, then the synthesis, whose
  * files move the user's aside in its own journal. All or nothing.
  */
-function adoptUnderLock(ctx: Context, dir: string, options: { [name: string]: unknown }, lockEnv: { [name: string]: string }): number {
+function adoptUnderLock(
+  ctx: Context, dir: string, options: { [name: string]: unknown }, lockEnv: { [name: string]: string }, madeProjenDir: boolean,
+): number {
   const { name, plan, mk, hasPackageJson, installed, from } = planAdopt(ctx, dir, options);
   const before = snapshot(dir);
-  const tx = new AdoptTransaction(dir);
+  const tx = new AdoptTransaction(dir, madeProjenDir);
   if (mk) tx.move(mk.file, mk.to);
   // the files make or Compose would read instead of the generated ones (the synthesis moves aside those it replaces)
   const taken = new Set<string>();
