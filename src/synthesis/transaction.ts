@@ -191,7 +191,10 @@ export class SynthesisTransaction {
   /** Writes everything beside its target, then moves it all in under the journal. */
   public commit(): void {
     for (const hook of this.hooks.splice(0)) hook();
-    const renames = [...this.staged.keys()].sort().map((p): [string, string] => [`${p}${TMP_SUFFIX}`, p]);
+    // projen's task list last: the default task it names needs the files before it (tsconfig.projen.json on a
+    // first synthesis), so a kill between two renames never leaves a task list npx projen cannot run
+    const tasksLast = (p: string) => (p === '.projen/tasks.json' ? 1 : 0);
+    const renames = [...this.staged.keys()].sort().sort((x, y) => tasksLast(x) - tasksLast(y)).map((p): [string, string] => [`${p}${TMP_SUFFIX}`, p]);
     const deletions = [...this.deletions].filter((p) => existsSync(join(this.root, p))).sort();
     const asides = [...this.asides.entries()].sort();
     if (renames.length === 0 && deletions.length === 0 && asides.length === 0) return;
