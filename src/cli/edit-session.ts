@@ -63,7 +63,7 @@ function edit(ctx: Context, plan: EditPlan, dryRun: boolean, link: string, lockE
     return ExitCode.OK;
   }
   if (dryRun) {
-    ctx.io.out(unifiedDiff(PROJENRC, { text }, { text: next }).trimEnd());
+    ctx.io.out(unifiedDiff(PROJENRC, { file }, { text: next }).trimEnd());
     for (const n of notes) ctx.io.out(n);
     ctx.io.out('Dry run: nothing was changed.');
     return ExitCode.OK;

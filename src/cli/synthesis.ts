@@ -1,10 +1,11 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'fs';
-import { tmpdir } from 'os';
-import { basename, join, relative } from 'path';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'fs';
+import { basename, join } from 'path';
+import { makeScratch, SCRATCH_DIR } from '../go/scratch';
 import { SECRETS_DIR } from '../model/constants';
 import { ADOPT_JOURNAL, ADOPT_WORK } from '../synthesis/adopt-transaction';
+import { faultPoint } from '../synthesis/fs-safe';
 import { LOCK_DIR } from '../synthesis/repo-lock';
 import { STATE_FILE } from '../synthesis/report';
 import { JOURNAL } from '../synthesis/transaction';
@@ -25,7 +26,7 @@ export function snapshot(root: string): Snapshot {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!(prefix === '' && SKIPPED_DIRS.includes(e.name)) && rel !== LOCK_DIR && rel !== ADOPT_WORK) walk(join(dir, e.name), rel);
+        if (!(prefix === '' && SKIPPED_DIRS.includes(e.name)) && rel !== LOCK_DIR && rel !== ADOPT_WORK && rel !== SCRATCH_DIR) walk(join(dir, e.name), rel);
       } else if (e.isFile() && !TRANSIENT.includes(rel) && !(prefix === '' && e.name === '.git')) {
         // (.git is a file in a worktree or a submodule)
         files.set(rel, createHash('sha256').update(readFileSync(join(dir, e.name))).digest('hex'));
@@ -59,28 +60,62 @@ export function describeChange(c: Change): string {
 }
 
 /**
- * Copies the repository (without node_modules, .git and secrets; node_modules linked) into a
- * temporary directory, where `prepare` may change it, and synthesizes the copy. The caller removes
- * `tmp`.
+ * Copies the repository (without node_modules, .git and secrets, nor the lock, adopt's work and the
+ * scratch directory; node_modules linked) into a directory of this process's in the repository's
+ * scratch directory (src/go/scratch.ts: never out of the repository, so a kill leaves no copy of it,
+ * `.env` included, anywhere else; the next run removes it), where `prepare` may change it, and
+ * synthesizes the copy. The caller calls `remove`.
  */
-export function synthesizeCopy(dir: string, prepare: (copy: string) => void = () => {}): { tmp: string; copy: string; result: SynthesisResult } {
-  const tmp = mkdtempSync(join(tmpdir(), 'projen-go-service-'));
-  const copy = join(tmp, basename(dir));
+export function synthesizeCopy(dir: string, prepare: (copy: string) => void = () => {}): SynthesizedCopy {
+  const work = makeScratch(dir, 'copy');
+  const copy = join(work.path, basename(dir));
   try {
-    cpSync(dir, copy, {
-      recursive: true,
-      verbatimSymlinks: true,
-      // (a FIFO, socket or device is not copied: never opened, and no synthesis reads one)
-      filter: (src) => !SKIPPED_DIRS.includes(relative(dir, src)) && relative(dir, src) !== LOCK_DIR && !isSpecial(src),
-    });
+    copyRepository(dir, copy);
     if (existsSync(join(dir, 'node_modules'))) symlinkSync(join(dir, 'node_modules'), join(copy, 'node_modules'));
     prepare(copy);
-    return { tmp, copy, result: synthesize(copy) };
+    return { remove: () => work.remove(), copy, result: synthesize(copy) };
   } catch (e) {
-    // nothing is left behind in the temporary directory
-    rmSync(tmp, { recursive: true, force: true });
+    // nothing is left behind
+    work.remove();
     throw e;
   }
+}
+
+/** A synthesized copy of the repository: where it is, the outcome, and how it goes. */
+export interface SynthesizedCopy {
+  /** Removes the copy (and the scratch directory, when it is left empty). */
+  readonly remove: () => void;
+  readonly copy: string;
+  readonly result: SynthesisResult;
+}
+
+/** The top-level entries and those of .projen/ a copy skips (the copy is made inside .projen/). */
+const NOT_COPIED = [...SKIPPED_DIRS, LOCK_DIR, ADOPT_WORK, SCRATCH_DIR];
+
+/**
+ * The repository's files into `copy`, entry by entry (cpSync refuses a copy into a directory of its
+ * own source): .projen/ without the lock, adopt's work and the scratch directory.
+ */
+function copyRepository(dir: string, copy: string): void {
+  mkdirSync(copy, { recursive: true });
+  const entries = (rel: string) => readdirSync(join(dir, rel)).map((n) => (rel ? `${rel}/${n}` : n)).filter((r) => !NOT_COPIED.includes(r));
+  for (const rel of entries('')) {
+    const src = join(dir, rel);
+    // (a kill test's point: the copy half made)
+    faultPoint(`copy ${rel}`);
+    if (rel === '.projen' && lstatSync(src).isDirectory()) {
+      mkdirSync(join(copy, rel));
+      for (const inner of entries(rel)) copyEntry(join(dir, inner), join(copy, inner));
+    } else {
+      copyEntry(src, join(copy, rel));
+    }
+  }
+}
+
+function copyEntry(src: string, dest: string): void {
+  if (isSpecial(src)) return;
+  // (a FIFO, socket or device is not copied: never opened, and no synthesis reads one)
+  cpSync(src, dest, { recursive: true, verbatimSymlinks: true, filter: (p) => !isSpecial(p) });
 }
 
 /** A FIFO, socket or device (not a file, a directory or a link). */

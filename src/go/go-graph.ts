@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { copyFileSync, existsSync } from 'fs';
 import { join } from 'path';
+import { makeScratch, SCRATCH_DIR } from './scratch';
 
 /**
  * What the Go toolchain says about a module's packages: asked, never guessed from file names.
@@ -122,12 +122,17 @@ export function listGoModules(dir: string, options: Pick<GoListOptions, 'go'> = 
 function goList(dir: string, args: string[], options: GoListOptions): { ok: true; stdout: string } | { ok: false; reason: string } {
   const go = options.go ?? 'go';
   const mod = existsSync(join(dir, 'vendor', 'modules.txt')) ? '-mod=vendor' : '-mod=mod';
-  const scratch = mkdtempSync(join(tmpdir(), 'pgs-golist-'));
+  // (in the repository, never the system's temporary directory: src/go/scratch.ts)
+  // (a full disk, a read-only repository: thrown as it is, for the synthesis to name in the house form)
+  const work = makeScratch(dir, 'golist');
+  const scratch = work.path;
   try {
     copyFileSync(join(dir, 'go.mod'), join(scratch, 'go.mod'));
     if (existsSync(join(dir, 'go.sum'))) copyFileSync(join(dir, 'go.sum'), join(scratch, 'go.sum'));
   } catch (e) {
-    rmSync(scratch, { recursive: true, force: true });
+    work.remove();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EISDIR') throw Object.assign(e as Error, { path: join(dir, SCRATCH_DIR) });
     return { ok: false, reason: `cannot read go.mod: ${(e as Error).message}` };
   }
   const r = spawnSync(go, ['list', '-e', `-modfile=${join(scratch, 'go.mod')}`, ...args], {
@@ -147,7 +152,7 @@ function goList(dir: string, args: string[], options: GoListOptions): { ok: true
       ...options.env,
     },
   });
-  rmSync(scratch, { recursive: true, force: true });
+  work.remove();
   if (r.error) {
     const reason = (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${go} is not on PATH` : `${go} list failed: ${r.error.message}`;
     return { ok: false, reason };

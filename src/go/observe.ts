@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { chmodSync } from 'fs';
 import { join } from 'path';
+import { makeScratch } from './scratch';
 
 /** What a program did in its first seconds, run in a sandbox. */
 export interface Observation {
@@ -47,7 +47,9 @@ export function observe(dir: string, pkg: string, options: ObserveOptions = {}):
   const go = options.go ?? 'go';
   const info = spawnSync(docker, ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf-8', timeout: 20_000 });
   if (info.status !== 0) throw new ObserveError('there is no Docker engine to run it in');
-  const bin = mkdtempSync(join(tmpdir(), 'pgs-observe-'));
+  // (the binary is built from the repository: it stays in it, src/go/scratch.ts)
+  const work = makeScratch(dir, 'observe');
+  const bin = work.path;
   // the unprivileged user in the container reads the binary: the directory is traversable, never writable
   chmodSync(bin, 0o755);
   try {
@@ -96,7 +98,7 @@ export function observe(dir: string, pkg: string, options: ObserveOptions = {}):
       spawnSync(docker, ['rm', '-f', id], { encoding: 'utf-8' });
     }
   } finally {
-    rmSync(bin, { recursive: true, force: true });
+    work.remove();
   }
 }
 

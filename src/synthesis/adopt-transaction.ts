@@ -13,6 +13,12 @@ import { assertInsideRepository } from './repo-paths';
  * at any instant is finished by the next adopt or `npx projen` under the lock: rolled back, unless the
  * synthesis had committed its files (then the adopt is complete, and only its leftovers go). Nothing is
  * copied out of the repository.
+ *
+ * `npx projen` finishes it too: right after the journal, .projenrc.ts and a projen task list whose
+ * default task runs it (EARLY) are moved in, before anything of the user's is touched, and
+ * node_modules is moved in before anything else; so from then on (with the packages installed) the
+ * `npx projen` of a user who sees .projenrc.ts runs the synthesis, whose recovery completes or rolls
+ * back the adopt and says which (src/synthesis/index.ts).
  */
 
 /** Where an adopt under way is remembered (in .projen/, which git ignores). */
@@ -20,6 +26,28 @@ export const ADOPT_JOURNAL = '.projen/go-service.adopt.json';
 
 /** adopt's own directory: the npm install (`install/`), the node_modules it replaces (`node_modules.old`). */
 export const ADOPT_WORK = '.projen/go-service.adopt';
+
+/** projen's task list and manifest, until the synthesis writes them: the default task runs .projenrc.ts, as projen's does. */
+export const ADOPT_TASKS = '.projen/tasks.json';
+const ADOPT_MANIFEST = '.projen/files.json';
+const PROJENRC = '.projenrc.ts';
+
+/** What adopt moves in first, in this order: what `npx projen` needs to run .projenrc.ts (besides the packages). */
+const EARLY = [PROJENRC, ADOPT_MANIFEST, ADOPT_TASKS];
+
+const ADOPT_TASKS_JSON = `${JSON.stringify({
+  'tasks': {
+    default: {
+      name: 'default',
+      description: 'Synthesize project files',
+      steps: [{ execArgs: ['tsx', PROJENRC], shell: ['npx', '-y', '-p', 'tsx', '-c'] }],
+    },
+  },
+  '//': 'Written by projen-go-service adopt until npx projen writes it: its synthesis completes the adopt.',
+}, undefined, 2)}\n`;
+
+/** (the synthesis replaces both as generated files, never moving them aside as the user's) */
+const ADOPT_MANIFEST_JSON = `${JSON.stringify({ files: [ADOPT_MANIFEST, ADOPT_TASKS] }, undefined, 2)}\n`;
 
 /** The suffix of a file's old version while adopt replaces it (a hard link). */
 const OLD = '.projen-old';
@@ -46,6 +74,10 @@ interface AdoptJournal {
   readonly install?: { readonly hadNodeModules: boolean };
   /** The directories the moves make (the first missing one of each path). */
   readonly dirs: string[];
+  /** Of `writes`, those moved in while writing (EARLY), before anything else. */
+  readonly early?: string[];
+  /** .projen/ did not exist before the adopt: a roll-back by `npx projen` removes it when empty. */
+  readonly madeProjenDir?: boolean;
 }
 
 /** What the packages are installed from: package.json, and the lock file the repository has, if any. */
@@ -82,7 +114,7 @@ export class AdoptTransaction {
     }
     if (j.phase === 'writing') {
       dropStaged(root, j);
-      return 'removed what an adopt that did not finish had started to write (killed before it changed anything): the repository is as it was before it.';
+      return 'removed what an adopt that did not finish had started to write (killed before it moved or replaced any file): the repository is as it was before it.';
     }
     rollBack(root, j);
     return 'rolled back an adopt that did not finish (killed before its synthesis was complete): every file it had moved or written is back as it was before it.';
@@ -93,7 +125,11 @@ export class AdoptTransaction {
   private installFrom?: AdoptInstall;
   private journal?: AdoptJournal;
 
-  constructor(private readonly root: string) {}
+  /**
+   * @param root the repository
+   * @param madeProjenDir .projen/ did not exist before this adopt (its lock made it): a roll-back by npx projen removes it
+   */
+  constructor(private readonly root: string, private readonly madeProjenDir = false) {}
 
   /** Moves a file of the user's (`Makefile` to `local.mk`, `compose.yaml` aside). */
   public move(from: string, to: string): void {
@@ -116,6 +152,11 @@ export class AdoptTransaction {
    */
   public prepare(): void {
     const root = this.root;
+    if (this.writes.has(PROJENRC)) {
+      // (so that npx projen runs .projenrc.ts from now on: the synthesis replaces both)
+      if (!this.writes.has(ADOPT_TASKS)) this.writes.set(ADOPT_TASKS, ADOPT_TASKS_JSON);
+      if (!this.writes.has(ADOPT_MANIFEST)) this.writes.set(ADOPT_MANIFEST, ADOPT_MANIFEST_JSON);
+    }
     const writes = [...this.writes.keys()];
     if (this.installFrom) writes.push('package-lock.json');
     for (const p of [ADOPT_JOURNAL, ...writes]) assertInsideRepository(root, p);
@@ -131,10 +172,19 @@ export class AdoptTransaction {
       replaced: writes.filter((w) => lexists(join(root, w))),
       install: this.installFrom ? { hadNodeModules: lexists(join(root, 'node_modules')) } : undefined,
       dirs,
+      early: EARLY.filter((w) => this.writes.has(w)),
+      madeProjenDir: this.madeProjenDir,
     };
     try {
       writeJournal(root, this.journal);
-      for (const [path, content] of this.writes) writeTmp(join(root, `${path}${TMP_SUFFIX}`), content, 0o644);
+      // what npx projen needs first, then the rest beside the targets
+      for (const w of this.journal.early!) {
+        writeTmp(join(root, `${w}${TMP_SUFFIX}`), this.writes.get(w)!, 0o644);
+        moveIn(root, w);
+      }
+      for (const [path, content] of this.writes) {
+        if (!this.journal.early!.includes(path)) writeTmp(join(root, `${path}${TMP_SUFFIX}`), content, 0o644);
+      }
       if (this.installFrom) this.stageInstall(this.installFrom);
     } catch (e) {
       dropStaged(root, this.journal);
@@ -234,11 +284,32 @@ function writeJournal(root: string, j: AdoptJournal): void {
   writeFileAtomic(join(root, ADOPT_JOURNAL), `${JSON.stringify(j, undefined, 2)}\n`);
 }
 
-/** Killed or failed before anything was moved: what was written beside the targets goes. */
+/**
+ * Killed or failed before anything of the user's was moved: what was written beside the targets goes,
+ * and so do the files moved in first (EARLY; one that replaced a file gets it back).
+ */
 function dropStaged(root: string, j: AdoptJournal): void {
   for (const w of j.writes) rmSync(join(root, `${w}${TMP_SUFFIX}`), { force: true });
+  const replaced = new Set(j.replaced);
+  for (const w of [...j.early ?? []].reverse()) {
+    const t = join(root, w);
+    if (lexists(join(root, `${w}${OLD}`))) {
+      renameDurably(join(root, `${w}${OLD}`), t);
+    } else if (!replaced.has(w) && lexists(t)) {
+      faultPoint(`remove ${w}`);
+      rmSync(t, { force: true });
+    }
+  }
   removeWork(root);
   removeJournal(root);
+}
+
+/** A file written beside its target moved in (the old version kept under a second name until the adopt is done). */
+function moveIn(root: string, w: string): void {
+  const tmp = join(root, `${w}${TMP_SUFFIX}`);
+  if (!lexists(tmp)) return;
+  if (lexists(join(root, w)) && !lexists(join(root, `${w}${OLD}`))) renameDurably(join(root, w), join(root, `${w}${OLD}`));
+  renameDurably(tmp, join(root, w));
 }
 
 function removeWork(root: string): void {
@@ -252,26 +323,25 @@ function removeJournal(root: string): void {
   fsyncDir(join(root, dirname(ADOPT_JOURNAL)));
 }
 
-/** Each step idempotent: a run killed while doing it does it again. */
+/**
+ * Each step idempotent: a run killed while doing it does it again. The packages first and the files
+ * npx projen needs (EARLY, moved in while writing already), then the other files, then the user's
+ * files are moved: from the first move on, npx projen can run the synthesis that finishes the adopt.
+ */
 function applyMoves(root: string, j: AdoptJournal): void {
-  for (const [from, to] of j.moves) {
-    if (lexists(join(root, from)) && !lexists(join(root, to))) {
-      makeDirs(dirname(join(root, to)));
-      renameDurably(join(root, from), join(root, to));
-    }
-  }
-  for (const w of j.writes) {
-    const tmp = join(root, `${w}${TMP_SUFFIX}`);
-    if (!lexists(tmp)) continue;
-    // (the old version kept under a second name until the adopt is done, for a roll-back)
-    if (lexists(join(root, w)) && !lexists(join(root, `${w}${OLD}`))) renameDurably(join(root, w), join(root, `${w}${OLD}`));
-    renameDurably(tmp, join(root, w));
-  }
   if (j.install && lexists(join(root, STAGED_MODULES))) {
     if (j.install.hadNodeModules && lexists(join(root, 'node_modules')) && !lexists(join(root, OLD_MODULES))) {
       renameDurably(join(root, 'node_modules'), join(root, OLD_MODULES));
     }
     renameDurably(join(root, STAGED_MODULES), join(root, 'node_modules'));
+  }
+  const early = j.early ?? [];
+  for (const w of [...early, ...j.writes.filter((x) => !early.includes(x))]) moveIn(root, w);
+  for (const [from, to] of j.moves) {
+    if (lexists(join(root, from)) && !lexists(join(root, to))) {
+      makeDirs(dirname(join(root, to)));
+      renameDurably(join(root, from), join(root, to));
+    }
   }
 }
 
@@ -284,6 +354,31 @@ function rollBack(root: string, j: AdoptJournal): void {
       // (a full disk: the roll-back below runs all the same, and an `applying` journal is rolled back too)
     }
   }
+  // in the reverse order of applyMoves: what npx projen needs to run the synthesis (which would finish
+  // this roll-back) goes last
+  for (const [from, to] of [...j.moves].reverse()) {
+    if (lexists(join(root, to)) && !lexists(join(root, from))) renameDurably(join(root, to), join(root, from));
+  }
+  const early = j.early ?? [];
+  const replaced = new Set(j.replaced);
+  const putBack = (w: string) => {
+    const t = join(root, w);
+    const tmp = join(root, `${w}${TMP_SUFFIX}`);
+    const old = join(root, `${w}${OLD}`);
+    if (lexists(tmp)) {
+      // not moved in
+      rmSync(tmp, { force: true });
+      if (lexists(old) && !lexists(t)) renameDurably(old, t);
+      return;
+    }
+    if (lexists(old)) {
+      renameDurably(old, t);
+    } else if (!replaced.has(w) && lexists(t)) {
+      faultPoint(`remove ${w}`);
+      rmSync(t, { force: true });
+    }
+  };
+  for (const w of j.writes.filter((x) => !early.includes(x)).reverse()) putBack(w);
   if (j.install) {
     const nm = join(root, 'node_modules');
     const old = join(root, OLD_MODULES);
@@ -293,27 +388,7 @@ function rollBack(root: string, j: AdoptJournal): void {
     }
     if (j.install.hadNodeModules && lexists(old) && !lexists(nm)) renameDurably(old, nm);
   }
-  const replaced = new Set(j.replaced);
-  for (const w of [...j.writes].reverse()) {
-    const t = join(root, w);
-    const tmp = join(root, `${w}${TMP_SUFFIX}`);
-    const old = join(root, `${w}${OLD}`);
-    if (lexists(tmp)) {
-      // not moved in
-      rmSync(tmp, { force: true });
-      if (lexists(old) && !lexists(t)) renameDurably(old, t);
-      continue;
-    }
-    if (lexists(old)) {
-      renameDurably(old, t);
-    } else if (!replaced.has(w) && lexists(t)) {
-      faultPoint(`remove ${w}`);
-      rmSync(t, { force: true });
-    }
-  }
-  for (const [from, to] of [...j.moves].reverse()) {
-    if (lexists(join(root, to)) && !lexists(join(root, from))) renameDurably(join(root, to), join(root, from));
-  }
+  for (const w of [...early].reverse()) putBack(w);
   for (const d of [...j.dirs].reverse()) removeEmptyTree(join(root, d));
   removeWork(root);
   removeJournal(root);
@@ -326,6 +401,20 @@ function finish(root: string, j: AdoptJournal): void {
   for (const w of j.writes) rmSync(join(root, `${w}${OLD}`), { force: true });
   removeWork(root);
   removeJournal(root);
+}
+
+/**
+ * Whether an adopt is under way (its journal is there) and made .projen/ (then a roll-back leaves none);
+ * undefined when no adopt is.
+ */
+export function adoptUnderWay(root: string): { madeProjenDir: boolean } | undefined {
+  if (!lexists(join(root, ADOPT_JOURNAL))) return undefined;
+  try {
+    return { madeProjenDir: readAdoptJournal(root).madeProjenDir === true };
+  } catch {
+    // (malformed: the recovery says so)
+    return { madeProjenDir: false };
+  }
 }
 
 /** Marks (or unmarks) the adopt under way as committed: its synthesis moved its files in. */
@@ -345,6 +434,7 @@ function readAdoptJournal(root: string): AdoptJournal {
   const malformed = (why: string) => new FileSystemError(`${ADOPT_JOURNAL}: is not an adopt journal projen-go-service wrote (${why}), so what the adopt it would finish did is unknown. Check the repository (git status), remove ${ADOPT_JOURNAL} and ${ADOPT_WORK}, then run it again. Nothing was changed.`);
   const j = readJournalFile(root, ADOPT_JOURNAL, ['writing', 'applying', 'rolling-back'], malformed);
   if (!isPathPairList(j.moves) || !isPathList(j.writes) || !isPathList(j.replaced) || !isPathList(j.dirs)) throw malformed('its moves or writes are not lists of paths');
+  if (j.early !== undefined && (!isPathList(j.early) || j.early.some((w: string) => !j.writes.includes(w)))) throw malformed('its early writes are not among its writes');
   const then = `Nothing was changed (${ADOPT_JOURNAL} names it)`;
   for (const [from, to] of j.moves) {
     assertInsideRepository(root, from, 'writes', then);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'fs';
-import { join, resolve } from 'path';
+import { basename, dirname, join, resolve } from 'path';
 import { FileBase, Project } from 'projen';
+import { adoptUnderWay } from './adopt-transaction';
 import { FileSystemError, permissions } from './fs-safe';
 import { movedAsideMessage } from './moved-aside';
 import { fileMode, initProjectOf, postSynthesisDisabled, recordSynthesized, renderFile } from './projen-adapter';
@@ -27,6 +28,11 @@ export function synthesizeRepository(project: Project): void {
     const e = FileSystemError.explains(caught) ? FileSystemError.of(project.outdir, caught, 'What an earlier run left stays, and the next run goes on from there') : caught;
     // `npx projen` (tsx running .projenrc.ts): a file-system cause, a busy repository or a changing
     // .projenrc.ts is told in the house form (what, which file, the fix), never as a stack trace
+    if (e instanceof AdoptRolledBack && runsAsProjenrc(project.outdir)) {
+      // (the recovery did what npx projen was run for: the repository is whole, and says so)
+      project.logger.info(e.message);
+      process.exit(0);
+    }
     if (runsAsProjenrc(project.outdir) && (e instanceof FileSystemError || e instanceof RepositoryBusyError || e instanceof ProjenrcChangedError)) {
       process.stderr.write(`${e.name}: ${e.message}\n`);
       process.exit(1);
@@ -35,21 +41,42 @@ export function synthesizeRepository(project: Project): void {
   }
 }
 
+/** `npx projen` rolled back an adopt that a kill interrupted: nothing is left to synthesize. */
+class AdoptRolledBack extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdoptRolledBack';
+  }
+}
+
 /** Whether this process is `npx projen` running the repository's .projenrc.ts (not a test or a program of someone else's). */
 function runsAsProjenrc(outdir: string): boolean {
   const script = process.argv[1];
+  if (script === undefined) return false;
   try {
-    return script !== undefined && realpathSync(resolve(script)) === realpathSync(join(outdir, PROJENRC_FILE));
+    return realpathSync(resolve(script)) === realpathSync(join(outdir, PROJENRC_FILE));
   } catch {
-    return false;
+    // (gone: an adopt rolled back took it, while it ran)
+    try {
+      return basename(script) === PROJENRC_FILE && realpathSync(dirname(resolve(script))) === realpathSync(outdir);
+    } catch {
+      return false;
+    }
   }
 }
 
 function synthesizeUnderLock(project: Project): void {
   const lock = RepoLock.acquire(project.outdir, 'npx projen');
   try {
+    const adopting = lock.ownedHere ? adoptUnderWay(project.outdir) : undefined;
     const recovered = SynthesisTransaction.recover(project.outdir, { leftovers: lock.ownedHere });
     if (recovered) project.logger.info(recovered);
+    if (adopting && !existsSync(join(project.outdir, PROJENRC_FILE))) {
+      // an adopt killed before its synthesis committed, rolled back: there is no project left to synthesize
+      if (adopting.madeProjenDir) lock.removeParentWhenEmpty();
+      lock.release();
+      throw new AdoptRolledBack(`the repository is not adopted (${PROJENRC_FILE} was the adopt's, and went with it): run npx projen-go-service adopt to adopt it.`);
+    }
     // (npx projen read .projenrc.ts before it could take the lock: changed since, it is run again under it)
     const rerun = rerunIfProjenrcChanged(project.outdir, lock.env);
     if (rerun !== undefined) {

@@ -66,12 +66,25 @@ export class RepoLock {
     }
   }
 
+  /** .projen/ goes too on release when empty, as if this lock had made it (an adopt rolled back made it). */
+  private removeParent = false;
+
   private constructor(
     private readonly path: string,
     private readonly token: string,
     private readonly owned: boolean,
     private readonly madeParent: boolean,
   ) {}
+
+  /** On release, .projen/ is removed too when it is empty: what made it (an adopt) was rolled back. */
+  public removeParentWhenEmpty(): void {
+    this.removeParent = true;
+  }
+
+  /** Whether taking the lock made .projen/ (the repository had none). */
+  public get madeProjenDir(): boolean {
+    return this.madeParent;
+  }
 
   /** Whether this process took the lock itself (rather than joining its parent's). */
   public get ownedHere(): boolean {
@@ -95,7 +108,7 @@ export class RepoLock {
       rmSync(join(this.path, OWNER), { force: true });
       removeLeftOwnerFiles(this.path);
       rmdirQuietly(this.path);
-      if (this.madeParent) rmdirQuietly(join(this.path, '..'));
+      if (this.madeParent || this.removeParent) rmdirQuietly(join(this.path, '..'));
     }
   }
 }

@@ -8,6 +8,7 @@ import { firstMissingDir, isPathList, isPathPairList, lexists, readJournalFile }
 import { asidePath } from './moved-aside';
 import { BACKUP_SUFFIX, EDIT_RECORD, markEditCommitted, PROJENRC_FILE, recoverEdit } from './projenrc-guard';
 import { assertInsideRepository } from './repo-paths';
+import { SCRATCH_DIR, sweepScratch } from '../go/scratch';
 
 /** Where an interrupted synthesis is remembered (ignored by git). */
 export const JOURNAL = '.projen/go-service.journal.json';
@@ -92,14 +93,18 @@ export class SynthesisTransaction {
     if (edit) notes.push(edit);
     const adopt = options.leftovers ? AdoptTransaction.recover(root, journal?.phase) : undefined;
     if (adopt) notes.push(adopt);
+    const swept: string[] = [];
     if (options.leftovers) {
       // what a run killed before this one's journal existed (or an older version) may have left
       for (const f of LEFTOVERS) {
         assertInsideRepository(root, f, 'removes');
         rmSync(join(root, f), { force: true });
       }
+      // the copies and scratch files of a killed command (in the repository, never outside it)
+      assertInsideRepository(root, `${SCRATCH_DIR}/.gitignore`, 'removes');
+      swept.push(...sweepScratch(root));
     }
-    const removed = left.filter((f) => !lexists(join(root, f)));
+    const removed = [...left.filter((f) => !lexists(join(root, f))), ...swept];
     if (notes.length === 0 && removed.length > 0) {
       notes.push(`removed what a run that did not finish had left (${removed.join(', ')}): it had changed nothing else`);
     }
@@ -186,7 +191,10 @@ export class SynthesisTransaction {
   /** Writes everything beside its target, then moves it all in under the journal. */
   public commit(): void {
     for (const hook of this.hooks.splice(0)) hook();
-    const renames = [...this.staged.keys()].sort().map((p): [string, string] => [`${p}${TMP_SUFFIX}`, p]);
+    // projen's task list last: the default task it names needs the files before it (tsconfig.projen.json on a
+    // first synthesis), so a kill between two renames never leaves a task list npx projen cannot run
+    const tasksLast = (p: string) => (p === '.projen/tasks.json' ? 1 : 0);
+    const renames = [...this.staged.keys()].sort().sort((x, y) => tasksLast(x) - tasksLast(y)).map((p): [string, string] => [`${p}${TMP_SUFFIX}`, p]);
     const deletions = [...this.deletions].filter((p) => existsSync(join(this.root, p))).sort();
     const asides = [...this.asides.entries()].sort();
     if (renames.length === 0 && deletions.length === 0 && asides.length === 0) return;

@@ -421,7 +421,7 @@ export function leftovers(dir: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.name === 'node_modules' || e.name === '.git') continue;
       const p = join(d, e.name);
-      if (/\.projen-(tmp|orig|old)$|go-service\.(journal|adopt|edit|lock)/.test(p)) out.push(relative(dir, p));
+      if (/\.projen-(tmp|orig|old)$|go-service\.(journal|adopt|edit|lock|scratch)/.test(p)) out.push(relative(dir, p));
       else if (e.isDirectory()) walk(p);
     }
   };

@@ -11,8 +11,12 @@ import { GIT_ENV, leftovers, newRepo, packedTarball, removeRepo, run, treeHash a
  * (PROJEN_GO_SERVICE_FAULT_KILL_AT: the command and the npx projen it runs die together at the n-th
  * write, rename, link or removal). After each kill the next run (adopt again; npx projen for the
  * others) must leave the tree byte- and mode-identical to the old tree or to the clean result, no
- * leftover in the repository, nothing in the temporary directory, and say what it finished or rolled
- * back.
+ * leftover in the repository, nothing of the repository outside it (the commands run with TMPDIR
+ * pointing at a directory looked at right after each kill and after the next run: their copies of the
+ * repository are made inside it, src/go/scratch.ts), and say what it finished or rolled back. `check`
+ * and `adopt --dry-run` change nothing: killed while they copy the repository or synthesize the copy,
+ * the next run removes the copy and says so. After a kill of adopt, `npx projen` (not only a second
+ * adopt) completes or rolls it back.
  *
  * `FAULTS_SAMPLE=all` (npm run faults) kills at every point; otherwise FAULTS_SAMPLE (default 1) points
  * per command, the same ones on every run (spread over the command, offset by a hash of its name).
@@ -56,6 +60,29 @@ function tmpLeft(): string[] {
   return readdirSync(TMP).filter((n) => !/^(go-build\d+|tsx-\d+|node-compile-cache|jiti)$/.test(n));
 }
 
+/**
+ * What the commands left in the temporary directory that holds something of a repository: any entry
+ * but the tools' own caches, and any file at all (caches included) with the shop's `.env` secret or the
+ * user's own Go code in it.
+ */
+function outsideTheRepository(): string[] {
+  const found = tmpLeft();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && /never-copied|Mine is the user's/.test(readFileSync(p, 'latin1'))) found.push(relative(TMP, p));
+    }
+  };
+  walk(TMP);
+  return found;
+}
+
+/** git's list of what differs from the last commit, untracked files included. */
+function gitStatus(dir: string): string[] {
+  return run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir }).stdout.split('\n').filter((l) => l !== '');
+}
+
 /** The points to kill at, of `total`: all of them, or FAULTS_SAMPLE spread over them (the same on every run). */
 function pick(total: number, key: string): number[] {
   if (SAMPLE === 'all') return Array.from({ length: total }, (_, i) => i + 1);
@@ -77,10 +104,18 @@ interface Case {
   readonly only?: RegExp;
   /** Whether node_modules is linked into each copy (adopt without installed packages: not). */
   readonly linkModules?: boolean;
+  /** A command that changes nothing (check, adopt --dry-run): its fault points are those of its copy's synthesis. */
+  readonly readOnly?: boolean;
+  /**
+   * npx projen after a kill of adopt: before .projen/tasks.json is there projen's own CLI stops ("Unable
+   * to find projen project") before anything of ours runs. Then the user's files must be untouched, and
+   * this run (adopt again) finishes it.
+   */
+  readonly withoutTasks?: (dir: string) => [string, string[]];
 }
 
 /** Counts: cases per command. */
-const counts: { [name: string]: { points: number; killed: number; old: number; clean: number } } = {};
+const counts: { [name: string]: { points: number; killed: number; old: number; clean: number; withoutTasks: number } } = {};
 
 /**
  * The command run whole once (counting its fault points, and giving the clean result), then killed at
@@ -93,14 +128,16 @@ function killAtPoints(c: Case): void {
   const whole = exec(...c.command(first), first, { PROJEN_GO_SERVICE_FAULT_COUNTER: counter, PROJEN_GO_SERVICE_FAULT_FAIL_AT: '1000000000' });
   if (whole.status !== 0) throw new Error(`${c.name}: the command failed without a fault:\n${whole.output}`);
   const clean = treeHash(first);
-  expect(clean).not.toBe(old);
+  if (c.readOnly) expect(clean).toBe(old);
+  else expect(clean).not.toBe(old);
   const trace = readFileSync(`${counter}.trace`, 'utf-8').trim().split('\n');
   rmSync(join(first, '..'), { recursive: true, force: true });
   const eligible = trace.map((l, i) => ({ n: i + 1, what: l.replace(/^\d+: /, '') })).filter((p) => !c.only || c.only.test(p.what));
   const chosen = pick(eligible.length, c.name).map((i) => eligible[i - 1]);
-  const tally = { points: eligible.length, killed: 0, old: 0, clean: 0 };
+  const tally = { points: eligible.length, killed: 0, old: 0, clean: 0, withoutTasks: 0 };
   for (const point of chosen) {
     const dir = copyOf(c.base(), c.linkModules !== false);
+    const before = c.withoutTasks ? gitStatus(dir) : [];
     const count = join(dir, '..', 'counter');
     const r = exec(...c.command(dir), dir, {
       PROJEN_GO_SERVICE_FAULT_COUNTER: count, PROJEN_GO_SERVICE_FAULT_KILL_AT: String(point.n), PROJEN_GO_SERVICE_FAULT_GROUP: '1',
@@ -108,9 +145,18 @@ function killAtPoints(c: Case): void {
     const killed = existsSync(`${count}.log`) ? readFileSync(`${count}.log`, 'utf-8').trim() : undefined;
     if (!killed) throw new Error(`${c.name}: not killed at ${point.n} (${point.what}); it exited ${r.status}:\n${r.output}`);
     const where = `${c.name}, ${killed}`;
+    // nothing of the repository outside it, right after the kill (its copies are made in it: src/go/scratch.ts)
+    expect({ where, outside: outsideTheRepository() }).toEqual({ where, outside: [] });
     // (a lock left by the kill is taken over: not a change of the repository)
     const left = leftovers(dir).some((p) => !p.includes('go-service.lock'));
-    const recovery = exec(...c.next(dir), dir);
+    let recovery = exec(...c.next(dir), dir);
+    if (recovery.status !== 0 && c.withoutTasks && !existsSync(join(dir, '.projen', 'tasks.json')) && recovery.output.includes('Unable to find projen project')) {
+      // (projen's CLI, before anything of ours: the kill came before the adopt had moved anything of the user's)
+      const theirs = gitStatus(dir).filter((l) => !before.includes(l) && !/ (\.projen\/|\.projenrc\.ts$)|\.projen-tmp$/.test(l));
+      expect({ where, changed: theirs }).toEqual({ where, changed: [] });
+      tally.withoutTasks++;
+      recovery = exec(...c.withoutTasks(dir), dir);
+    }
     if (recovery.status !== 0) throw new Error(`${where}: ${c.next(dir).join(' ')} after the kill failed (exit ${recovery.status}):\n${recovery.output}`);
     // what it found, it names: completed, rolled back, removed or put back
     if (left && !/completed|rolled back|removed|put .* back|kept/.test(recovery.output)) {
@@ -124,14 +170,15 @@ function killAtPoints(c: Case): void {
     if (hash === clean) tally.clean++;
     else tally.old++;
     expect({ where, leftovers: leftovers(dir) }).toEqual({ where, leftovers: [] });
-    expect({ where, tmp: tmpLeft() }).toEqual({ where, tmp: [] });
+    expect({ where, outside: outsideTheRepository() }).toEqual({ where, outside: [] });
     tally.killed++;
     // (each case as it passes, for a long run: FAULTS_LOG names a file)
     if (process.env.FAULTS_LOG) appendFileSync(process.env.FAULTS_LOG, `${c.name} | ${point.n}/${tally.points} ${point.what.replace(dir, '')} | ${hash === clean ? 'clean' : 'old'}\n`);
     rmSync(join(dir, '..'), { recursive: true, force: true });
   }
   counts[c.name] = tally;
-  figures.push(`${c.name}: ${tally.killed} kills of ${tally.points} file operations; after the next run ${tally.clean} clean results, ${tally.old} old trees, 0 other`);
+  const without = c.withoutTasks ? ` (${tally.withoutTasks} before .projen/tasks.json existed: projen's CLI stopped, the user's files untouched, adopt again finished it)` : '';
+  figures.push(`${c.name}: ${tally.killed} kills of ${tally.points} file operations; after the next run ${tally.clean} clean results, ${tally.old} old trees, 0 other${without}`);
   expect(tally.killed).toBe(chosen.length);
 }
 
@@ -221,8 +268,21 @@ describe('a kill at a file operation of each command: the next run gives the old
     killAtPoints({ name: 'remove service worker', base: () => withWorker, command: cli('remove', 'service', 'worker'), next: npxProjen });
   });
 
+  // (they change nothing: a kill leaves their copy of the repository, inside it, which the next run removes and names)
+  test('check', () => {
+    killAtPoints({ name: 'check', base: () => hello, command: cli('check'), next: npxProjen, readOnly: true });
+  });
+
+  test('adopt --dry-run', () => {
+    killAtPoints({ name: 'adopt --dry-run', base: () => shopInstalled, command: (dir) => [adopt(dir)[0], [...adopt(dir)[1], '--dry-run']], next: (dir) => [adopt(dir)[0], [...adopt(dir)[1], '--dry-run']], readOnly: true });
+  });
+
   test('adopt (packages installed already)', () => {
     killAtPoints({ name: 'adopt', base: () => shopInstalled, command: adopt, next: adopt });
+  });
+
+  test('adopt, then npx projen (not adopt) after the kill: it completes or rolls back the adopt, and says which', () => {
+    killAtPoints({ name: 'adopt, then npx projen', base: () => shopInstalled, command: adopt, next: npxProjen, withoutTasks: adopt });
   });
 
   test('adopt with its npm install: the operations of the install', () => {
@@ -256,7 +316,7 @@ describe('adopt killed while npm install runs, and adopt that fails', () => {
     expect(existsSync(join(dir, 'local.mk'))).toBe(false);
     const again = exec(cmd, args, dir);
     expect(again.status).toBe(0);
-    expect(again.output).toContain('removed what an adopt that did not finish had started to write (killed before it changed anything)');
+    expect(again.output).toContain('removed what an adopt that did not finish had started to write (killed before it moved or replaced any file)');
     expect(again.output).toContain('Adopted.');
     expect(treeHash(dir)).not.toBe(before);
     expect(existsSync(join(dir, 'node_modules', 'projen-go-service', 'package.json'))).toBe(true);

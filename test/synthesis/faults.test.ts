@@ -574,7 +574,7 @@ describe('the commands', () => {
     expect(tree(root)).toEqual(before);
   });
 
-  test('check does not crash on a FIFO in the tree, and leaves no temporary copy behind', () => {
+  test('check does not crash on a FIFO in the tree, and leaves no copy behind (in the repository, where it is made, or the temporary directory)', () => {
     const root = repo("fs.writeFileSync('out.txt', 'generated\\n');");
     writeFileSync(join(root, 'out.txt'), 'generated\n');
     mkfifo(join(root, 'pipe'));
@@ -583,6 +583,7 @@ describe('the commands', () => {
     const before = tree(root);
     const r = cli(root, 'check');
     expect([r.code, r.out]).toEqual([0, 'In sync: every generated file is what .projenrc.ts generates.']);
+    // (its copy is made in .projen/go-service.scratch/: gone, and .projen/ as it was)
     expect(tree(root)).toEqual(before);
     // (other runs on this machine come and go: none of this one's is left)
     expect(temps().filter((t) => !tempsBefore.includes(t))).toEqual([]);

@@ -4,6 +4,7 @@ import { basename, dirname, join, relative } from 'path';
 import { dataVariableSettings } from '../../go/data-variables';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
 import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
+import { sweepScratch } from '../../go/scratch';
 import { DEFAULT_PORT, SECURITY_MD } from '../../model/constants';
 import { makeTargetCollision, RESERVED_SERVICE_NAMES, SERVICE_NAME } from '../../model/names';
 import { ADOPT_JOURNAL, ADOPT_WORK, AdoptInstallError, AdoptTransaction } from '../../synthesis/adopt-transaction';
@@ -94,7 +95,7 @@ export const adopt: Command = {
         ctx.io.out(`Adopted. Review ${PROJENRC}, then: go build ./... && make help`);
         return ExitCode.OK;
       }
-      return adoptUnderLock(ctx, dir, options, lock.env);
+      return adoptUnderLock(ctx, dir, options, lock.env, lock.madeProjenDir);
     });
   },
 };
@@ -143,6 +144,9 @@ function planAdopt(ctx: Context, dir: string, options: { [name: string]: unknown
 }
 
 function dryRun(ctx: Context, dir: string, options: { [name: string]: unknown }): number {
+  // (a killed run's copy of the repository, in it: src/go/scratch.ts)
+  const swept = sweepScratch(dir);
+  if (swept.length) ctx.io.out(`removed what a run that did not finish had left (${swept.join(', ')}): it had changed nothing else`);
   let planned: AdoptPlan;
   try {
     planned = planAdopt(ctx, dir, options);
@@ -172,10 +176,12 @@ function dryRun(ctx: Context, dir: string, options: { [name: string]: unknown })
  * package.json, the npm install and .projenrc.ts recorded, staged, moved in, then the synthesis, whose
  * files move the user's aside in its own journal. All or nothing.
  */
-function adoptUnderLock(ctx: Context, dir: string, options: { [name: string]: unknown }, lockEnv: { [name: string]: string }): number {
+function adoptUnderLock(
+  ctx: Context, dir: string, options: { [name: string]: unknown }, lockEnv: { [name: string]: string }, madeProjenDir: boolean,
+): number {
   const { name, plan, mk, hasPackageJson, installed, from } = planAdopt(ctx, dir, options);
   const before = snapshot(dir);
-  const tx = new AdoptTransaction(dir);
+  const tx = new AdoptTransaction(dir, madeProjenDir);
   if (mk) tx.move(mk.file, mk.to);
   // the files make or Compose would read instead of the generated ones (the synthesis moves aside those it replaces)
   const taken = new Set<string>();
@@ -270,7 +276,7 @@ function packageSource(repo: string): string {
  */
 function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): Array<[string, string]> {
   const shadowing = [...mk?.shadowing ?? [], ...plan.shadowing];
-  const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
+  const { remove, copy, result } = synthesizeCopy(dir, (c) => {
     if (mk) renameSync(join(c, mk.file), join(c, mk.to));
     for (const f of shadowing) rmSync(join(c, f), { force: true });
     writeFileSync(join(c, PROJENRC), plan.text);
@@ -287,7 +293,7 @@ function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): A
       return [f, to];
     });
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -297,7 +303,7 @@ function replacedFiles(dir: string, plan: Plan, mk: RepoMakefile | undefined): A
  * message when make stops. A copy whose synthesis fails is left to the real synthesis to report.
  */
 function makeReadsAdopted(dir: string, plan: Plan, mk: RepoMakefile, shadowing: string[], stagedModules: string | undefined): void {
-  const { tmp, copy, result } = synthesizeCopy(dir, (c) => {
+  const { remove, copy, result } = synthesizeCopy(dir, (c) => {
     // (adopt's own journal and work are not the copy's)
     rmSync(join(c, ADOPT_JOURNAL), { force: true });
     rmSync(join(c, ADOPT_WORK), { recursive: true, force: true });
@@ -309,7 +315,7 @@ function makeReadsAdopted(dir: string, plan: Plan, mk: RepoMakefile, shadowing: 
   try {
     if (result.ok) makeParses(copy);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    remove();
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'fs';
+import { existsSync } from 'fs';
 import { join } from 'path';
 import { Command, Context } from '../command';
 import { PROJENRC } from '../edit-session';
@@ -20,7 +20,7 @@ export const check: Command = {
   args: [],
   summary: 'For CI: fail (exit 1, with a unified diff) when a generated file was edited by hand or is stale.',
   details: [
-    'Synthesizes .projenrc.ts into a temporary copy of the repository (node_modules linked, not copied) and',
+    'Synthesizes .projenrc.ts into a copy of the repository (inside it, under .projen/; node_modules linked) and',
     'compares every file with the working tree. A difference means a generated file was edited by hand, or',
     '.projenrc.ts changed and npx projen was not run since. Nothing in the working tree is touched.',
   ],
@@ -37,7 +37,7 @@ export const check: Command = {
 /** Synthesizes a copy and compares it with the working tree. */
 function compare(ctx: Context): number {
   {
-    const { tmp, copy, result } = synthesizeCopy(ctx.cwd);
+    const { remove, copy, result } = synthesizeCopy(ctx.cwd);
     try {
       if (!result.ok) {
         throw new CliError(ExitCode.SYNTHESIS, [`check: npx projen fails on ${PROJENRC}, so there is nothing to compare with. What the model says:`, '', ...result.messages.map((m) => `  ${m}`), '', `Fix ${PROJENRC} and run npx projen.`].join('\n'));
@@ -58,7 +58,7 @@ function compare(ctx: Context): number {
       ].join('\n'));
       return ExitCode.DRIFT;
     } finally {
-      rmSync(tmp, { recursive: true, force: true });
+      remove();
     }
   }
 }
