@@ -182,7 +182,8 @@ function errorOf(output: string): { name: string; message: string } | undefined 
   const name = /^([A-Za-z]*Error): /.exec(lines[first])![1];
   const message: string[] = [lines[first].replace(/^[A-Za-z]*Error: /, '')];
   for (const l of lines.slice(first + 1)) {
-    if (/^\s+at /.test(l) || l.trim() === '') break;
+    // (a stack, a blank line or projen's own log line, `👾 Synthesis failed: Task "default" ...`, ends it)
+    if (/^\s+at /.test(l) || l.trim() === '' || l.startsWith('👾 ')) break;
     message.push(l);
   }
   return { name, message: message.join('\n') };
