@@ -73,6 +73,13 @@ describe('a data directory a flag moves', () => {
     expect(dataFlagSettings([TSDB], [{ args, from: 'x' }], {})).toEqual({ directories: [], facts: [] });
   });
 
+  test('adopt names the words that set it, as the arguments have them', () => {
+    const std: DataFlag = { ...TSDB, name: 'storage.path', syntax: '-storage.path' };
+    expect(dataFlagSettings([std], [{ args: ['--storage.path=/store'], from: 'its arguments in the Dockerfile' }], {}).facts[0])
+      .toContain('flag -storage.path (os.MkdirAll at tsdb/flock.go:32, default data/), set by --storage.path=/store (its arguments in the Dockerfile): /store is');
+    expect(dataFlagSettings([TSDB], [{ args: ['--storage.tsdb.path', '/b'], from: 'x' }], {}).facts[0]).toContain('set by --storage.tsdb.path /b (x): /b is');
+  });
+
   test('a directory under the value, and the directory of a file the flag names', () => {
     const flags: DataFlag[] = [{ ...TSDB, name: 'wal.dir', syntax: '--wal.dir', under: 'segments' }, { ...TSDB, name: 'db', syntax: '--db', under: '..' }];
     expect(dataFlagSettings(flags, [{ args: ['--wal.dir=/wal', '--db=/state/app.db'], from: 'x' }], {}).directories).toEqual(['/wal/segments', '/state']);

@@ -93,8 +93,8 @@ export function dataFlagSettings(
   for (const f of flags) {
     let set: { value: string; how: string } | undefined;
     for (const s of sources) {
-      const value = argumentValue(s.args, f.name);
-      if (value !== undefined) set = { value, how: `set by ${f.syntax}=${value} (${s.from})` };
+      const given = argumentValue(s.args, f.name);
+      if (given) set = { value: given.value, how: `set by ${given.words} (${s.from})` };
     }
     if (!set) {
       const v = f.variables.find((x) => imageEnvironment[x] !== undefined && !handledVariables.includes(x));
@@ -111,16 +111,19 @@ export function dataFlagSettings(
   return out;
 }
 
-/** The value arguments give a flag (`--name=v`, `-name=v`, `--name v`), the last one; undefined when none does. */
-function argumentValue(args: readonly string[], name: string): string | undefined {
-  let value: string | undefined;
+/**
+ * The value arguments give a flag (`--name=v`, `-name=v`, `--name v`), the last one, with the words
+ * that give it; undefined when none does.
+ */
+function argumentValue(args: readonly string[], name: string): { value: string; words: string } | undefined {
+  let out: { value: string; words: string } | undefined;
   for (let i = 0; i < args.length; i++) {
     const m = /^--?([^=\s]+)(?:=(.*))?$/s.exec(args[i]);
     if (!m || m[1] !== name) continue;
-    if (m[2] !== undefined) value = m[2];
-    else if (i + 1 < args.length && !args[i + 1].startsWith('-')) value = args[++i];
+    if (m[2] !== undefined) out = { value: m[2], words: args[i] };
+    else if (i + 1 < args.length && !args[i + 1].startsWith('-')) out = { value: args[i + 1], words: `${args[i]} ${args[++i]}` };
   }
-  return value;
+  return out;
 }
 
 /**
