@@ -103,6 +103,8 @@ describe('a data directory a flag moves', () => {
     expect(withMovedData(['/store/x', 'data', '/store'], ['/store'], '/app')).toEqual(['data', '/store']);
     expect(withMovedData(['data'], ['data/sub'], '/app')).toEqual(['data', 'data/sub']);
     expect(withMovedData(['data/sub'], ['data'], '/app')).toEqual(['data']);
+    // the same last name would share one volume: the moved one stays
+    expect(withMovedData(['data', 'cache'], ['/data'], '/app')).toEqual(['cache', '/data']);
   });
 
   test('a value names a data directory in the image only when it is a plain path that stays out of system directories', () => {

@@ -127,12 +127,14 @@ function argumentValue(args: readonly string[], name: string): { value: string; 
 }
 
 /**
- * The directories a service keeps once data flags moved its data: those the defaults gave that lie
- * inside a new data directory are dropped (writable already). Relative ones are taken from the
- * working directory.
+ * The directories a service keeps once data flags moved its data. Those the defaults gave stay
+ * writable (a run with other arguments writes there), except one that lies inside a new data
+ * directory (writable already) or ends in the same name as one (`data` beside `--data-dir=/data`:
+ * they would share a volume). Relative ones are taken from the working directory.
  */
 export function withMovedData(directories: readonly string[], moved: readonly string[], workdir: string): string[] {
   const abs = (d: string) => (d.startsWith('/') ? d : posix.join(workdir, d));
-  const inside = (d: string) => moved.some((o) => o !== d && abs(d).startsWith(`${abs(o).replace(/\/$/, '')}/`));
-  return [...new Set([...directories.filter((d) => !inside(d)), ...moved])];
+  const last = (d: string) => posix.basename(abs(d));
+  const gives = (d: string) => moved.some((o) => o !== d && (abs(d).startsWith(`${abs(o).replace(/\/$/, '')}/`) || last(o) === last(d)));
+  return [...new Set([...directories.filter((d) => !gives(d)), ...moved])];
 }
