@@ -57,8 +57,8 @@ export function dataVariableSettings(
   for (const v of vars) {
     const theirs = imageEnvironment[v.name];
     if (theirs !== undefined && theirs.startsWith('/') && !/[$*?[]/.test(theirs)) {
-      const dir = theirs.replace(/(.)\/+$/, '$1');
-      if (dir === '/' || /^\/(tmp|dev|proc|sys|run|etc)(\/|$)/.test(dir)) continue;
+      const dir = imageDataDirectory(theirs);
+      if (!dir) continue;
       out.directories.push(dir);
       out.facts.push(`its data directory is ${v.name} (${v.where}): ${dir}, as your image set it, is a data directory (writable, a volume in compose)`);
     } else if (theirs === undefined && (v.fallback.startsWith('{executable') || v.fallback.startsWith('$HOME'))) {
@@ -69,6 +69,20 @@ export function dataVariableSettings(
     }
   }
   return out;
+}
+
+/**
+ * The data directory a value names in the image (`/shiori/` → `/shiori`), or undefined where it
+ * cannot be one: not a plain path (a variable, a glob), the root, a system directory (`/tmp`,
+ * `/etc`, ...), or a relative path that leaves the working directory. A relative path stays relative
+ * (to the image's working directory, as dataDirectories takes it).
+ */
+export function imageDataDirectory(value: string): string | undefined {
+  if (!value || /[$*?[{~]/.test(value)) return undefined;
+  const dir = value.replace(/^(\.\/)+/, '').replace(/(.)\/+$/, '$1');
+  if (dir === '/' || dir === '' || /^\/(tmp|dev|proc|sys|run|etc)(\/|$)/.test(dir)) return undefined;
+  if (!dir.startsWith('/') && dir.split('/').includes('..')) return undefined;
+  return dir;
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { AnalyzedMain, AnalyzedPath, analyze, AnalyzerError, AnalyzerReport, isRepoDir } from './analyzer';
 import { buildPreconditionFact, compileErrorsOf, generateDirectives } from './build-preconditions';
+import { DataFlag, dataFlagsOf } from './data-flags';
 import { DataVariable, dataVariablesOf, homeWriteFact, underHome } from './data-variables';
 import { downloadModules } from './download';
 import { closure, GoListing, GoPackage, listGoPackages } from './go-graph';
@@ -62,6 +63,8 @@ export interface MainPackage {
   readonly compileErrors?: string[];
   /** Variables that name a directory it creates (`SHIORI_DIR`): src/go/data-variables.ts. */
   readonly dataVariables?: DataVariable[];
+  /** Flags whose value is a directory it writes (`--storage.tsdb.path`): src/go/data-flags.ts. */
+  readonly dataFlags?: DataFlag[];
   /** The arguments that start it as a server (a `serve` subcommand), if it needs any. */
   readonly args: string[];
   /** The version variables its graph has, as -X names them. */
@@ -189,6 +192,7 @@ function describeMain(root: string, modulePath: string, p: GoPackage, listing: G
     runtimeFiles: a ? runtimeFiles(root, dir, a.runtimePaths, facts) : [],
     dataDirectories: a ? dataDirectories(a.writePaths, facts) : [],
     dataVariables: a ? dataVariablesOf(a.writePaths) : [],
+    dataFlags: a ? dataFlagsOf(a.writePaths, a.flags) : [],
     compileErrors,
     args,
     versionVariables: a ? versionVariables(a) : {},

@@ -303,6 +303,18 @@ const CASES: Case[] = [
     },
   },
   {
+    fixture: 'data-dir-flag',
+    name: 'stash',
+    // its data directory is its -storage.path flag (data/ unless set), which their Dockerfile's CMD sets to /store:
+    // the carried argument makes /store the data directory, so the image writes it on a read-only root
+    serve: [{ service: 'stash', port: 7440, path: '/', body: /^stash \d+ bytes in \/store$/m, override: { env: ['STASH_PORT=9440'], port: 9440 } }],
+    after: (p, out) => {
+      expect(read(p, '.projenrc.ts')).toContain("  dataDirectories: ['data', '/store'],\n  args: ['--storage.path=/store'],\n");
+      expect(YAML.parse(read(p, 'docker-compose.yml')).services.stash.volumes).toContain('stash-store:/store');
+      expect(out).toContain('stash: its data directory is flag -storage.path (os.MkdirAll at main.go:18, default data/), set by --storage.path=/store (its arguments in the Dockerfile): /store is a data directory (writable, a volume in compose).');
+    },
+  },
+  {
     fixture: 'loopback-default',
     name: 'scratchpad',
     // its default address is 127.0.0.1: the image passes -host=0.0.0.0, so the published port answers

@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative } from 'path';
+import { dataFlagSettings, withMovedData } from '../../go/data-flags';
 import { dataVariableSettings } from '../../go/data-variables';
 import { goMinor, localGoMinor, NEWEST_KNOWN_GO_MINOR, OLDEST_BUILDER_MINOR } from '../../go/go-releases';
 import { GoRepo, GoRepoError, MainPackage, readGoRepo } from '../../go/go-repo';
@@ -467,7 +468,16 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     const data = dataVariableSettings(m.dataVariables ?? [], facts?.facts.imageEnvironment ?? {}, names.get(m)!);
     for (const f of data.facts) notes.push(`${names.get(m)}: ${f}.`);
     const imageEnvironment = { ...(m.server ? m.listenEnvironment : undefined), ...data.environment };
-    const withData = { ...m, dataDirectories: [...new Set([...m.dataDirectories, ...data.directories])] };
+    // a data directory a flag moves (--storage.tsdb.path=/prometheus of their CMD): where the arguments put it (src/go/data-flags.ts)
+    const moved = dataFlagSettings(m.dataFlags ?? [], [
+      { args: [...m.args, ...m.listenArgs ?? []], from: 'the arguments adopt gives it' },
+      { args: facts?.facts.args ?? [], from: `its arguments in ${facts?.sources.join(' and ')}` },
+    ], facts?.facts.imageEnvironment ?? {}, (m.dataVariables ?? []).map((v) => v.name));
+    for (const f of moved.facts) notes.push(`${names.get(m)}: ${f}.`);
+    const withData = {
+      ...m,
+      dataDirectories: withMovedData([...new Set([...m.dataDirectories, ...data.directories])], moved.directories, facts?.facts.workdir ?? WORKDIR),
+    };
     const carried = withBuildFacts(editor, serviceOptions(editor, repo, withData, ports.get(m), imageEnvironment), facts?.facts, {
       runtimeFiles: m.runtimeFiles,
       versionVariables: repo.versionVariables,
