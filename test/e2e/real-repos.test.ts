@@ -378,7 +378,12 @@ const rows: string[] = [];
 
     // THEN the Go tools, make and docker take it as it is
     // (-o a directory: a lone main package would otherwise leave its binary in the work tree)
-    run('go', ['build', '-o', `${mkdtempSync(join(tmpdir(), 'pgs-bin-'))}/`, './...'], { cwd: project });
+    const bins = mkdtempSync(join(tmpdir(), 'pgs-bin-'));
+    try {
+      run('go', ['build', '-o', `${bins}/`, './...'], { cwd: project });
+    } finally {
+      rmSync(bins, { recursive: true, force: true });
+    }
     run('make', ['build'], { cwd: project });
     const build = run('make', ['docker-build', `DOCKER=${DOCKER}`, ...c.makeArgs ?? []], { cwd: project });
     // make docker-build tags $(VERSION), git describe of the commit
