@@ -205,6 +205,8 @@ export class DevStack {
   }
 
   public readonly lines: DevLine[] = [];
+  /** The save of the last edit (Date.now()) and make dev's output from then until it was served. */
+  public lastEdit: { saved: number; lines: DevLine[] } = { saved: 0, lines: [] };
   /** How make ended: its exit code, or the signal that ended it. */
   public readonly exited: Promise<string>;
   private partial = '';
@@ -251,6 +253,7 @@ export class DevStack {
     editHandler(this.repo.dir, n);
     const served = await firstAnswer(this.repo.port, (b) => b.startsWith(`w${n} `), timeoutMs, () => `make dev said:\n${this.tail()}`, () => this.ended);
     const since = this.lines.slice(mark);
+    this.lastEdit = { saved, lines: since };
     const at = (re: RegExp) => since.find((l) => re.test(l.text))?.at;
     const rebuilding = at(/Rebuilding service\(s\)/);
     const built = at(/successfully built/);
@@ -273,7 +276,8 @@ export class DevStack {
     const saved = Date.now();
     editTemplate(this.repo.dir, n);
     const served = await firstAnswer(this.repo.port, (b) => b.endsWith(` page v${n}\n`), timeoutMs, () => `make dev said:\n${this.tail()}`, () => this.ended);
-    const restarted = this.lines.slice(mark).find((l) => /service\(s\) .* restarted/.test(l.text))?.at;
+    this.lastEdit = { saved, lines: this.lines.slice(mark) };
+    const restarted = this.lastEdit.lines.find((l) => /service\(s\) .* restarted/.test(l.text))?.at;
     return {
       ms: served - saved,
       restarted: restarted === undefined ? undefined : restarted - saved,
