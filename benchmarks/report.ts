@@ -1,4 +1,6 @@
 import type { AdoptResult } from './adopt';
+import { DEV_GOAL } from './dev-loop';
+import type { DevLoopResult } from './dev-loop';
 import type { SizeResult } from './image-size';
 import type { Machine } from './lib';
 import { median } from './lib';
@@ -14,13 +16,15 @@ export interface Results {
   readonly synth: SynthResult;
   readonly reproducible: ReproducibleResult;
   readonly adopt?: AdoptResult;
+  /** The inner loop under `make dev`: absent from results.json files written before the row existed. */
+  readonly dev?: DevLoopResult;
 }
 
 const bytes = (b: number) => b.toLocaleString('en-US');
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const s = (ms: number, digits = 1) => `${(ms / 1000).toFixed(digits)} s`;
 const x = (r: number) => `${r.toFixed(2)}×`;
 /** A median with the range of its samples, so a reader can tell a difference from the noise. */
-const spread = (ms: number[]) => `${s(median(ms))} (${s(Math.min(...ms)).slice(0, -2)}–${s(Math.max(...ms))})`;
+const spread = (ms: number[], digits = 1) => `${s(median(ms), digits)} (${s(Math.min(...ms), digits).slice(0, -2)}–${s(Math.max(...ms), digits)})`;
 const verdict = (met: boolean) => (met ? 'met' : '**MISSED**');
 
 /** What a missed cold-build target means in this run: a difference beyond the noise, or within it. */
@@ -31,6 +35,39 @@ function coldNote(rb: RebuildResult): string[] {
     `Cold build: ours is ${((rb.ratios.cold - 1) * 100).toFixed(0)} % slower by the medians; the two ranges ${overlap ? 'overlap, so in this run the difference is within run-to-run noise' : 'do not overlap'}.`,
     'Ours does more on a cold build on purpose: the image root is assembled in the builder with every file time set to the commit time',
     '(reproducible layers), the CA bundle is copied in, and the zone data is compiled into the binary (build tag `timetzdata`).',
+    '',
+  ];
+}
+
+/** The median of the samples that have a value, or '?' when none has. */
+function phase(values: Array<number | undefined>): string {
+  const seen = values.filter((v): v is number => v !== undefined);
+  return seen.length ? s(median(seen), 2) : '?';
+}
+
+/** Section 6: the inner loop under `make dev` (issue 24). */
+function devSection(d: DevLoopResult): string[] {
+  const loads = (samples: Array<{ load: number }>) => samples.map((sample) => sample.load.toFixed(1)).join(', ');
+  const kept = d.template.filter((t) => t.imageUnchanged).length;
+  return [
+    '## 6. The inner loop: `make dev`',
+    '',
+    'From `projen new` + `add postgres` (its first migration) + a handler and the template it serves, the stack running under `make dev`',
+    '(Compose v2 watch mode). Each time is from the save of the file to the first answer with the new body. The local limit is the same',
+    'one-word change of the handler built and started locally (`make build-shop`, the binary started, its first answer), in a copy of the',
+    `repository beside it. ${d.runs} alternating runs of the three, measured on ${d.measuredOn}:`,
+    '',
+    '| | median (range) | samples | load average (1 min) at each sample |',
+    '| --- | ---: | ---: | --- |',
+    `| handler edit, served by \`make dev\` (image rebuilt, container replaced) | ${spread(d.handler.map((h) => h.ms), 2)} | ${d.handler.length} | ${loads(d.handler)} |`,
+    `| local limit: \`make build-shop\` + start + first answer | ${spread(d.local.map((l) => l.ms), 2)} | ${d.local.length} | ${loads(d.local)} |`,
+    `| template edit, served by \`make dev\` (restarted, image unchanged in ${kept} of ${d.template.length}) | ${spread(d.template.map((t) => t.ms), 2)} | ${d.template.length} | ${loads(d.template)} |`,
+    '',
+    `Handler edit / local limit: ${x(d.ratio)} (goal ≤ ${x(DEV_GOAL)}: ${verdict(d.ratio <= DEV_GOAL)}). Template edit served without an image rebuild: ${verdict(kept === d.template.length)}.`,
+    '',
+    'Where a handler edit\'s time goes (medians, from compose\'s watch messages): the file watcher and compose\'s debounce (a 500 ms quiet',
+    `period) ${phase(d.handler.map((h) => h.phases.debounce))}, the image build ${phase(d.handler.map((h) => h.phases.build))}, the container stopped, recreated, started and`,
+    `answering ${phase(d.handler.map((h) => h.phases.replace))}. Locally: \`make build-shop\` ${phase(d.local.map((l) => l.buildMs))}, start and first answer the rest.`,
     '',
   ];
 }
@@ -119,6 +156,7 @@ export function renderMarkdown(r: Results): string {
       ...r.adopt.repos.map((a) => `| ${a.repo} | ${a.goFiles} | ${spread(a.ms)} | ${a.ms.length} |`),
       '',
     ] : []),
+    ...(r.dev ? devSection(r.dev) : []),
   ];
   return lines.join('\n');
 }
