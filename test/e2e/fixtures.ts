@@ -133,6 +133,25 @@ const HASH = sourceHash();
 const FIXTURES = join(ROOT, HASH);
 
 /**
+ * The fixtures of other source hashes that nothing has touched for a day go (a release build and the
+ * repositories made from it: 100-400 MB each; on a developer's machine one set per edit of src piled up
+ * until the disk was full). Those of this hash, the shared tools and anything newer stay.
+ */
+function pruneOldFixtures(maxAgeMs = 24 * 3600_000): void {
+  if (!existsSync(ROOT)) return;
+  for (const name of readdirSync(ROOT)) {
+    if (name === HASH || !/^[0-9a-f]{16}$/.test(name)) continue;
+    const dir = join(ROOT, name);
+    try {
+      if (Date.now() - statSync(dir).mtimeMs > maxAgeMs) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // (another process removed it first)
+    }
+  }
+}
+pruneOldFixtures();
+
+/**
  * The files a clean clone of this repository has, as they are in the working tree: the tracked ones
  * and the new ones git does not ignore. Never node_modules: in a git worktree it is often a symlink
  * to the main checkout's (which .gitignore's `/node_modules/`, a directory pattern, does not match),
