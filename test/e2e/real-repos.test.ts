@@ -276,7 +276,7 @@ const CASES: Case[] = [
       const rc = read(p, '.projenrc.ts');
       expect(rc).toContain("imageTagVariable: 'IMAGE_TAG',");
       expect(rc).toContain("imageVariable: 'GO_LEDGER_IMAGE',");
-      expect(rc).toMatch(/new GoService\(project, 'worker', \{[^}]*imageVariable: 'GO_WORKER_IMAGE'/);
+      expect(rc).toContain("versionVariables: { version: 'main.version' }, imageVariable: 'GO_WORKER_IMAGE' });");
       // the command's variable is not theirs: it keeps its name
       expect(rc).not.toContain('GO_SEED_IMAGE');
       expect(out).toContain('your makefile sets LEDGER_IMAGE, WORKER_IMAGE (its own image names, which make would give the generated targets too): yours keep their names and values; the generated images are named by GO_LEDGER_IMAGE, GO_WORKER_IMAGE (imageVariable), in the Makefile, compose and kustomize.');
