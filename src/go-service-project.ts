@@ -21,6 +21,7 @@ import { ASIDE_DIR, SECRETS_DIR } from './model/constants';
 import { attachContext } from './model/context';
 import { toolchainFor } from './model/go-build';
 import { DIGEST, formatImageRef, isValidMirror, parseImageRef } from './model/image-ref';
+import { DEFAULT_IMAGE_TAG_VARIABLE, makeVariableProblems } from './model/make-variables';
 import { attachModel, deepFreeze, modelOf, ProjectModel } from './model/model';
 import { makeTargetCollision, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './model/names';
 import { problem, throwIfProblems } from './model/problems';
@@ -174,6 +175,20 @@ export interface GoServiceProjectOptions extends ProjectOptions, GoServiceOption
   readonly makefileRenames?: { [generated: string]: string };
 
   /**
+   * The make (and compose) variable that tags the images: `make docker-build` tags
+   * `$(<SERVICE>_IMAGE):$(<this>)`, compose's `image:` and `make k8s-apply` read it too.
+   *
+   * With the default, VERSION, the version stamp is the tag: git describe, made a valid tag. Any other
+   * name (adopt gives `IMAGE_TAG` where your makefile sets VERSION) is set from VERSION made a valid
+   * tag (the part after the last `/`; characters other than letters, digits, `.`, `_` and `-` become
+   * `-`), and VERSION stays yours: the Makefile sets it (git describe) only after your
+   * `makefileIncludes`, when they leave it unset, so your `VERSION := 1.2.3` or `VERSION ?= 1.2.3`
+   * stamps the binaries and tags the images, and `make docker-build VERSION=1.3.0` still works.
+   * @default "VERSION"
+   */
+  readonly imageTagVariable?: string;
+
+  /**
    * Compose services of your own (a message broker, a proxy, ...), by name, rendered verbatim into
    * docker-compose.yml beside the generated ones, so `make compose-up` starts them too: compose's
    * own keys, as plain data. (`project.compose.addService`, `addVolume` and `addNetwork` add more.)
@@ -280,6 +295,8 @@ export class GoServiceProject extends Project {
   public readonly goDirective?: string;
   /** The platforms multi-platform builds target (`PLATFORMS` in the Makefile), unless a service says otherwise. */
   public readonly platforms: string[];
+  /** The make and compose variable that tags the images (VERSION unless `imageTagVariable` says otherwise). */
+  public readonly imageTagVariable: string;
   /** The registry mirror prefix, if any. */
   public readonly registryMirror?: string;
   /** The repository URL for the source label, if any. */
@@ -324,6 +341,7 @@ export class GoServiceProject extends Project {
     this.goVersion = options.goVersion ?? DEFAULT_GO_VERSION;
     this.goDirective = options.goDirective;
     this.platforms = [...(options.platforms ?? DEFAULT_PLATFORMS)];
+    this.imageTagVariable = options.imageTagVariable ?? DEFAULT_IMAGE_TAG_VARIABLE;
     this.registryMirror = options.registryMirror?.replace(/\/+$/, '');
     this.goModules = { ...(options.goModules ?? {}) };
     this.rules = [...(options.policy ?? [])];
@@ -488,6 +506,7 @@ export class GoServiceProject extends Project {
       builderImages: { pure: this.builderImage(false), cgo: this.builderImage(true) },
       busyboxImage: this.imageRef(RuntimeStage.distroless({ nonroot: false }).debugImage!),
       services,
+      imageTagVariable: this.imageTagVariable,
       addons: this.addons.map((a) => a._toModel()),
       kubernetes: this.kubernetes?._toModel(services),
       goSources: this._goSources(),
@@ -648,6 +667,9 @@ function projectProblems(options: GoServiceProjectOptions): string[] {
   if (o.securityNotesFile !== undefined && (typeof o.securityNotesFile !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.md$/.test(o.securityNotesFile)
     || o.securityNotesFile.split('/').includes('..') || o.securityNotesFile === 'README.md')) {
     problems.push(problem(undefined, 'securityNotesFile', `${JSON.stringify(o.securityNotesFile)} cannot hold the generated security notes`, 'Use a Markdown file of the repository other than README.md, such as "docs/image-security.md"'));
+  }
+  if (o.imageTagVariable !== undefined) {
+    problems.push(...makeVariableProblems('imageTagVariable', o.imageTagVariable, DEFAULT_IMAGE_TAG_VARIABLE).map((p) => problem(undefined, p.option, p.what, p.fix)));
   }
   for (const include of o.makefileIncludes ?? []) {
     if (typeof include !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(include) || include.split('/').includes('..') || include === 'Makefile') {

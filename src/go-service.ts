@@ -7,6 +7,7 @@ import { imageEnvironmentProblems } from './image-environment';
 import { binaryPath, configDir, DEFAULT_PORT, neverInContext, PRIVILEGED_PORTS_BELOW, UNPRIVILEGED_PORT_SYSCTL } from './model/constants';
 import { contextOf, ProjectContext } from './model/context';
 import { BUILD_ARGS, BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX } from './model/go-build';
+import { makeVariableProblems } from './model/make-variables';
 import { ServiceModel } from './model/model';
 import { imageVariable, platformProblems, RESERVED_SERVICE_NAMES, SERVICE_NAME } from './model/names';
 import { OptionProblem, problem, throwIfProblems } from './model/problems';
@@ -210,6 +211,16 @@ export interface GoServiceOptions {
   readonly imageName?: string;
 
   /**
+   * The make variable that holds the image name with its registry prefix: `make docker-build`
+   * tags `$(<variable>):<tag>`, compose's `image:` reads it from the environment, and `make k8s-apply`
+   * pins the manifests' image with it. Rename it where a makefile of your own (`makefileIncludes`)
+   * sets the same name for something else, such as an image name with its tag: `adopt` names it
+   * `GO_<SERVICE>_IMAGE` then.
+   * @default - `<SERVICE>_IMAGE`, the service name in capitals, dashes as underscores (`HELLO_WORLD_IMAGE`)
+   */
+  readonly imageVariable?: string;
+
+  /**
    * The platforms `make docker-buildx` builds this image for. On the project, the default for every
    * pure-Go service. cgo services build on the target platform with its own gcc: the native one only.
    * @default - the project's platforms, ["linux/amd64", "linux/arm64"]; cgo services: the native platform
@@ -303,6 +314,7 @@ export class GoService extends Component {
   public readonly platforms?: string[];
 
   private readonly explicitPlatforms?: string[];
+  private readonly explicitImageVariable?: string;
   private readonly extraBuildTags: string[];
   private readonly extraLdflags: string[];
   private readonly env: { [name: string]: string };
@@ -344,6 +356,7 @@ export class GoService extends Component {
     this.cgo = options.cgo ?? false;
     this.mainPackage = options.mainPackage ?? `./cmd/${name}`;
     this.imageName = options.imageName ?? (siblings.length === 0 ? project.name : `${project.name}-${name}`);
+    this.explicitImageVariable = options.imageVariable;
     this.writableTmp = options.writableTmp ?? false;
     this.dataDirectories = [...(options.dataDirectories ?? [])];
     this.userName = options.userName;
@@ -392,7 +405,7 @@ export class GoService extends Component {
 
   /** The make and compose variable that holds the image name with its registry prefix (`HELLO_IMAGE`). */
   public get imageVariable(): string {
-    return imageVariable(this);
+    return this.explicitImageVariable ?? imageVariable(this);
   }
 
   /** The build args the image build takes (the stamp, the commit time, the Go module settings). */
@@ -653,6 +666,7 @@ export class GoService extends Component {
     if (typeof this.imageName !== 'string' || !IMAGE_NAME.test(this.imageName) || this.imageName.length > 128) {
       problems.push({ option: 'imageName', what: `${JSON.stringify(this.imageName)} is not a valid image name`, fix: 'Use lowercase letters, digits, and ".", "_", "-" or "/" between them' });
     }
+    if (this.explicitImageVariable !== undefined) problems.push(...makeVariableProblems('imageVariable', this.explicitImageVariable));
     problems.push(...platformProblems(this.explicitPlatforms));
     if (this.cgo && this.explicitPlatforms && this.explicitPlatforms.length > 1) {
       problems.push({

@@ -20,6 +20,8 @@ export const PLAIN_OPTIONS: { readonly [option: string]: 'string' | 'number' | '
   writableTmp: 'boolean',
   userName: 'string',
   imageName: 'string',
+  imageVariable: 'string',
+  imageTagVariable: 'string',
   imageSizeBudgetMiB: 'number',
   registryMirror: 'string',
   builderDigest: 'string',

@@ -143,7 +143,7 @@ export function renderCompose(model: ProjectModel): { [key: string]: any } {
   const secrets: { [key: string]: any } = {};
   for (const addon of model.addons) {
     doc.services[addon.name] = addonService(addon);
-    if (addon.migrations) doc.services[addon.migrations.service] = migrateService(addon, addon.migrations);
+    if (addon.migrations) doc.services[addon.migrations.service] = migrateService(addon, addon.migrations, model.imageTagVariable);
     for (const v of addon.volumes) volumes[v.name] = {};
     for (const sec of addon.secrets) secrets[sec.name] = { file: `./${sec.file}` };
   }
@@ -168,7 +168,7 @@ function addonService(a: AddonModel): { [key: string]: any } {
 function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any } {
   const { addons, environment, secrets } = wiringOf(model, s);
   const svc: { [key: string]: any } = {
-    image: `\${${s.imageVariable}:-${s.imageName}}:\${VERSION:-latest}`,
+    image: `\${${s.imageVariable}:-${s.imageName}}:\${${model.imageTagVariable}:-latest}`,
     build: { context: '.', dockerfile: 'Dockerfile', target: s.target, args: [...s.buildArgs] },
     ports: [`${s.port}:${s.port}`],
     // compose interpolates $ in values: a value of the user's is passed on as it is
@@ -210,9 +210,9 @@ function serviceFor(model: ProjectModel, s: ServiceModel): { [key: string]: any 
  * connection URL from the same secret as the services, locked down as they are. The services wired
  * to the database wait until it has exited 0.
  */
-function migrateService(a: AddonModel, m: MigrationsModel): { [key: string]: any } {
+function migrateService(a: AddonModel, m: MigrationsModel, tagVariable: string): { [key: string]: any } {
   return {
-    image: `\${${m.imageVariable}:-${m.imageName}}:\${VERSION:-latest}`,
+    image: `\${${m.imageVariable}:-${m.imageName}}:\${${tagVariable}:-latest}`,
     // the tool is downloaded with the same Go module settings as the services' modules
     build: { context: '.', dockerfile: 'Dockerfile', target: m.service, args: [...GO_ENV_ARGS] },
     command: [...m.command],

@@ -119,7 +119,7 @@ export const PIPELINE_FAMILIES: readonly Family[] = [
           `@mkdir -p ${RELEASE_DIR}`,
           // provenance by BuildKit; every file time rewritten to SOURCE_DATE_EPOCH: the same commit, the same image
           `$(DOCKER) buildx build${platformFlag(m, s)} $(DOCKER_BUILD_ARGS) --target ${s.target} --provenance=mode=max ` +
-            `--output type=image,name=${img(s)}:$(VERSION),push=true,rewrite-timestamp=true$(RELEASE_OUTPUT) --metadata-file ${metadata} .`,
+            `--output type=image,name=${img(s)}:$(${m.imageTagVariable}),push=true,rewrite-timestamp=true$(RELEASE_OUTPUT) --metadata-file ${metadata} .`,
           `@digest=${digestOf(metadata)}; test -n "$$digest" || { echo "release: buildx wrote no image digest to ${metadata}"; exit 1; }; \\`,
           `echo "release: ${img(s)}@$$digest"; \\`,
           `$(SYFT) scan -q registry:${img(s)}@$$digest -o spdx-json=${sbom} && \\`,
@@ -133,19 +133,19 @@ export const PIPELINE_FAMILIES: readonly Family[] = [
     name: 'verify',
     when: hasPipeline,
     aggregate: () => ({ description: 'Check the signature and attestations of every pushed image: make verify REGISTRY=...' }),
-    each: (_m, s) => ({
+    each: (m, s) => ({
       description: `Check the signature, SBOM and provenance of the pushed ${s.name} image`,
       prerequisites: ['tools'],
       recipe: [
         NEED_REGISTRY('verify'),
         NEED_IDENTITY,
-        `$(COSIGN) verify ${VERIFY_KEY} $(COSIGN_FLAGS) ${img(s)}:$(VERSION) >/dev/null || ` +
-          `{ echo "verify: ${img(s)}:$(VERSION) carries no signature of this signer: unsigned, altered, or pushed again under its tag"; exit 1; }`,
-        `$(COSIGN) verify-attestation ${VERIFY_KEY} $(COSIGN_FLAGS) --type spdxjson ${img(s)}:$(VERSION) >/dev/null || ` +
-          `{ echo "verify: ${img(s)}:$(VERSION) carries no SBOM attested by this signer"; exit 1; }`,
-        `@$(DOCKER) buildx imagetools inspect ${img(s)}:$(VERSION) --format '{{json .Provenance}}' | grep -q '"buildType"' || ` +
-          `{ echo "verify: ${img(s)}:$(VERSION) carries no SLSA provenance attestation"; exit 1; }`,
-        `@echo "verify: ${img(s)}:$(VERSION) is signed, with its SBOM and provenance"`,
+        `$(COSIGN) verify ${VERIFY_KEY} $(COSIGN_FLAGS) ${img(s)}:$(${m.imageTagVariable}) >/dev/null || ` +
+          `{ echo "verify: ${img(s)}:$(${m.imageTagVariable}) carries no signature of this signer: unsigned, altered, or pushed again under its tag"; exit 1; }`,
+        `$(COSIGN) verify-attestation ${VERIFY_KEY} $(COSIGN_FLAGS) --type spdxjson ${img(s)}:$(${m.imageTagVariable}) >/dev/null || ` +
+          `{ echo "verify: ${img(s)}:$(${m.imageTagVariable}) carries no SBOM attested by this signer"; exit 1; }`,
+        `@$(DOCKER) buildx imagetools inspect ${img(s)}:$(${m.imageTagVariable}) --format '{{json .Provenance}}' | grep -q '"buildType"' || ` +
+          `{ echo "verify: ${img(s)}:$(${m.imageTagVariable}) carries no SLSA provenance attestation"; exit 1; }`,
+        `@echo "verify: ${img(s)}:$(${m.imageTagVariable}) is signed, with its SBOM and provenance"`,
       ],
     }),
   },

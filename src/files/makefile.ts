@@ -4,6 +4,7 @@ import { COMPOSE_DEV_FILE, SECRETS_DIR } from '../model/constants';
 import { securityOpts } from '../model/docker-run';
 import { cgoEnv, goBuildCommand, STAMP_DEFAULTS } from '../model/go-build';
 import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
+import { DEFAULT_IMAGE_TAG_VARIABLE, IMAGE_TAG_FROM_VERSION } from '../model/make-variables';
 import { MigrationsModel, modelOf, ProjectModel, requireModel, ServiceHardening, ServiceModel } from '../model/model';
 import { generatedMakeTargetNames, MAKE_TARGET_NAME, MakeTargetFamily } from '../model/names';
 import { problem } from '../model/problems';
@@ -55,6 +56,12 @@ const compose = (args: string) => `$(COMPOSE_ENV) $(COMPOSE) ${args}`;
 const deployed = (m: ProjectModel) => m.services.filter((s) => m.kubernetes?.services.includes(s.name));
 
 const img = (s: ServiceModel) => `$(${s.imageVariable})`;
+
+/** VERSION, the version stamp: git describe, made an image tag (a module's own tags are prefixed by its directory, backend/v1.2.3, and a tag has no /). */
+const versionValue = () => `$(shell (git describe --tags --always --dirty 2>/dev/null || echo ${STAMP_DEFAULTS.VERSION}) | sed -e 's|.*/||' -e 's/[^A-Za-z0-9_.-]/-/g')`;
+
+/** The images' tag: `$(VERSION)`, or the variable `imageTagVariable` names. */
+const tag = (m: ProjectModel) => `$(${m.imageTagVariable})`;
 
 /** The target of a family for one service: `docker-build-<service>`. */
 const forService = (family: string, s: ServiceModel) => `${family}-${s.name}`;
@@ -111,15 +118,15 @@ const FAMILIES: TargetFamily[] = [
   {
     name: 'docker-build',
     aggregate: () => ({ description: 'Build every image' }),
-    each: (_m, s) => ({
-      description: `Build the ${s.name} image, tagged ${s.imageName}:$(VERSION) and :latest`,
-      recipe: [`$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${s.target} -t ${img(s)}:$(VERSION) -t ${img(s)}:latest .`],
+    each: (m, s) => ({
+      description: `Build the ${s.name} image, tagged ${s.imageName}:${tag(m)} and :latest`,
+      recipe: [`$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${s.target} -t ${img(s)}:${tag(m)} -t ${img(s)}:latest .`],
     }),
     extra: (m) => migrationsOf(m).map((x) => ({
       name: `docker-build-${x.service}`,
       body: {
-        description: `Build the image that runs the ${x.database} migrations, tagged ${x.imageName}:$(VERSION) and :latest`,
-        recipe: [`$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${x.service} -t $(${x.imageVariable}):$(VERSION) -t $(${x.imageVariable}):latest .`],
+        description: `Build the image that runs the ${x.database} migrations, tagged ${x.imageName}:${tag(m)} and :latest`,
+        recipe: [`$(DOCKER) build $(DOCKER_BUILD_ARGS) --target ${x.service} -t $(${x.imageVariable}):${tag(m)} -t $(${x.imageVariable}):latest .`],
       },
     })),
   },
@@ -133,19 +140,19 @@ const FAMILIES: TargetFamily[] = [
       const platform = platforms ? ` --platform ${platforms}` : '';
       return {
         description: `Build the ${s.name} image with buildx ${platforms ? `for ${platforms}` : '(cgo: the native platform only)'}`,
-        recipe: [`$(DOCKER) buildx build${platform} $(DOCKER_BUILD_ARGS) $(BUILDX_FLAGS) --target ${s.target} -t ${img(s)}:$(VERSION) -t ${img(s)}:latest .`],
+        recipe: [`$(DOCKER) buildx build${platform} $(DOCKER_BUILD_ARGS) $(BUILDX_FLAGS) --target ${s.target} -t ${img(s)}:${tag(m)} -t ${img(s)}:latest .`],
       };
     },
   },
   {
     name: 'docker-run',
     aggregate: (m) => ({ description: `Run the ${defaultService(m).name} image`, prerequisites: [forService('docker-run', defaultService(m))] }),
-    each: (_m, s) => {
+    each: (m, s) => {
       const env = Object.entries(s.environment).map(([k, v]) => `-e ${k}=${shellQuote(v)}`).join(' ');
       const publish = s.port === undefined ? '' : ` -p ${s.port}:${s.port}`;
       return {
         description: `Run the ${s.name} image, hardened as in compose${s.port === undefined ? '' : `, on port ${s.port}`}`,
-        recipe: [`$(DOCKER) run --rm${publish} ${dockerRunFlags(s.hardening)}${s.dataDirectories.map((d) => ` -v ${d.volume}:${d.path}`).join('')} ${env} ${img(s)}:$(VERSION)`],
+        recipe: [`$(DOCKER) run --rm${publish} ${dockerRunFlags(s.hardening)}${s.dataDirectories.map((d) => ` -v ${d.volume}:${d.path}`).join('')} ${env} ${img(s)}:${tag(m)}`],
         prerequisites: [forService('docker-build', s)],
       };
     },
@@ -153,11 +160,11 @@ const FAMILIES: TargetFamily[] = [
   {
     name: 'docker-push',
     aggregate: () => ({ description: 'Push every image to $(REGISTRY)' }),
-    each: (_m, s) => ({
+    each: (m, s) => ({
       description: `Push the ${s.name} image to $(REGISTRY)`,
       recipe: [
         '@test -n "$(REGISTRY)" || { echo "docker-push: set REGISTRY, e.g. make docker-push REGISTRY=ghcr.io/acme"; exit 1; }',
-        `$(DOCKER) push ${img(s)}:$(VERSION)`,
+        `$(DOCKER) push ${img(s)}:${tag(m)}`,
         `$(DOCKER) push ${img(s)}:latest`,
       ],
       prerequisites: [forService('docker-build', s)],
@@ -165,7 +172,7 @@ const FAMILIES: TargetFamily[] = [
   },
   {
     name: 'image-size',
-    aggregate: (m) => ({ description: 'Print each image\'s size; fail when one exceeds its budget', recipe: m.services.map(sizeCheck) }),
+    aggregate: (m) => ({ description: 'Print each image\'s size; fail when one exceeds its budget', recipe: m.services.map((s) => sizeCheck(m, s)) }),
   },
   {
     name: 'secrets',
@@ -262,7 +269,7 @@ const FAMILIES: TargetFamily[] = [
     name: 'k8s-apply',
     when: (m) => m.kubernetes !== undefined,
     aggregate: (m) => ({
-      description: `Apply ${m.kubernetes!.directory}/ to the cluster, the images pinned to $(VERSION) (or <SERVICE>_DIGEST)`,
+      description: `Apply ${m.kubernetes!.directory}/ to the cluster, the images pinned to ${tag(m)} (or <SERVICE>_DIGEST)`,
       prerequisites: [overlayFile(m)],
       recipe: [`$(KUBECTL) apply -k ${m.kubernetes!.overlayDirectory}`],
     }),
@@ -297,7 +304,7 @@ function overlayFile(m: ProjectModel): string {
 
 /**
  * The rule that writes the overlay on every `make k8s-*`: k8s/ with each deployed image named
- * `$(<SERVICE>_IMAGE)` (the REGISTRY prefix applied) and pinned to the `$(VERSION)` tag that
+ * `$(<SERVICE>_IMAGE)` (the REGISTRY prefix applied) and pinned to the `$(VERSION)` tag (imageTagVariable) that
  * docker-build made, or to `$(<SERVICE>_DIGEST)` when set. Never `:latest`.
  */
 function overlayRule(m: ProjectModel): Rule {
@@ -312,13 +319,13 @@ function overlayRule(m: ProjectModel): Rule {
     ...deployed(m).flatMap((s) => [
       `  - name: ${s.imageName}`,
       `    newName: ${img(s)}`,
-      `    $(if $(${digestVariable(s)}),digest: $(${digestVariable(s)}),newTag: $(VERSION))`,
+      `    $(if $(${digestVariable(s)}),digest: $(${digestVariable(s)}),newTag: ${tag(m)})`,
     ]),
     // the migrations the deployed services wait for (their pods' init containers)
     ...migrationsOf(m).filter((x) => deployed(m).some((s) => x.services.includes(s.name))).flatMap((x) => [
       `  - name: ${x.imageName}`,
       `    newName: $(${x.imageVariable})`,
-      '    newTag: $(VERSION)',
+      `    newTag: ${tag(m)}`,
     ]),
   ];
   return {
@@ -549,6 +556,9 @@ export class GoMakefile extends FileBase {
   private header(): string[] {
     const m = this.model;
     const services = m.services;
+    const versionVariable: [string, string, string?] = ['VERSION', versionValue()];
+    // a tag of its own (imageTagVariable): VERSION is set after the includes, so a makefile of yours sets it first
+    const ownTag = m.imageTagVariable !== DEFAULT_IMAGE_TAG_VARIABLE;
     const vars: Array<[string, string, string?]> = [
       ['GO', 'go'],
       ['DOCKER', 'docker'],
@@ -557,8 +567,7 @@ export class GoMakefile extends FileBase {
       ['REGISTRY', '', 'prefixes image names, e.g. ghcr.io/acme'],
       ['PLATFORMS', m.platforms.join(',')],
       ['BUILDX_FLAGS', '', 'e.g. --push'],
-      // an image tag: a module's own tags are prefixed by its directory (backend/v1.2.3), and a tag has no /
-      ['VERSION', `$(shell (git describe --tags --always --dirty 2>/dev/null || echo ${STAMP_DEFAULTS.VERSION}) | sed -e 's|.*/||' -e 's/[^A-Za-z0-9_.-]/-/g')`],
+      ...(ownTag ? [] : [versionVariable]),
       ['COMMIT', `$(shell git rev-parse --short HEAD 2>/dev/null || echo ${STAMP_DEFAULTS.COMMIT})`],
       ['SOURCE_DATE_EPOCH', `$(shell git log -1 --format=%ct 2>/dev/null || echo ${STAMP_DEFAULTS.SOURCE_DATE_EPOCH})`, 'the commit time: builds are reproducible'],
       ['DATE', `$(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo ${STAMP_DEFAULTS.DATE})`],
@@ -588,7 +597,7 @@ export class GoMakefile extends FileBase {
       vars.push(['KUBECTL', 'kubectl']);
       const onK8s = deployed(m);
       for (const s of onK8s) {
-        vars.push([digestVariable(s), '', s === onK8s[0] ? 'pin k8s-apply to image digests (sha256:...) instead of $(VERSION)' : undefined]);
+        vars.push([digestVariable(s), '', s === onK8s[0] ? `pin k8s-apply to image digests (sha256:...) instead of ${tag(m)}` : undefined]);
       }
     }
     vars.push(...pipelineVariables(m.pipeline));
@@ -610,7 +619,7 @@ export class GoMakefile extends FileBase {
       '# BuildKit: older engines need it for the cache mounts',
       'export DOCKER_BUILDKIT := 1',
       '# compose reads the image names and build args from the environment',
-      ...continued('COMPOSE_ENV', [...buildArgs, ...services.map((s) => s.imageVariable), ...migrations.map((x) => x.imageVariable)].map((v) => `${v}="$(${v})"`)),
+      ...continued('COMPOSE_ENV', [...buildArgs, ...(ownTag ? [m.imageTagVariable] : []), ...services.map((s) => s.imageVariable), ...migrations.map((x) => x.imageVariable)].map((v) => `${v}="$(${v})"`)),
       ...continued('DOCKER_BUILD_ARGS', [
         ...buildArgs.map((v) => `--build-arg "${v}=$(${v})"`),
         ...(m.goModules.netrc ? ['$(if $(wildcard $(NETRC)),--secret id=netrc$(comma)src=$(NETRC))'] : []),
@@ -626,6 +635,15 @@ export class GoMakefile extends FileBase {
         'ifeq ($(.DEFAULT_GOAL),)',
         `.DEFAULT_GOAL := ${this.nameOf('help')}`,
         'endif',
+        '',
+      );
+    }
+    if (ownTag) {
+      lines.push(
+        `# the version stamp: yours when ${this.includes.length ? `${this.includes.join(', ')} sets` : 'you set'} VERSION, else git describe`,
+        `VERSION ?= ${versionValue()}`,
+        '# the images\' tag (imageTagVariable): VERSION, made a valid image tag',
+        `${m.imageTagVariable} ?= ${IMAGE_TAG_FROM_VERSION}`,
         '',
       );
     }
@@ -725,8 +743,8 @@ function budgetVariable(s: ServiceModel): string {
   return `${s.name.toUpperCase().replace(/-/g, '_')}_MAX_MIB`;
 }
 
-function sizeCheck(s: ServiceModel): string {
-  const image = `${img(s)}:$(VERSION)`;
+function sizeCheck(m: ProjectModel, s: ServiceModel): string {
+  const image = `${img(s)}:${tag(m)}`;
   const budget = `$(${budgetVariable(s)})`;
   return `@size=$$($(DOCKER) image inspect -f '{{.Size}}' ${image}) || exit 1; ` +
     `printf '%-32s %10s bytes (%s MiB)\\n' '${image}' "$$size" "$$(awk -v b=$$size 'BEGIN{printf "%.2f", b/1048576}')"; ` +

@@ -46,6 +46,11 @@ export interface ProjectModel {
   readonly busyboxImage: string;
   /** Every service, the default one first. */
   readonly services: readonly ServiceModel[];
+  /**
+   * The make and compose variable that tags the images: VERSION (the version stamp), or another
+   * name the Makefile sets from VERSION made a valid tag (see `imageTagVariable`).
+   */
+  readonly imageTagVariable: string;
   /** Every add-on, in the order they were added. */
   readonly addons: readonly AddonModel[];
   /** The Kubernetes manifests, when the project renders them. */

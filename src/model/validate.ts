@@ -52,6 +52,7 @@ export function laterModelProblems(model: ProjectModel): string[] {
     const collision = makeTargetCollision(s.name);
     if (collision) problems.push(problem(s.name, 'name', collision, 'Choose another name'));
   }
+  problems.push(...imageVariableProblems(model));
   return problems;
 }
 
@@ -60,4 +61,29 @@ export function deploymentProblems(model: ProjectModel): string[] {
   if (model.kubernetes) return [];
   return model.services.filter((s) => s.deployment.configured).map((s) =>
     problem(s.name, 'deployment', 'says how the service runs on Kubernetes, and the project renders no Kubernetes manifests', 'Set kubernetes: true on the project, or remove deployment'));
+}
+
+/**
+ * Image variables that two images share, or that the tag takes: make and compose would give both
+ * the same value (one image would overwrite the other's tag).
+ */
+function imageVariableProblems(model: ProjectModel): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  const migrations = model.addons.flatMap((a) => (a.migrations ? [a.migrations] : []));
+  const images = [
+    ...model.services.map((s) => ({ subject: s.name as string | undefined, owner: `service ${s.name}`, variable: s.imageVariable })),
+    ...migrations.map((x) => ({ subject: undefined, owner: `the migrations image ${x.service}`, variable: x.imageVariable })),
+  ];
+  for (const i of images) {
+    const first = owners.get(i.variable);
+    if (first) {
+      problems.push(problem(i.subject, 'imageVariable', `${i.variable} already holds the image of ${first}`, 'Give each image its own variable'));
+    } else if (i.variable === model.imageTagVariable) {
+      problems.push(problem(i.subject, 'imageVariable', `${i.variable} is the image tag variable (imageTagVariable)`, 'Give the image and the tag variables different names'));
+    } else {
+      owners.set(i.variable, i.owner);
+    }
+  }
+  return problems;
 }

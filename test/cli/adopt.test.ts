@@ -149,6 +149,21 @@ describe('the makefile make reads (GNUmakefile, then makefile, then Makefile) be
   });
 });
 
+test('a makefile that sets VERSION and image variables with their tag (team-make-variables): the generated image variables are renamed, the tag is made from their VERSION', () => {
+  // GIVEN the lowercase makefile of a team, several mains
+  // WHEN adopt plans
+  const r = adopt(fixture('team-make-variables'), [], 'ledger');
+  // THEN the generated side is renamed, on the project, on the service whose variable they set, not on the others
+  expect(r.code).toBe(0);
+  const rc = planned(r.out);
+  expect(rc).toContain("  imageVariable: 'GO_LEDGER_IMAGE',\n");
+  expect(rc).toContain("new GoService(project, 'worker', { port: 7610, portVariable: 'WORKER_PORT', healthCheck: HealthCheck.tcp(), versionVariables: { version: 'main.version' }, imageVariable: 'GO_WORKER_IMAGE' });");
+  expect(rc).toContain("new GoService(project, 'seed', { server: false, versionVariables: { version: 'main.version' } });");
+  expect(rc).toContain("  imageTagVariable: 'IMAGE_TAG',\n");
+  expect(r.out).toContain('your makefile sets LEDGER_IMAGE, WORKER_IMAGE (its own image names, which make would give the generated targets too)');
+  expect(r.out).toContain('your makefile sets VERSION: it stays yours and stamps the binaries');
+});
+
 /** The files of a fixture repository (test/fixtures/repos/<name>), by path. */
 function fixture(name: string): { [path: string]: string } {
   const root = join(__dirname, '..', 'fixtures', 'repos', name);

@@ -43,6 +43,8 @@ interface Case {
   readonly before?: (project: string) => void;
   /** Variables for make docker-build (GOPROXY=off, say). */
   readonly makeArgs?: string[];
+  /** The tag make docker-build gives the images, when it is not git describe (the team's VERSION). */
+  readonly tag?: string;
 }
 
 const CASES: Case[] = [
@@ -260,6 +262,34 @@ const CASES: Case[] = [
     },
   },
   {
+    fixture: 'team-make-variables',
+    name: 'ledger',
+    // a lowercase makefile that sets VERSION := 0.3.1 and LEDGER_IMAGE / WORKER_IMAGE := <name>:$(VERSION), an image with
+    // its tag: the generated image variables are renamed, the tag is made from their VERSION, which stamps the binary
+    tag: '0.3.1',
+    serve: [
+      { service: 'ledger', port: 7600, path: '/version', body: /^0\.3\.1$/m, override: { args: ['-addr=:9600'], port: 9600 } },
+      { service: 'worker', port: 7610, path: '/', body: /^worker$/m, override: { env: ['WORKER_PORT=9610'], port: 9610 } },
+    ],
+    commands: [{ service: 'seed', image: 'ledger-seed', output: /^seeded 3 accounts$/m }],
+    after: (p, out) => {
+      const rc = read(p, '.projenrc.ts');
+      expect(rc).toContain("imageTagVariable: 'IMAGE_TAG',");
+      expect(rc).toContain("imageVariable: 'GO_LEDGER_IMAGE',");
+      expect(rc).toContain("versionVariables: { version: 'main.version' }, imageVariable: 'GO_WORKER_IMAGE' });");
+      // the command's variable is not theirs: it keeps its name
+      expect(rc).not.toContain('GO_SEED_IMAGE');
+      expect(out).toContain('your makefile sets LEDGER_IMAGE, WORKER_IMAGE (its own image names, which make would give the generated targets too): yours keep their names and values; the generated images are named by GO_LEDGER_IMAGE, GO_WORKER_IMAGE (imageVariable), in the Makefile, compose and kustomize.');
+      expect(out).toContain('your makefile sets VERSION: it stays yours and stamps the binaries, and the images are tagged $(IMAGE_TAG), your VERSION made a valid image tag (imageTagVariable)');
+      // their variables keep their values for their targets; ours build valid references from their VERSION
+      expect(run('make', ['images'], { cwd: p }).stdout).toBe('localhost/acme/ledger:0.3.1 localhost/acme/ledger-worker:0.3.1\n');
+      expect(run('make', ['-n', 'docker-build-worker'], { cwd: p }).stdout).toContain('--build-arg "VERSION=0.3.1"');
+      expect(run('make', ['-n', 'docker-build-worker'], { cwd: p }).stdout).toContain('-t ledger-worker:0.3.1 -t ledger-worker:latest .');
+      expect(run('make', ['-n', 'docker-build-worker', 'VERSION=0.4.0+rc.1'], { cwd: p }).stdout).toContain('-t ledger-worker:0.4.0-rc.1 -t');
+      expect(YAML.parse(read(p, 'docker-compose.yml')).services.worker.image).toBe('${GO_WORKER_IMAGE:-ledger-worker}:${IMAGE_TAG:-latest}');
+    },
+  },
+  {
     fixture: 'promu-variants',
     name: 'gauge',
     serve: [
@@ -387,7 +417,7 @@ const rows: string[] = [];
     run('make', ['build'], { cwd: project });
     const build = run('make', ['docker-build', `DOCKER=${DOCKER}`, ...c.makeArgs ?? []], { cwd: project });
     // make docker-build tags $(VERSION), git describe of the commit
-    const version = run('git', ['describe', '--tags', '--always', '--dirty'], { cwd: root }).stdout.trim();
+    const version = c.tag ?? run('git', ['describe', '--tags', '--always', '--dirty'], { cwd: root }).stdout.trim();
 
     const health: string[] = [];
     let imageBytes = 0;

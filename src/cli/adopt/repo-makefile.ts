@@ -28,6 +28,11 @@ export interface RepoMakefile {
   readonly targets: string[];
   /** How they were read: `make` or, without make, the rule lines of the file. */
   readonly readBy: 'make' | 'rule lines';
+  /**
+   * The variables it sets (its includes too), as make's database says (origin makefile); undefined
+   * without make (never guessed from its text).
+   */
+  readonly variables?: string[];
 }
 
 /** Why a repository's makefile cannot be moved (every name it could take exists). */
@@ -47,7 +52,7 @@ export function readRepoMakefile(dir: string): RepoMakefile | undefined {
     throw new MakefileError(`adopt: your ${file} would become one of ${OWN_MAKEFILES.join(', ')}, and they all exist. Move one away and run adopt again`);
   }
   const read = makeTargets(dir, file);
-  return { file, to, shadowing: present.slice(1).filter((n) => n !== 'Makefile'), targets: read.targets, readBy: read.by };
+  return { file, to, shadowing: present.slice(1).filter((n) => n !== 'Makefile'), targets: read.targets, readBy: read.by, variables: read.variables };
 }
 
 /**
@@ -55,12 +60,36 @@ export function readRepoMakefile(dir: string): RepoMakefile | undefined {
  * without special targets (`.PHONY`), pattern rules, and files that are only prerequisites. Without
  * make, the targets of its rule lines.
  */
-export function makeTargets(dir: string, file: string): { targets: string[]; by: 'make' | 'rule lines' } {
+export function makeTargets(dir: string, file: string): { targets: string[]; by: 'make' | 'rule lines'; variables?: string[] } {
   const r = spawnSync('make', ['-pRrq', '-f', file, ':'], { cwd: dir, encoding: 'utf-8', timeout: 20_000, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
   if (r.error || typeof r.stdout !== 'string' || !r.stdout.includes('# Files')) {
     return { targets: ruleLineTargets(readFileSync(join(dir, file), 'utf-8')), by: 'rule lines' };
   }
-  return { targets: databaseTargets(r.stdout), by: 'make' };
+  return { targets: databaseTargets(r.stdout), by: 'make', variables: databaseVariables(r.stdout) };
+}
+
+/** Variables make itself sets or reads for its own use, whatever a makefile does with them. */
+const MAKE_OWN_VARIABLES = new Set(['SHELL', 'MAKESHELL', 'MAKEFILE_LIST', 'MAKEFILES', 'MAKEFLAGS', 'MFLAGS', 'MAKEOVERRIDES', 'MAKECMDGOALS', 'MAKE_RESTARTS', 'CURDIR', 'VPATH', 'GPATH', 'SUFFIXES']);
+
+/**
+ * The variables the makefiles set, from the `# Variables` section of make's database: each whose
+ * origin is `# makefile (from '<file>', line <n>)`, `define`d ones too. make's own variables
+ * (MAKEFILE_LIST, SHELL, .DEFAULT_GOAL, ...) are left out, as are the environment's and make's defaults.
+ */
+export function databaseVariables(database: string): string[] {
+  const start = database.indexOf('\n# Variables\n');
+  if (start < 0) return [];
+  const ends = ['\n# Pattern-specific Variable Values', '\n# Directories', '\n# Files'].map((h) => database.indexOf(h, start)).filter((i) => i > 0);
+  const lines = database.slice(start, ends.length ? Math.min(...ends) : undefined).split('\n');
+  const names = new Set<string>();
+  for (const [i, line] of lines.entries()) {
+    if (!/^# makefile \(from '.*', line \d+\)$/.test(line)) continue;
+    const next = lines[i + 1] ?? '';
+    const m = /^define (\S+)$/.exec(next) ?? /^(\S+?) (?::|::|\?|\+|!)?= /.exec(`${next} `);
+    const name = m?.[1];
+    if (name && !name.startsWith('.') && !MAKE_OWN_VARIABLES.has(name)) names.add(name);
+  }
+  return [...names].sort();
 }
 
 /** The targets in the `# Files` section of make's database. */

@@ -19,6 +19,7 @@ import { COMPOSE_FILES, ComposePlan, composeStatements, readRepoCompose } from '
 import { BuildFileFacts, dockerfileRunsBinary, GORELEASER_FILES, mergeFacts, PROMU_FILE, readDockerfileFacts, readGoreleaserFacts, readPromuFacts, withBuildFacts } from '../adopt/repo-dockerfile';
 import { dockerfileIgnores } from '../adopt/repo-dockerignore';
 import { matchingGlobs, pinnedGlobs } from '../adopt/repo-make-globs';
+import { makeVariablePlan } from '../adopt/repo-make-variables';
 import { MAKEFILE_NAMES, makefileRenames, MakefileError, readRepoMakefile, RepoMakefile } from '../adopt/repo-makefile';
 import { Command, Context, DRY_RUN } from '../command';
 import { PROJENRC } from '../edit-session';
@@ -462,6 +463,8 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
 
   // what the repository's Dockerfile, .goreleaser.yaml and compose file say of each service (src/cli/adopt/repo-dockerfile.ts)
   const fromBuildFiles = buildFileFacts(dir, repo, def, compose, names);
+  // make variables of your makefile that the generated ones would share: ours are renamed (src/cli/adopt/repo-make-variables.ts)
+  const variablePlan = mk ? makeVariablePlan(mk.variables, [...names.values()], mk.file) : undefined;
   const options = (m: MainPackage): Array<[string, string]> => {
     const facts = fromBuildFiles.get(m.path);
     // a data directory a variable moves (SHIORI_DIR): where their image puts it, else a writable place (src/go/data-variables.ts)
@@ -490,7 +493,8 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
     });
     if (facts && carried.carried.length) notes.push(`${names.get(m)}, from ${facts.sources.join(' and ')}: ${carried.carried.join('; ')}.`);
     if (facts?.facts.skipped.length) notes.push(`${names.get(m)}: not carried over from ${facts.sources.join(' and ')} (set it in ${PROJENRC} if you need it): ${facts.facts.skipped.join('; ')}.`);
-    return carried.options;
+    const renamed = variablePlan?.imageVariables.find((v) => v.service === names.get(m));
+    return renamed ? [...carried.options, ['imageVariable', editor.str(renamed.to)]] : carried.options;
   };
   for (const [option, code] of options(def)) editor.setOption(option, code);
   if (def.path !== `./cmd/${name}`) editor.setOption('mainPackage', editor.str(def.path));
@@ -549,6 +553,8 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
       editor.setOption('makefileRenames', `{ ${renames.map(([from, to]) => `${propertyName(editor, from)}: ${editor.str(to)}`).join(', ')} }`);
       notes.push(`your ${mk.file}'s targets ${renames.map(([t]) => t).join(', ')} keep their names and recipes (read by ${mk.readBy}); the generated ones are ${renames.map(([, t]) => t).join(', ')} (makefileRenames; make help lists them).`);
     }
+    if (variablePlan?.imageTagVariable) editor.setOption('imageTagVariable', editor.str(variablePlan.imageTagVariable));
+    notes.push(...variablePlan?.notes ?? []);
   }
   const patterns = gitignorePatterns(dir);
   if (patterns.length > 0) {

@@ -25,7 +25,7 @@ describe('readRepoMakefile: the makefile make reads, and its targets as make rea
     // WHEN it is read
     const mk = readRepoMakefile(dir)!;
     // THEN make's own database says
-    expect(mk).toEqual({ file: 'Makefile', to: 'local.mk', shadowing: [], targets: ['all', 'clean', 'common-build', 'lint-go'], readBy: 'make' });
+    expect(mk).toEqual({ file: 'Makefile', to: 'local.mk', shadowing: [], targets: ['all', 'clean', 'common-build', 'lint-go'], readBy: 'make', variables: ['RECIPE', 'TOOL', 'x'] });
   });
 
   test('GNUmakefile, then makefile, then Makefile; the others that make would read before the generated Makefile are listed', () => {
