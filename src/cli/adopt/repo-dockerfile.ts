@@ -142,7 +142,8 @@ export const PROMU_FILE = '.promu.yml';
 /**
  * The facts of `.promu.yml` (promu, the Prometheus projects' build tool), by main package: the `-X`
  * stamps and literals of `build.ldflags` for each of `build.binaries` (`path`, `.` by default).
- * Its `tags` are not taken: Prometheus' `builtinassets` needs its web UI built first (make assets).
+ * Its `tags` (`all`, `linux`) are not taken, and adopt says so: Prometheus' `builtinassets` embeds a
+ * web UI that its npm build (make assets) writes first, so the image build would fail on a clone.
  */
 export function readPromuFacts(dir: string): Map<string, BuildFileFacts> {
   const out = new Map<string, BuildFileFacts>();
@@ -162,6 +163,8 @@ export function readPromuFacts(dir: string): Map<string, BuildFileFacts> {
     const facts = out.get(pkg) ?? out.set(pkg, emptyFacts()).get(pkg)!;
     // a template is one word: {{date "20060102-15:04:05"}}
     readLdflags(build.ldflags.replace(/\{\{[^}]*\}\}/g, (t: string) => t.replace(/\s+/g, '_').replace(/["']/g, '')), facts);
+    const tags = [build.tags?.all, build.tags?.linux].flatMap((t) => (Array.isArray(t) ? t : [])).filter((t, i, a): t is string => typeof t === 'string' && a.indexOf(t) === i);
+    if (tags.length) facts.skipped.push(`build tags ${tags.join(', ')} (a tag may need files built outside Go first, such as an embedded web UI: add them to buildTags once the build has them)`);
   }
   for (const [k, v] of out) if (isEmpty(v)) out.delete(k);
   return out;
