@@ -46,6 +46,7 @@ const SAMPLES: { [field in keyof Required<GoServiceOptions>]: { value: GoService
   files: { value: { templates: '/app/templates' } },
   versionVariables: { value: { version: 'example.com/x/version.Version' } },
   imageName: { value: 'acme/web' },
+  imageVariable: { value: 'WEB_IMAGE' },
   platforms: { value: ['linux/arm64'] },
   imageSizeBudgetMiB: { value: 12 },
   deployment: { value: { replicas: 3 }, base: { kubernetes: true } },
