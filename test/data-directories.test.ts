@@ -42,6 +42,27 @@ describe('dataDirectories: where a service writes, on a read-only image', () => 
     expect(() => newProject({ ...more, dataDirectories: dirs })).toThrow(message);
   });
 
+  test('files the image puts in a data directory are warned of: a volume there hides them', () => {
+    // GIVEN a workdir that is also the data directory, with files carried into it (Prometheus' image, adopted)
+    const warnings = (options: any) => {
+      const project = newProject(options);
+      const told: string[] = [];
+      const warn = project.logger.warn.bind(project.logger);
+      project.logger.warn = (...args: any[]) => {
+        told.push(args.join(' '));
+        warn(...args);
+      };
+      synth(project);
+      return told.filter((w) => w.includes('dataDirectories'));
+    };
+    // THEN the synthesis says which files, where, and the fix
+    expect(warnings({ workdir: '/prometheus', dataDirectories: ['.'], files: { 'web': 'web', 'config/app.yml': '/etc/app.yml' } })).toEqual([
+      expect.stringContaining('hello.dataDirectories: /prometheus is a data directory and the image puts web (/prometheus/web) in it: a volume there hides them (on Kubernetes an empty emptyDir is mounted over it;'),
+    ]);
+    // and nothing when the files are beside it
+    expect(warnings({ workdir: '/app', dataDirectories: ['data'], files: { templates: 'templates' } })).toEqual([]);
+  });
+
   test('a second service gets volumes of its own name', () => {
     const project = newProject();
     new GoService(project, 'worker', { port: 9090, dataDirectories: ['/data'] });

@@ -42,7 +42,29 @@ export function validateModel(model: ProjectModel): ModelFindings {
       warnings.push(problem(s.name, 'cgo', `${what} (cgo: false was asked for, so this is a warning)`, fix));
     }
   }
+  warnings.push(...hiddenFileWarnings(model));
   return { problems, warnings };
+}
+
+/**
+ * Files the image carries under a data directory: a volume there hides them (Kubernetes mounts an
+ * empty emptyDir over the directory; compose copies the image's files into its named volume once, when
+ * the volume is made, so they go stale with the next image). A warning: the image itself is right.
+ */
+function hiddenFileWarnings(model: ProjectModel): string[] {
+  const warnings: string[] = [];
+  for (const s of model.services) {
+    for (const d of s.dataDirectories) {
+      const under = s.runtimeFiles.filter((f) => f.destination === d.path || f.destination.startsWith(`${d.path.replace(/\/$/, '')}/`));
+      if (under.length === 0) continue;
+      const named = under.slice(0, 3).map((f) => `${f.source} (${f.destination})`).join(', ');
+      const more = under.length > 3 ? ` and ${under.length - 3} more` : '';
+      warnings.push(problem(s.name, 'dataDirectories',
+        `${d.path} is a data directory and the image puts ${named}${more} in it: a volume there hides them (on Kubernetes an empty emptyDir is mounted over it; compose fills its volume from the image only when it makes the volume, so they go stale with the next image)`,
+        `Give the files a destination outside ${d.path} (files: { <path>: "/usr/share/${s.name}/<path>" }, and point the program there), or make the data directory a directory of its own, such as "/data"`));
+    }
+  }
+  return warnings;
 }
 
 /** Problems of the model that come after the escape hatches' (their order in the refusal is kept). */
