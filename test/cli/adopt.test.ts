@@ -263,6 +263,18 @@ test('compose.yaml, which Compose reads before docker-compose.yml, is read and m
   expect(r.out).toContain('would move compose.yaml to .pre-projen/compose.yaml\n');
 });
 
+test('a main in a directory named as a Dockerfile stage or a Makefile target of ours (tools/, cmd/test, cmd/builder) is a service with a suffix, and adopt says so', () => {
+  // GIVEN node_exporter's shape: a tool's main in ./tools, beside the server; and two more such names
+  const r = adopt({ 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': SERVER, 'tools/main.go': MAIN, 'cmd/test/main.go': MAIN, 'cmd/builder/main.go': SERVER });
+  // THEN adopt plans them, named with the suffix a name clash already takes, and says why
+  expect(r.code).toBe(0);
+  expect(planned(r.out)).toContain("new GoService(project, 'tools-cmd', { mainPackage: './tools', server: false });");
+  expect(planned(r.out)).toContain("new GoService(project, 'test-cmd', { mainPackage: './cmd/test', server: false });");
+  expect(planned(r.out)).toMatch(/new GoService\(project, 'builder-server', \{ port: \d+, mainPackage: '\.\/cmd\/builder'/);
+  expect(r.out).toContain('./tools is the service tools-cmd: "tools" is a Makefile target of its own, and make tools would not mean this service.');
+  expect(r.out).toContain('./cmd/builder is the service builder-server: "builder" is the name of a builder stage in the Dockerfile.');
+});
+
 describe('what adopt refuses (exit 2), before anything is touched', () => {
   test.each([
     ['no go.mod', {}, [], 'shop', 'adopt: there is no go.mod in '],
@@ -270,10 +282,6 @@ describe('what adopt refuses (exit 2), before anything is touched', () => {
     ['no module line', { 'go.mod': 'go 1.26\n' }, [], 'shop', 'adopt: go.mod has no module line. Add one (module example.com/<name>) and run adopt again.'],
     ['no main package', { 'go.mod': 'module example.com/shop\n', 'shop.go': 'package shop\n' }, [], 'shop',
       'adopt: go list finds no package main in this module, so there is no command to build. Run adopt in the module that has one.'],
-    ['a directory named like a builder stage', { 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': SERVER, 'cmd/builder/main.go': MAIN }, [], 'shop',
-      'adopt: ./cmd/builder cannot name a service: "builder" is the name of a builder stage in the Dockerfile. A service\'s name is its Dockerfile target, compose service and Makefile targets: rename the directory to lowercase letters, digits and single dashes, and run adopt again.'],
-    ['a directory named like a Makefile target', { 'go.mod': 'module example.com/shop\n', 'cmd/shop/main.go': SERVER, 'cmd/test/main.go': MAIN }, [], 'shop',
-      'adopt: ./cmd/test cannot name a service: "test" is a Makefile target of its own, and make test would not mean this service.'],
     ['no name to be had', { 'go.mod': 'module example.com/test\n', 'cmd/api/main.go': MAIN }, [], 'build',
       "adopt: neither the module path's last element (test) nor the directory's name (build) can name the project, which names the default service and the image. Give a name with --name <name> (lowercase letters, digits and single dashes)."],
     ['a bad --name', { 'go.mod': 'module example.com/shop\n', 'cmd/api/main.go': SERVER }, ['--name', 'Shop'], 'shop',

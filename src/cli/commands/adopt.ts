@@ -416,6 +416,13 @@ function projenrcFor(dir: string, name: string, repo: GoRepo, port: number | und
   for (const m of others) {
     let n = toServiceName(m.dirName);
     if (n === name || [...names.values()].includes(n)) n = `${n}-${m.server ? 'server' : 'cmd'}`;
+    // a directory named as a name the Dockerfile or the Makefile keeps (tools/, ci/, all/): the service takes a suffix, and adopt says so
+    const kept = SERVICE_NAME.test(n) ? nameProblem(n) : undefined;
+    const instead = kept ? [`${n}-${m.server ? 'server' : 'cmd'}`, `${n}-main`].find((x) => !nameProblem(x) && x !== name && ![...names.values()].includes(x)) : undefined;
+    if (kept && instead) {
+      notes.push(`${m.path} is the service ${instead}: ${kept}.`);
+      n = instead;
+    }
     const why = nameProblem(n);
     if (why) {
       throw usageError(`adopt: ${m.path} cannot name a service: ${why}. A service's name is its Dockerfile target, compose service and Makefile targets: rename the directory to lowercase letters, digits and single dashes, and run adopt again`);
