@@ -245,6 +245,12 @@ async function until<T>(what: string, check: () => T | undefined, ms: number, de
     make(v2, 'k8s-apply');
     const seen = await until('the init container\'s error in the log', () => {
       for (const p of pods()) {
+        // the pod's status first (terminationMessagePolicy: FallbackToLogsOnError puts the attempt's log there): it comes
+        // with the pod list, so a loaded machine, where each kubectl logs takes seconds, still sees the first attempt
+        // before a second one (which finds the database dirty) replaces it
+        const init = p.status?.initContainerStatuses?.[0];
+        const message = [init?.state?.terminated?.message, init?.lastState?.terminated?.message].filter(Boolean).join('\n');
+        if (message.includes('relation "greetingz" does not exist')) return { pod: p.metadata.name, log: message };
         const log = logsOf(p.metadata.name) + logsOf(p.metadata.name, true);
         if (log.includes('relation "greetingz" does not exist')) return { pod: p.metadata.name, log };
       }
