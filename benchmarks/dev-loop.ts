@@ -49,11 +49,11 @@ export async function devLoop(runs: number): Promise<DevLoopResult> {
         for (const which of order) {
           if (which === 'handler') {
             const h = await stack.handlerEdit(++word);
-            if (!h.imageChanged) throw new Error('bench dev: a handler edit was served without a new image');
+            if (!h.sameContainer || !h.imageUnchanged) throw new Error('bench dev: a handler edit replaced the container or rebuilt its image');
             handler.push(h);
-            // what compose said, by time since the save (the build's steps among it), for the last one
+            // what make dev said, by time since the save (air's steps among it), for the last one
             if (i === runs - 1) for (const l of stack.lastEdit.lines) log(`dev:   +${sec(l.at - stack.lastEdit.saved)} ${l.text}`);
-            log(`dev run ${i + 1}/${runs} handler edit served after ${sec(h.ms)} (debounce ${opt(h.phases.debounce)}, build ${opt(h.phases.build)}, replace ${opt(h.phases.replace)}); load average ${h.load.toFixed(1)}`);
+            log(`dev run ${i + 1}/${runs} handler edit served after ${sec(h.ms)} (file event ${opt(h.phases.watch)}, go build ${opt(h.phases.build)}, restart and answer ${opt(h.phases.start)}); load average ${h.load.toFixed(1)}`);
           } else if (which === 'local') {
             const l = await localLimit(copy, ++word);
             local.push(l);

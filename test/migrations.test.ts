@@ -153,23 +153,58 @@ describe('Migrations on Kubernetes', () => {
 });
 
 describe('make dev: the compose watch mode', () => {
-  test('docker-compose.dev.yml: rebuild on the Go code the service builds from, restart on its run-time files (bind-mounted), migrations rebuilt', () => {
+  test('docker-compose.dev.yml: the service in its development image, air building the packages it builds from; restart on its run-time files (bind-mounted); modules and migrations rebuilt', () => {
     const project = newProject({ files: { templates: 'templates' }, workdir: '/app' });
     new PostgresDatabase(project);
-    const dev = YAML.parse(synth(project)['docker-compose.dev.yml']);
-    expect(dev.services).toEqual({
-      'hello': {
-        develop: {
-          watch: [
-            { action: 'rebuild', path: './cmd/hello' },
-            { action: 'rebuild', path: './go.mod' },
-            { action: 'restart', path: './templates' },
-          ],
-        },
-        volumes: ['./templates:/app/templates:ro'],
+    const files = synth(project);
+    const dev = YAML.parse(files['docker-compose.dev.yml']);
+    const air = dev.services.hello.entrypoint as string[];
+    const flag = (name: string) => air[air.indexOf(name) + 1];
+    expect(air[0]).toBe('/usr/local/bin/air');
+    expect(air[air.length - 1]).toBe('--');
+    expect(flag('--root')).toBe('/src');
+    // the image build's flags, the binary where the image has it (the health check runs it there)
+    expect(flag('--build.cmd')).toBe('cd /src && CGO_ENABLED=0 go build -trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags timetzdata '
+      + '-ldflags "-s -w -X main.version=dev -X main.commit=unknown -X main.date=1970-01-01T00:00:00Z" -o /usr/local/bin/hello ./cmd/hello');
+    expect(flag('--build.entrypoint')).toBe('/usr/local/bin/hello');
+    expect(flag('--build.include_dir')).toBe('cmd/hello');
+    expect(flag('--build.include_ext')).toBe('go');
+    expect({ ...dev.services.hello, entrypoint: undefined }).toEqual({
+      image: '${HELLO_IMAGE:-hello}:dev-loop',
+      build: { target: 'dev' },
+      entrypoint: undefined,
+      working_dir: '/app',
+      read_only: false,
+      volumes: ['.:/src:ro', 'dev-go-build:/cache/go-build', './templates:/app/templates:ro'],
+      healthcheck: { start_period: '300s' },
+      develop: {
+        watch: [
+          { action: 'rebuild', path: './go.mod' },
+          { action: 'restart', path: './templates' },
+        ],
       },
-      'postgres-migrate': { develop: { watch: [{ action: 'rebuild', path: './migrations' }] } },
     });
+    expect(dev.services['postgres-migrate']).toEqual({ develop: { watch: [{ action: 'rebuild', path: './migrations' }] } });
+    expect(dev.volumes).toEqual({ 'dev-go-build': {} });
+    // the development image: the modules in it, air from its own stage, the directories the service writes
+    const dockerfile: string = files.Dockerfile;
+    expect(dockerfile).toContain('go install -trimpath -buildvcs=false -gcflags=all=-dwarf=false -ldflags "-s -w" github.com/air-verse/air@v1.67.4');
+    const stage = dockerfile.slice(dockerfile.indexOf('FROM deps AS dev'), dockerfile.indexOf('\n\n', dockerfile.indexOf('FROM deps AS dev')));
+    expect(stage).toContain('COPY --from=air /usr/local/bin/air /usr/local/bin/air');
+    expect(stage).toContain('--mount=type=cache,target=/cache/mod,id=/go/pkg/mod');
+    expect(stage).toContain('GOPROXY="file:///cache/mod/cache/download,${GOPROXY:-https://proxy.golang.org,direct}" go mod download');
+    expect(stage).toContain('chmod 1777 /app /cache/go-build /usr/local/bin');
+    expect(stage).toContain('ENV GOPROXY=off');
+    // the stages make dev builds come before the default target, which stays last
+    expect(dockerfile.indexOf('AS dev')).toBeLessThan(dockerfile.indexOf('AS hello\n'));
+  });
+
+  test('make dev: a main package at the module root watches every directory but the excluded', () => {
+    const project = newProject({ mainPackage: '.' });
+    const dev = YAML.parse(synth(project)['docker-compose.dev.yml']);
+    const air = dev.services.hello.entrypoint as string[];
+    expect(air).not.toContain('--build.include_dir');
+    expect(air[air.indexOf('--build.exclude_dir') + 1]).toBe('node_modules,testdata,vendor');
   });
 
   test('make dev: says so and names the fix where compose has no watch mode; Ctrl-C takes the stack down', () => {

@@ -1,6 +1,7 @@
 import { Instruction, RunMount } from '../dockerfile/instruction';
 import { Stage } from '../dockerfile/stage';
 import { HEALTH_PROBE_PATH, ZONEINFO_PATH } from '../model/constants';
+import { DEV_BUILD_CACHE, DEV_TOOL } from '../model/dev-loop';
 import { cgoEnv, GO_BUILD_FLAGS, goBuildCommand, STAMP_DEFAULTS, STAMP_VARIABLES, STRIP_FLAGS, Toolchain, TOOLCHAINS } from '../model/go-build';
 import { GO_ENV_ARGS, goEnvDefault } from '../model/go-env';
 import { HEALTH_PROBE_SOURCE, HEALTH_PROBE_STAGE } from '../model/health-probe';
@@ -13,7 +14,10 @@ export type StageAdditions = (stage: string) => { start: Instruction[]; end: Ins
 /** The BuildKit secret that carries a .netrc into module downloads, when asked for. */
 const NETRC = RunMount.secret('netrc', { target: '/root/.netrc' });
 
-const MOD_CACHE = RunMount.cache('/go/pkg/mod');
+const MOD_CACHE_PATH = '/go/pkg/mod';
+const MOD_CACHE = RunMount.cache(MOD_CACHE_PATH);
+/** Where the development image's download step mounts the module cache, whose place the image's own modules take. */
+const DEV_MOD_CACHE = '/cache/mod';
 const BUILD_CACHE = RunMount.cache('/root/.cache/go-build');
 const ROOTFS = '/rootfs';
 
@@ -56,6 +60,15 @@ export function dockerfileStages(model: ProjectModel, additions: StageAdditions 
   const migrations = migrationsOf(model);
   if (migrations.length) {
     stages.push(migrateToolStage(model));
+  }
+  // make dev: the file watcher, and a development image per toolchain its servers build with
+  const servers = services.filter((s) => s.isServer);
+  if (servers.length) {
+    stages.push(devToolStage(model));
+    for (const f of used) {
+      const own = servers.filter((s) => s.cgo === (f === cgo));
+      if (own.length) stages.push(devStage(model, f, own));
+    }
   }
   for (const s of services) {
     stages.push(buildStage(model, s, s.cgo ? cgo : pure));
@@ -355,6 +368,67 @@ function migrateToolStage(model: ProjectModel): Stage {
         `find /go/bin -type f -name migrate -exec cp {} ${ROOTFS}${MIGRATE_TOOL.binary} ';'`,
         `cp /etc/ssl/certs/ca-certificates.crt ${ROOTFS}/etc/ssl/certs/`,
       ].join('\n&& '), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
+    ],
+  };
+}
+
+/** The file watcher of `make dev` (air), at its pinned release from the Go module proxy, static: one build for every development image. */
+function devToolStage(model: ProjectModel): Stage {
+  const target = 'CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}"';
+  return {
+    name: DEV_TOOL.stage,
+    from: model.builderImages.pure,
+    platform: '$BUILDPLATFORM',
+    comment: `make dev: air ${DEV_TOOL.version} from the Go module proxy, which rebuilds a service in its running development container when its Go code changes.`,
+    instructions: [
+      ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
+      Instruction.arg('TARGETOS'),
+      Instruction.arg('TARGETARCH'),
+      Instruction.arg('TARGETVARIANT'),
+      Instruction.run([
+        `${target} go install ${GO_BUILD_FLAGS.join(' ')} -ldflags "${STRIP_FLAGS.join(' ')}" ${DEV_TOOL.package}@${DEV_TOOL.version}`,
+        // a cross-compiled go install lands in $GOPATH/bin/<os>_<arch>/ (and cp fails when nothing was built)
+        `mkdir -p ${DEV_TOOL.binary.slice(0, DEV_TOOL.binary.lastIndexOf('/'))}`,
+        `cp "$(find /go/bin -type f -name air)" ${DEV_TOOL.binary}`,
+      ].join('\n&& '), { mounts: downloadMounts(model, MOD_CACHE, BUILD_CACHE) }),
+    ],
+  };
+}
+
+/**
+ * The development image of `make dev` for one toolchain: its builder image, the modules in the image
+ * (compose runs it offline: GOPROXY=off), the file watcher, and the directories its servers write in
+ * the container (the binary's, the build cache volume's, the data directories) writable by any user.
+ * Compose mounts the repository read-only at /src; the image holds no source.
+ */
+function devStage(model: ProjectModel, f: Flavour, servers: ServiceModel[]): Stage {
+  const writable = [...new Set([
+    DEV_BUILD_CACHE,
+    ...servers.map((s) => s.binaryPath.slice(0, s.binaryPath.lastIndexOf('/')) || '/'),
+    ...servers.flatMap((s) => s.dataDirectories.map((d) => d.path)),
+    ...servers.flatMap((s) => (s.workdir ? [s.workdir] : [])),
+  ])].sort();
+  const steps: string[] = [];
+  if (!model.goSources.vendored) {
+    // the modules the deps stage downloaded, from its cache mount (a file:// proxy), into this image
+    steps.push(`GOFLAGS= GOPROXY="file://${DEV_MOD_CACHE}/cache/download,\${GOPROXY:-https://proxy.golang.org,direct}" go mod download`);
+  }
+  steps.push(`mkdir -p ${writable.join(' ')}`, `chmod 1777 ${writable.join(' ')}`);
+  return {
+    name: f.toolchain.devStage,
+    from: f.toolchain.depsStage,
+    comment: `make dev (${servers.map((s) => s.name).join(', ')}): the toolchain, the modules and the file watcher; compose mounts the repository at /src.`,
+    instructions: [
+      ...GO_ENV_ARGS.map((a) => Instruction.arg(a, goEnvDefault(model.goModules, a))),
+      Instruction.copy([DEV_TOOL.binary], DEV_TOOL.binary, { from: DEV_TOOL.stage }),
+      ...(servers.some(needsHealthProbe) ? [Instruction.copy([`/${HEALTH_PROBE_STAGE}/${HEALTH_PROBE_STAGE}`], HEALTH_PROBE_PATH, { from: HEALTH_PROBE_STAGE })] : []),
+      Instruction.run(steps.join('\n&& '), { mounts: downloadMounts(model, RunMount.cache(DEV_MOD_CACHE, { id: MOD_CACHE_PATH })) }),
+      Instruction.env('GOFLAGS', '${GOFLAGS}'),
+      Instruction.env('GOPROXY', 'off'),
+      Instruction.env('GOCACHE', DEV_BUILD_CACHE),
+      Instruction.env('GOTOOLCHAIN', 'local'),
+      Instruction.env('GOTELEMETRY', 'off'),
+      Instruction.env('HOME', '/tmp'),
     ],
   };
 }

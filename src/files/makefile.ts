@@ -214,7 +214,7 @@ const FAMILIES: TargetFamily[] = [
   {
     name: 'dev',
     aggregate: (m) => ({
-      description: 'Run everything with compose in watch mode: a Go change rebuilds its service, a run-time file is synced (Ctrl-C stops all)',
+      description: 'Run everything with compose in watch mode: a Go change is built and restarted in its running container, a run-time file restarts it (Ctrl-C stops all)',
       prerequisites: secretFiles(m).length ? ['secrets'] : [],
       recipe: [
         // Compose v1 and Compose v2 before 2.22 have no watch mode

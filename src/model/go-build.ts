@@ -87,14 +87,16 @@ export interface Toolchain {
   readonly depsStage: string;
   /** The stage with the source, which the services' build stages start from. */
   readonly builderStage: string;
+  /** The development image of `make dev`: the toolchain, the modules and the file watcher; the source is mounted. */
+  readonly devStage: string;
   /** The suffix of the builder image tag: `golang:<goVersion>-<suffix>`. */
   readonly imageFlavour: string;
 }
 
 /** The two toolchains, by whether they build with cgo. */
 export const TOOLCHAINS: { readonly pure: Toolchain; readonly cgo: Toolchain } = {
-  pure: { depsStage: 'deps', builderStage: 'builder', imageFlavour: 'alpine' },
-  cgo: { depsStage: 'deps-cgo', builderStage: 'builder-cgo', imageFlavour: 'bookworm' },
+  pure: { depsStage: 'deps', builderStage: 'builder', devStage: 'dev', imageFlavour: 'alpine' },
+  cgo: { depsStage: 'deps-cgo', builderStage: 'builder-cgo', devStage: 'dev-cgo', imageFlavour: 'bookworm' },
 };
 
 /** The toolchain a service builds with. */
@@ -103,7 +105,7 @@ export function toolchainFor(cgo: boolean): Toolchain {
 }
 
 /** The Dockerfile stages the toolchains name. */
-export const TOOLCHAIN_STAGES: readonly string[] = [TOOLCHAINS.pure, TOOLCHAINS.cgo].flatMap((t) => [t.depsStage, t.builderStage]);
+export const TOOLCHAIN_STAGES: readonly string[] = [TOOLCHAINS.pure, TOOLCHAINS.cgo].flatMap((t) => [t.depsStage, t.builderStage, t.devStage]);
 
 /** The prefix of the stage that builds a service: `build-<service>`. */
 export const BUILD_STAGE_PREFIX = 'build-';

@@ -1,4 +1,7 @@
+import { DEV_TOOL } from './dev-loop';
 import { BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX, TOOLCHAIN_STAGES } from './go-build';
+import { HEALTH_PROBE_STAGE } from './health-probe';
+import { MIGRATE_TOOL } from './migrations';
 import { OptionProblem } from './problems';
 
 /** A service name: it names cmd/<name>, a Dockerfile stage, a compose service and Makefile targets. */
@@ -15,6 +18,10 @@ export const RESERVED_SERVICE_NAMES: Reserved[] = [
   {
     test: (n) => TOOLCHAIN_STAGES.includes(n),
     why: (n) => `"${n}" is the name of a builder stage in the Dockerfile`,
+  },
+  {
+    test: (n) => ([DEV_TOOL.stage, HEALTH_PROBE_STAGE, MIGRATE_TOOL.stage] as string[]).includes(n),
+    why: (n) => `"${n}" is the name of the Dockerfile stage that builds a tool the images use`,
   },
   {
     test: (n) => n.startsWith(BUILD_STAGE_PREFIX),

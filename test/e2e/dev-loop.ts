@@ -146,22 +146,24 @@ export interface DevLine {
   readonly text: string;
 }
 
-/** Where the time of a handler edit went, in ms, read from compose's watch messages (undefined when a message was not seen). */
+/** Where the time of a handler edit went, in ms, read from air's messages in the service's log (undefined when a message was not seen). */
 export interface HandlerPhases {
-  /** From the save to `Rebuilding service(s) ...`: the file watcher and compose's debounce (a 500 ms quiet period). */
-  readonly debounce?: number;
-  /** From there to `service(s) ... successfully built`: the image build (BuildKit), the old image pruned. */
+  /** From the save to air's `building...`: the file event through the bind mount, and air's delay (50 ms). */
+  readonly watch?: number;
+  /** From there to `running...`: the incremental `go build` in the container. */
   readonly build?: number;
-  /** From there to the first answer with the new body: the container stopped, recreated, started, listening. */
-  readonly replace?: number;
+  /** From there to the first answer with the new body: the old process killed, the new one started and listening. */
+  readonly start?: number;
 }
 
 export interface HandlerSample {
   /** From the save to the first answer with the new body, in ms. */
   readonly ms: number;
   readonly phases: HandlerPhases;
-  /** Whether the running container's image changed (it must: a Go change rebuilds). */
-  readonly imageChanged: boolean;
+  /** Whether the service still runs in the same container (it must: a Go change is built in the running container). */
+  readonly sameContainer: boolean;
+  /** Whether the container's image stayed the same (it must: no image build). */
+  readonly imageUnchanged: boolean;
   /** The 1-minute load average when the answer came. */
   readonly load: number;
 }
@@ -239,14 +241,19 @@ export class DevStack {
     return this.lines.map((l) => l.text).join('\n');
   }
 
+  /** The running service's container. */
+  public containerId(): string {
+    return run(DOCKER, ['compose', 'ps', '-q', SERVICE], { cwd: this.repo.dir, env: this.repo.env }).stdout.trim();
+  }
+
   /** The image of the running service's container: the same after a restart, another after a rebuild. */
   public imageId(): string {
-    const id = run(DOCKER, ['compose', 'ps', '-q', SERVICE], { cwd: this.repo.dir, env: this.repo.env }).stdout.trim();
-    return run(DOCKER, ['inspect', '-f', '{{.Image}}', id], { env: this.repo.env }).stdout.trim();
+    return run(DOCKER, ['inspect', '-f', '{{.Image}}', this.containerId()], { env: this.repo.env }).stdout.trim();
   }
 
   /** (a) The handler's word becomes `w<n> `: from the save to the first answer with it, from the running stack. */
   public async handlerEdit(n: number, timeoutMs = 300_000): Promise<HandlerSample> {
+    const container = this.containerId();
     const before = this.imageId();
     const mark = this.lines.length;
     const saved = Date.now();
@@ -255,16 +262,17 @@ export class DevStack {
     const since = this.lines.slice(mark);
     this.lastEdit = { saved, lines: since };
     const at = (re: RegExp) => since.find((l) => re.test(l.text))?.at;
-    const rebuilding = at(/Rebuilding service\(s\)/);
-    const built = at(/successfully built/);
+    const building = at(new RegExp(`^${SERVICE}-\\d+\\s+\\| building\\.\\.\\.`));
+    const running = at(new RegExp(`^${SERVICE}-\\d+\\s+\\| running\\.\\.\\.`));
     return {
       ms: served - saved,
       phases: {
-        debounce: rebuilding === undefined ? undefined : rebuilding - saved,
-        build: rebuilding === undefined || built === undefined ? undefined : built - rebuilding,
-        replace: built === undefined ? undefined : served - built,
+        watch: building === undefined ? undefined : building - saved,
+        build: building === undefined || running === undefined ? undefined : running - building,
+        start: running === undefined ? undefined : served - running,
       },
-      imageChanged: this.imageId() !== before,
+      sameContainer: this.containerId() === container,
+      imageUnchanged: this.imageId() === before,
       load: loadavg()[0],
     };
   }
