@@ -56,7 +56,9 @@ describe('Dockerfile', () => {
     test('parses into the expected stages, the default service last', () => {
       const stages = DockerfileParser.parse(dockerfile).getFROMs().map((f) => f.getBuildStage());
       const flavours = options.cgo ? ['deps-cgo', 'builder-cgo'] : ['deps', 'builder'];
-      expect(stages).toEqual([...flavours, 'build-hello', 'hello-debug', 'hello']);
+      // make dev's file watcher and the development image of the toolchain
+      const dev = ['air', options.cgo ? 'dev-cgo' : 'dev'];
+      expect(stages).toEqual([...flavours, ...dev, 'build-hello', 'hello-debug', 'hello']);
     });
   });
 
@@ -151,7 +153,8 @@ describe('Dockerfile', () => {
     expect(lines).toContain('FROM golang:1.26-bookworm AS deps-cgo');
     expect(lines).toContain('    CGO_ENABLED=1 GOOS="$TARGETOS" GOARCH="$TARGETARCH" \\');
     expect(lines).toContain('FROM gcr.io/distroless/base-debian13:nonroot AS hello');
-    expect(lines.join('\n')).not.toContain('$BUILDPLATFORM');
+    // only make dev's file watcher, static, is built on the build platform
+    expect(lines.filter((l) => l.includes('$BUILDPLATFORM'))).toEqual(['FROM --platform=$BUILDPLATFORM golang:1.26-alpine AS air']);
   });
 
   test('alpine installs CA certificates with apk and embeds the zone data', () => {
@@ -253,6 +256,7 @@ describe('several services share one Dockerfile', () => {
     const stages = DockerfileParser.parse(text).getFROMs().map((f) => f.getBuildStage());
     expect(stages).toEqual([
       'deps', 'builder', 'deps-cgo', 'builder-cgo',
+      'air', 'dev', 'dev-cgo',
       'build-shop', 'build-worker', 'build-pdf', 'build-edge',
       'worker-debug', 'worker', 'pdf-debug', 'pdf', 'edge-debug', 'edge', 'shop-debug', 'shop',
     ]);

@@ -130,7 +130,7 @@ describe('facts defined once, read by every renderer', () => {
     const project = newProject();
     const worker = new GoService(project, 'worker', { port: 9090, cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) });
     expect([worker.buildStage, worker.target, worker.debugTarget]).toEqual(['build-worker', 'worker', 'worker-debug']);
-    expect(project.dockerfile.stageNames).toEqual(['deps', 'builder', 'deps-cgo', 'builder-cgo', 'build-hello', 'build-worker', 'worker-debug', 'worker', 'hello-debug', 'hello']);
+    expect(project.dockerfile.stageNames).toEqual(['deps', 'builder', 'deps-cgo', 'builder-cgo', 'air', 'dev', 'dev-cgo', 'build-hello', 'build-worker', 'worker-debug', 'worker', 'hello-debug', 'hello']);
   });
 });
 

@@ -114,7 +114,7 @@ describe('an organisation template', () => {
   test('instructions for a stage that does not exist are refused', () => {
     const project = acme();
     project.dockerfile.addInstructions('runtime', [Instruction.env('X', 'y')]);
-    expect(() => project.synth()).toThrow(/^dockerfile: instructions were added to a stage named "runtime", and there is none\. Use one of: deps, builder, build-hello, hello-debug, hello\.$/);
+    expect(() => project.synth()).toThrow(/^dockerfile: instructions were added to a stage named "runtime", and there is none\. Use one of: deps, builder, air, dev, build-hello, hello-debug, hello\.$/);
   });
 });
 

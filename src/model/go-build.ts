@@ -105,7 +105,7 @@ export function toolchainFor(cgo: boolean): Toolchain {
 }
 
 /** The Dockerfile stages the toolchains name. */
-export const TOOLCHAIN_STAGES: readonly string[] = [TOOLCHAINS.pure, TOOLCHAINS.cgo].flatMap((t) => [t.depsStage, t.builderStage, t.devStage]);
+export const TOOLCHAIN_STAGES: readonly string[] = [TOOLCHAINS.pure, TOOLCHAINS.cgo].flatMap((t) => [t.depsStage, t.builderStage]);
 
 /** The prefix of the stage that builds a service: `build-<service>`. */
 export const BUILD_STAGE_PREFIX = 'build-';

@@ -1,5 +1,5 @@
 import { DEV_TOOL } from './dev-loop';
-import { BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX, TOOLCHAIN_STAGES } from './go-build';
+import { BUILD_STAGE_PREFIX, DEBUG_TARGET_SUFFIX, TOOLCHAIN_STAGES, TOOLCHAINS } from './go-build';
 import { HEALTH_PROBE_STAGE } from './health-probe';
 import { MIGRATE_TOOL } from './migrations';
 import { OptionProblem } from './problems';
@@ -20,7 +20,8 @@ export const RESERVED_SERVICE_NAMES: Reserved[] = [
     why: (n) => `"${n}" is the name of a builder stage in the Dockerfile`,
   },
   {
-    test: (n) => ([DEV_TOOL.stage, HEALTH_PROBE_STAGE, MIGRATE_TOOL.stage] as string[]).includes(n),
+    // the pure toolchain's development stage is `dev`, which the Makefile's own target reserves first
+    test: (n) => ([DEV_TOOL.stage, TOOLCHAINS.cgo.devStage, HEALTH_PROBE_STAGE, MIGRATE_TOOL.stage] as string[]).includes(n),
     why: (n) => `"${n}" is the name of the Dockerfile stage that builds a tool the images use`,
   },
   {
