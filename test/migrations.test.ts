@@ -205,6 +205,8 @@ describe('make dev: the compose watch mode', () => {
     const air = dev.services.hello.entrypoint as string[];
     expect(air).not.toContain('--build.include_dir');
     expect(air[air.indexOf('--build.exclude_dir') + 1]).toBe('node_modules,testdata,vendor');
+    // the image's working directory, never /src, where air would read an .air.toml of the repository's
+    expect(dev.services.hello.working_dir).toBe('/');
   });
 
   test('make dev: says so and names the fix where compose has no watch mode; Ctrl-C takes the stack down', () => {

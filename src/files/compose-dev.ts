@@ -46,7 +46,8 @@ export function renderComposeDev(model: ProjectModel): { [key: string]: any } {
       image: `\${${s.imageVariable}:-${s.imageName}}:${DEV_IMAGE_TAG}`,
       build: { target: toolchainFor(s.cgo).devStage },
       entrypoint: airCommand(s, watch),
-      ...(s.workdir ? { working_dir: s.workdir } : {}),
+      // the image's working directory (scratch's is /): not /src, where air would read an .air.toml of the repository's
+      working_dir: s.workdir ?? '/',
       read_only: false,
       volumes: [
         `.:${DEV_SOURCE}:ro`,
@@ -56,10 +57,12 @@ export function renderComposeDev(model: ProjectModel): { [key: string]: any } {
         ...s.runtimeFiles.map((f) => `./${trimSlash(f.source)}:${f.destination}:ro`),
       ],
       ...(s.healthProbe ? { healthcheck: { start_period: DEV_HEALTH_START_PERIOD } } : {}),
-      develop: { watch: [
-        ...watch.rebuild.map((path) => ({ action: 'rebuild', path: `./${path}` })),
-        ...watch.restart.map((path) => ({ action: 'restart', path: `./${path}` })),
-      ] },
+      develop: {
+        watch: [
+          ...watch.rebuild.map((path) => ({ action: 'rebuild', path: `./${path}` })),
+          ...watch.restart.map((path) => ({ action: 'restart', path: `./${path}` })),
+        ],
+      },
     };
   }
   for (const m of model.addons.flatMap((a) => (a.migrations ? [a.migrations] : []))) {

@@ -259,11 +259,19 @@ export class DevStack {
     const saved = Date.now();
     editHandler(this.repo.dir, n);
     const served = await firstAnswer(this.repo.port, (b) => b.startsWith(`w${n} `), timeoutMs, () => `make dev said:\n${this.tail()}`, () => this.ended);
-    const since = this.lines.slice(mark);
-    this.lastEdit = { saved, lines: since };
-    const at = (re: RegExp) => since.find((l) => re.test(l.text))?.at;
-    const building = at(new RegExp(`^${SERVICE}-\\d+\\s+\\| building\\.\\.\\.`));
-    const running = at(new RegExp(`^${SERVICE}-\\d+\\s+\\| running\\.\\.\\.`));
+    this.lastEdit = { saved, lines: this.lines.slice(mark) };
+    // air's messages with the time the engine took each line from the container (compose's stream may batch them)
+    const logged = run(DOCKER, ['logs', '-t', '--since', new Date(saved - 1000).toISOString(), container], { env: this.repo.env });
+    const at = (word: string) => {
+      for (const line of `${logged.stdout}\n${logged.stderr}`.split('\n')) {
+        const m = /^(\S+) (.*)$/.exec(line);
+        const t = m ? Date.parse(m[1]) : NaN;
+        if (m && m[2].trim() === word && t >= saved) return t;
+      }
+      return undefined;
+    };
+    const building = at('building...');
+    const running = at('running...');
     return {
       ms: served - saved,
       phases: {
