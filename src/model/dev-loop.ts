@@ -14,7 +14,7 @@
 export const DEV_TOOL = {
   /** The package `go install` builds. */
   package: 'github.com/air-verse/air',
-  /** The pinned release (Renovate keeps it current through the Go module datasource). */
+  /** The pinned release: it moves with a release of projen-go-service (Renovate updates the package). */
   version: 'v1.67.4',
   /** The Dockerfile stage that builds it, once for every development image. */
   stage: 'air',

@@ -31,7 +31,7 @@ export interface MigrationsModel {
 export const MIGRATE_TOOL = {
   /** The package `go install` builds. */
   package: 'github.com/golang-migrate/migrate/v4/cmd/migrate',
-  /** The pinned release (Renovate keeps it current through the Go module datasource). */
+  /** The pinned release: it moves with a release of projen-go-service (Renovate updates the package). */
   version: 'v4.19.1',
   /** The build tags that select its drivers. */
   tags: ['postgres'],
