@@ -80,9 +80,12 @@ describe('Dockerfile', () => {
     expect(lines.filter((l) => l.startsWith('# syntax='))).toEqual([]);
   });
 
-  test('the platform args come after the dependency layer', () => {
+  test('the platform args come after the module settings and go.mod, right before the download step that also compiles net/http for the target', () => {
+    // a new repository: Go cannot list the samples yet, and they serve HTTP
     const text = dockerfileOf({});
-    expect(text.indexOf('ARG TARGETARCH')).toBeGreaterThan(text.indexOf('go mod download'));
+    expect(text.indexOf('ARG TARGETARCH')).toBeGreaterThan(text.indexOf('COPY go.mod go.sum* ./'));
+    expect(text).toContain('ARG TARGETVARIANT\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    { cd / && ');
+    expect(text.indexOf('ARG TARGETARCH')).toBeLessThan(text.indexOf('go mod download'));
   });
 
   test('the Go module settings are build args of the dependency stage', () => {

@@ -139,14 +139,19 @@ const STD_WARM_UP = 'net/http';
 
 /**
  * Whether the deps stage of a toolchain compiles the standard library while the modules download:
- * when something downloads (not vendored), and one of its services imports net/http, as Go said at
- * synthesis (never when Go could not be asked: a package no service needs would cost CPU for nothing).
+ * when something downloads (not vendored), unless Go said at synthesis that none of its services
+ * imports net/http (a package no service needs would cost CPU for nothing). Where Go could not say
+ * (a new repository, whose samples this synthesis writes, and they serve HTTP), it does, so the next
+ * synthesis, which lists the samples, writes the same Dockerfile.
  */
 function warmsStandardLibrary(model: ProjectModel, f: Flavour): boolean {
   const sources = model.goSources;
-  if (!sources.complete || sources.vendored) return false;
+  if (sources.vendored) return false;
   const cgo = f.toolchain === TOOLCHAINS.cgo;
-  return model.services.some((s) => s.cgo === cgo && (sources.packages.get(s.name) ?? []).some((p) => p.imports.includes(STD_WARM_UP)));
+  return model.services.some((s) => {
+    const packages = sources.packages.get(s.name) ?? [];
+    return s.cgo === cgo && (!sources.complete || packages.length === 0 || packages.some((p) => p.imports.includes(STD_WARM_UP)));
+  });
 }
 
 /** `ARG TARGETOS`, `ARG TARGETARCH` and, for pure Go, `ARG TARGETVARIANT` (GOARM). */
