@@ -107,13 +107,13 @@ function depsStage(model: ProjectModel, f: Flavour): Stage {
       instructions: [...head, Instruction.copy(['vendor/'], './vendor/')],
     };
   }
-  const warm = warmsStandardLibrary(model, f);
+  const warm = warmUpFor(model, f);
   return {
     name: f.toolchain.depsStage,
     from: f.image,
     platform: f.platform,
     comment: `${f.comment}\nModules first, in their own layer: it is rebuilt only when go.mod or go.sum change.${warm
-      ? `\nWhile they download, ${STD_WARM_UP} and what it imports compile for the target into the build cache.` : ''}`,
+      ? `\nWhile they download, ${STD_WARM_UP} and what it imports compile for the target as ${warm.name}'s build does, into the build cache.` : ''}`,
     instructions: [
       ...head,
       // modules that a replace directive points at a directory of the repository: the download reads their go.mod
@@ -121,7 +121,7 @@ function depsStage(model: ProjectModel, f: Flavour): Stage {
       ...(warm ? targetArgs(f) : []),
       Instruction.run(warm ? [
         // outside the module (/), so it reads nothing of go.mod; a warm-up: when it fails, the build compiles it
-        `{ cd / && ${targetEnv(f.toolchain === TOOLCHAINS.cgo).join(' ')} go build ${GO_BUILD_FLAGS.join(' ')} ${STD_WARM_UP} || true; } &`,
+        `{ cd / && ${targetEnv(warm.cgo).join(' ')} ${goBuildCommand(warm, () => '', '')[0]} ${STD_WARM_UP} || true; } &`,
         'go mod download && wait',
       ].join('\n') : 'go mod download', { mounts: downloadMounts(model, MOD_CACHE, ...(warm ? [BUILD_CACHE] : [])) }),
     ],
@@ -132,26 +132,30 @@ function depsStage(model: ProjectModel, f: Flavour): Stage {
  * The standard library package the deps stage compiles while the modules download, with what it
  * imports (185 packages on Go 1.26, nearly all of a web service's 208 standard ones): a cold build
  * otherwise downloads first (0.7 s for 19 modules from a near proxy, little CPU) and compiles after.
- * With the same flags and environment as the services' build step, into the same build cache mount,
- * so the build step finds them compiled.
+ * With the environment, flags and build tags of a service's build step, into the same build cache
+ * mount, so that build step finds them compiled.
  */
 const STD_WARM_UP = 'net/http';
 
 /**
- * Whether the deps stage of a toolchain compiles the standard library while the modules download:
- * when something downloads (not vendored), unless Go said at synthesis that none of its services
- * imports net/http (a package no service needs would cost CPU for nothing). Where Go could not say
- * (a new repository, whose samples this synthesis writes, and they serve HTTP), it does, so the next
- * synthesis, which lists the samples, writes the same Dockerfile.
+ * The service whose build the deps stage of a toolchain compiles the standard library for, while the
+ * modules download: its build tags count (`timetzdata` changes the time package, and the 70 packages
+ * above it were compiled twice when the warm-up had none: a cold build 4 s slower), so the default
+ * service's when it builds with this toolchain, else the first one's; another service with other tags
+ * compiles its own. None when nothing downloads (vendored), or when Go said at synthesis that none of
+ * the toolchain's services imports net/http (a package no service needs would cost CPU for nothing).
+ * Where Go could not say (a new repository, whose samples this synthesis writes, and they serve
+ * HTTP), it does, so the next synthesis, which lists the samples, writes the same Dockerfile.
  */
-function warmsStandardLibrary(model: ProjectModel, f: Flavour): boolean {
+function warmUpFor(model: ProjectModel, f: Flavour): ServiceModel | undefined {
   const sources = model.goSources;
-  if (sources.vendored) return false;
-  const cgo = f.toolchain === TOOLCHAINS.cgo;
-  return model.services.some((s) => {
+  if (sources.vendored) return undefined;
+  const own = model.services.filter((s) => s.cgo === (f.toolchain === TOOLCHAINS.cgo));
+  const needs = own.some((s) => {
     const packages = sources.packages.get(s.name) ?? [];
-    return s.cgo === cgo && (!sources.complete || packages.length === 0 || packages.some((p) => p.imports.includes(STD_WARM_UP)));
+    return !sources.complete || packages.length === 0 || packages.some((p) => p.imports.includes(STD_WARM_UP));
   });
+  return needs ? own.find((s) => s.isDefault) ?? own[0] : undefined;
 }
 
 /** `ARG TARGETOS`, `ARG TARGETARCH` and, for pure Go, `ARG TARGETVARIANT` (GOARM). */
