@@ -133,7 +133,10 @@ function depsStage(model: ProjectModel, f: Flavour): Stage {
  * imports (185 packages on Go 1.26, nearly all of a web service's 208 standard ones): a cold build
  * otherwise downloads first (0.7 s for 19 modules from a near proxy, little CPU) and compiles after.
  * With the environment, flags and build tags of a service's build step, into the same build cache
- * mount, so that build step finds them compiled.
+ * mount, so that build step finds them compiled: measured on the bench service (48 modules), its
+ * build step then compiles 112 packages, none of net/http's 185, instead of 184. What it saves is
+ * the overlap, at most the download's time on an idle machine; on a loaded one (load 3-4) the cold
+ * builds with and without it were within noise (27.5 s and 27.0 s, two each).
  */
 const STD_WARM_UP = 'net/http';
 
