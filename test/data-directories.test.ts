@@ -10,7 +10,7 @@ describe('dataDirectories: where a service writes, on a read-only image', () => 
     const files = synth(project);
     // THEN the image creates both, owned by the service's user
     const dockerfile: string = files.Dockerfile;
-    expect(dockerfile).toContain('chown 65532:65532 /rootfs/app/data /rootfs/var/cache/app');
+    expect(dockerfile).toContain('chown 65532:65532 /out/rootfs/app/data /out/rootfs/var/cache/app');
     // compose mounts a named volume on each, and declares them
     const compose = YAML.parse(files['docker-compose.yml']);
     expect(compose.services.hello.volumes).toEqual(['hello-data:/app/data', 'hello-app:/var/cache/app']);
@@ -30,7 +30,7 @@ describe('dataDirectories: where a service writes, on a read-only image', () => 
 
   test('a root service owns its directories as root', () => {
     const project = newProject({ runtime: RuntimeStage.distroless({ nonroot: false }), dataDirectories: ['/data'] });
-    expect(synth(project).Dockerfile).toContain('chown 0:0 /rootfs/data');
+    expect(synth(project).Dockerfile).toContain('chown 0:0 /out/rootfs/data');
   });
 
   test.each([

@@ -69,11 +69,11 @@ describe('Dockerfile', () => {
     expect(lines).toContain('    CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}" \\');
     expect(lines).toContain('    go build -trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags timetzdata \\');
     expect(lines).toContain('    -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.date=${DATE}" \\');
-    expect(lines).toContain('    -o /rootfs/usr/local/bin/hello ./cmd/hello \\');
+    expect(lines).toContain('    -o /out/rootfs/usr/local/bin/hello ./cmd/hello \\');
     // a failed build says what a missing package most likely means
     expect(lines).toContain('    || { echo "go build failed. If it says a package is missing: .dockerignore lets in the packages the services import as of the last npx projen; run npx projen after adding one." >&2; exit 1; } \\');
-    expect(lines).toContain('    && cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt \\');
-    expect(lines).toContain('    && find /rootfs -exec touch -h -d "@${SOURCE_DATE_EPOCH}" {} +');
+    expect(lines).toContain('    && cp /etc/ssl/certs/ca-certificates.crt /out/rootfs/etc/ssl/certs/ca-certificates.crt \\');
+    expect(lines).toContain('    && find /out/rootfs -exec touch -h -d "@${SOURCE_DATE_EPOCH}" {} +');
     expect(lines).toContain('FROM scratch AS hello');
     expect(lines).toContain('USER 65532:65532');
     expect(lines).toContain('EXPOSE 8080/tcp');
@@ -82,9 +82,12 @@ describe('Dockerfile', () => {
     expect(lines.filter((l) => l.startsWith('# syntax='))).toEqual([]);
   });
 
-  test('the platform args come after the dependency layer', () => {
+  test('the platform args come after the module settings and go.mod, right before the download step that also compiles net/http for the target', () => {
+    // a new repository: Go cannot list the samples yet, and they serve HTTP
     const text = dockerfileOf({});
-    expect(text.indexOf('ARG TARGETARCH')).toBeGreaterThan(text.indexOf('go mod download'));
+    expect(text.indexOf('ARG TARGETARCH')).toBeGreaterThan(text.indexOf('COPY go.mod go.sum* ./'));
+    expect(text).toContain('ARG TARGETVARIANT\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    { cd / && ');
+    expect(text.indexOf('ARG TARGETARCH')).toBeLessThan(text.indexOf('go mod download'));
   });
 
   test('the Go module settings are build args of the dependency stage', () => {
@@ -99,7 +102,7 @@ describe('Dockerfile', () => {
     const hello = parsed.getFROMs().find((f) => f.getBuildStage() === 'hello')!;
     const from = hello.getRange().start.line;
     const copies = parsed.getCOPYs().filter((c) => c.getRange().start.line > from);
-    expect(copies.map((c) => c.getTextContent())).toEqual(['COPY --from=build-hello /rootfs/ /']);
+    expect(copies.map((c) => c.getTextContent())).toEqual(['COPY --from=build-hello /out/rootfs/ /']);
   });
 
   test('scratch root runs as uid 0, explicitly', () => {
@@ -111,12 +114,12 @@ describe('Dockerfile', () => {
     expect(text).not.toContain('ca-certificates');
     expect(text).not.toContain('timetzdata');
     // the rest of the root is assembled in the build's own step: after the binary, only the commit time
-    expect(text).toContain('exit 1; } \\\n    && find /rootfs -exec touch -h -d "@${SOURCE_DATE_EPOCH}" {} +');
+    expect(text).toContain('exit 1; } \\\n    && find /out/rootfs -exec touch -h -d "@${SOURCE_DATE_EPOCH}" {} +');
   });
 
   test('zoneinfo.zip is copied and ZONEINFO points at it; TZ is set', () => {
     const lines = dockerfileOf({ tz: TzLayer.zoneinfoZip({ defaultZone: 'Europe/Berlin' }) }).split('\n');
-    expect(lines).toContain('    && cp "$(go env GOROOT)/lib/time/zoneinfo.zip" /rootfs/usr/local/share/zoneinfo.zip \\');
+    expect(lines).toContain('    && cp "$(go env GOROOT)/lib/time/zoneinfo.zip" /out/rootfs/usr/local/share/zoneinfo.zip \\');
     expect(lines).toContain('ENV ZONEINFO=/usr/local/share/zoneinfo.zip');
     expect(lines).toContain('ENV TZ=Europe/Berlin');
     expect(lines.join('\n')).not.toContain('timetzdata');
@@ -124,12 +127,12 @@ describe('Dockerfile', () => {
 
   test('scratch with /tmp, a named user and config files', () => {
     const lines = dockerfileOf({ writableTmp: true, userName: 'app', configFiles: ['config.yaml'] }).split('\n');
-    expect(lines).toContain('    && chmod 1777 /rootfs/tmp \\');
-    expect(lines).toContain("    && printf 'app:x:65532:65532::/nonexistent:/sbin/nologin\\n' > /rootfs/etc/passwd \\");
-    expect(lines).toContain("    && printf 'app:x:65532:\\n' > /rootfs/etc/group \\");
+    expect(lines).toContain('    && chmod 1777 /out/rootfs/tmp \\');
+    expect(lines).toContain("    && printf 'app:x:65532:65532::/nonexistent:/sbin/nologin\\n' > /out/rootfs/etc/passwd \\");
+    expect(lines).toContain("    && printf 'app:x:65532:\\n' > /out/rootfs/etc/group \\");
     // a file or a whole directory, read-only for everyone
-    expect(lines).toContain('    && cp -R config.yaml /rootfs/etc/hello/config.yaml \\');
-    expect(lines).toContain('    && chmod -R a-w,a+rX /rootfs/etc/hello/config.yaml \\');
+    expect(lines).toContain('    && cp -R config.yaml /out/rootfs/etc/hello/config.yaml \\');
+    expect(lines).toContain('    && chmod -R a-w,a+rX /out/rootfs/etc/hello/config.yaml \\');
     expect(lines).toContain('USER app:app');
   });
 

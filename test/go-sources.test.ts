@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join } from 'path';
-import { DistrolessVariant, GoServiceProject, RuntimeStage } from '../src';
+import { DistrolessVariant, GoService, GoServiceProject, RuntimeStage, TzLayer } from '../src';
 import { synth } from './util';
 import { listGoPackages } from '../src/go/go-graph';
 import { readGoSources } from '../src/go/go-sources';
@@ -123,7 +123,7 @@ describe('modules replaced by directories, in the files', () => {
   test('one in the repository: the module download stage copies its go.mod, and the context lets it in', () => {
     const project = new GoServiceProject({ name: 'ledger', outdir: copyOf('local-replace'), mainPackage: './cmd/ledger' });
     const files = synth(project);
-    expect(files.Dockerfile).toContain('COPY go.mod go.sum* ./\nCOPY libs/money/go.mod ./libs/money/\nRUN');
+    expect(files.Dockerfile).toContain('COPY go.mod go.sum* ./\nCOPY libs/money/go.mod ./libs/money/\nARG TARGETOS\n');
     expect(files['.dockerignore']).toContain('\n!libs/money/*.go\n!libs/money/go.mod\n');
   });
 
@@ -147,6 +147,8 @@ describe('vendored modules', () => {
     const files = synth(new GoServiceProject({ name: 'tickets', outdir, mainPackage: './cmd/tickets' }));
     expect(files.Dockerfile).toContain('COPY go.mod go.sum* ./\nCOPY vendor/ ./vendor/\n');
     expect(files.Dockerfile).not.toContain('go mod download');
+    // nothing downloads, so nothing to compile the standard library beside
+    expect(files.Dockerfile).not.toContain('net/http');
     expect(files['.dockerignore']).toContain('\n!vendor/\n');
   });
 
@@ -154,6 +156,64 @@ describe('vendored modules', () => {
     const files = synth(new GoServiceProject({ name: 'tickets', outdir: copyOf('vendored'), mainPackage: './cmd/tickets' }));
     expect(files.Dockerfile).toContain('go mod download');
     expect(files.Dockerfile).not.toContain('vendor/');
+  });
+});
+
+describe('the standard library, compiled while the modules download', () => {
+  /** The deps stage of a Dockerfile, and the RUN of a stage that has one. */
+  const stage = (df: string, name: string) => df.slice(df.indexOf(` AS ${name}\n`), df.indexOf('\n\n', df.indexOf(` AS ${name}\n`)));
+  /** The environment and flags a `go build` line of the Dockerfile runs with, up to the flags of its own. */
+  const goBuildOf = (text: string) => /(CGO_ENABLED=\S+(?: GO[A-Z]+="[^"]*")+) (?:\\\n {4})?go build (.*?) (?:\\\n {4})?(?:-ldflags|net\/http)/.exec(text);
+
+  test('a service that imports net/http: net/http compiles for the target with the build step\'s environment and flags, beside go mod download', () => {
+    const df: string = synth(new GoServiceProject({ name: 'quotes', outdir: copyOf('port-env'), mainPackage: './cmd/quotes' })).Dockerfile;
+    const deps = stage(df, 'deps');
+    expect(deps).toContain([
+      'ARG TARGETOS',
+      'ARG TARGETARCH',
+      'ARG TARGETVARIANT',
+      'RUN --mount=type=cache,target=/go/pkg/mod \\',
+      '    --mount=type=cache,target=/root/.cache/go-build \\',
+      '    { cd / && CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}" go build -trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags timetzdata net/http || true; } & \\',
+      '    go mod download && wait',
+    ].join('\n'));
+    // what is compiled there is found by the build step only with the same environment, flags, tags
+    // (timetzdata changes the time package) and cache
+    const warm = goBuildOf(deps)!;
+    const build = goBuildOf(stage(df, 'build-quotes'))!;
+    expect(warm).not.toBeNull();
+    expect(build).not.toBeNull();
+    expect(warm[2]).toBe('-trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags timetzdata');
+    expect(warm.slice(1)).toEqual(build.slice(1));
+    expect(stage(df, 'build-quotes')).toContain('--mount=type=cache,target=/root/.cache/go-build');
+  });
+
+  test('cgo: the same, with cgo and without GOARM, on the target platform', () => {
+    const df: string = synth(new GoServiceProject({ name: 'hasher', outdir: copyOf('cgo-libc'), mainPackage: './cmd/hasher', cgo: true, runtime: RuntimeStage.distroless({ variant: DistrolessVariant.BASE }) })).Dockerfile;
+    const deps = stage(df, 'deps-cgo');
+    expect(deps).toContain('    { cd / && CGO_ENABLED=1 GOOS="$TARGETOS" GOARCH="$TARGETARCH" go build -trimpath -buildvcs=false -gcflags=all=-dwarf=false net/http || true; } & \\');
+    expect(deps).not.toContain('TARGETVARIANT');
+    expect(goBuildOf(deps)!.slice(1)).toEqual(goBuildOf(stage(df, 'build-hasher'))!.slice(1));
+  });
+
+  test('services with other build tags: the default service\'s, as its build step has them', () => {
+    const project = new GoServiceProject({ name: 'quotes', outdir: copyOf('port-env'), mainPackage: './cmd/quotes', buildTags: ['netgo'] });
+    new GoService(project, 'bare', { mainPackage: './cmd/quotes', port: 9090, tz: TzLayer.none(), buildTags: ['osusergo'] });
+    const df: string = synth(project).Dockerfile;
+    expect(goBuildOf(stage(df, 'deps'))![2]).toBe('-trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags netgo,timetzdata');
+    expect(goBuildOf(stage(df, 'deps'))!.slice(1)).toEqual(goBuildOf(stage(df, 'build-quotes'))!.slice(1));
+    expect(goBuildOf(stage(df, 'build-bare'))![2]).toBe('-trimpath -buildvcs=false -gcflags=all=-dwarf=false -tags osusergo');
+  });
+
+  test('a service without net/http: the download alone, and the dependency layer stays the same for every target platform', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'pgs-src-')), 'tick');
+    mkdirSync(join(dir, 'cmd', 'tick'), { recursive: true });
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/tick\n\ngo 1.24\n');
+    writeFileSync(join(dir, 'cmd', 'tick', 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("tick") }\n');
+    const df: string = synth(new GoServiceProject({ name: 'tick', outdir: dir, mainPackage: './cmd/tick' })).Dockerfile;
+    expect(stage(df, 'deps')).toContain('COPY go.mod go.sum* ./\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    go mod download');
+    expect(df).not.toContain('net/http');
+    expect(df.indexOf('ARG TARGETARCH')).toBeGreaterThan(df.indexOf('go mod download'));
   });
 });
 

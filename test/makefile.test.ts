@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { DistrolessVariant, GoService, GoServiceProject, PostgresDatabase, RuntimeStage } from '../src';
@@ -69,6 +69,33 @@ describe('Makefile', () => {
     expect(dry).toContain('--build-arg "GOPROXY=https://proxy.example.com"');
     expect(dry).toContain('--build-arg "GOFLAGS=-mod=mod -x"');
     expect(dry).toContain('--target hello -t ghcr.io/acme/hello:1.2.3 -t ghcr.io/acme/hello:latest .');
+  });
+
+  test('the Go module settings come from one go env, asked once, spaces and empty values kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgs-make-'));
+    writeFileSync(join(dir, 'Makefile'), synth(shop()).Makefile);
+    // a go that answers go env as Go does (a line per setting, in the order asked) and logs each call
+    const fake = join(dir, 'go');
+    const values: { [k: string]: string } = { GOPROXY: 'https://proxy.example.com|direct', GOSUMDB: 'sum.golang.org', GONOSUMDB: '', GOPRIVATE: 'corp.example/*', GOFLAGS: '-mod=mod -tags=a,b' };
+    writeFileSync(fake, [
+      '#!/bin/sh',
+      `echo "$*" >> ${join(dir, 'calls')}`,
+      '[ "$1" = env ] || exit 1',
+      'shift',
+      'for v in "$@"; do case $v in',
+      ...Object.entries(values).map(([k, v]) => `  ${k}) echo '${v}';;`),
+      'esac; done',
+      '',
+    ].join('\n'), { mode: 0o755 });
+    const dry = execFileSync('make', ['--no-print-directory', '-n', 'docker-build', `GO=${fake}`, 'VERSION=x'], { cwd: dir, encoding: 'utf-8' });
+    for (const [k, v] of Object.entries(values)) {
+      expect(dry.match(new RegExp(`--build-arg "${k}=${v.replace(/[|.*]/g, '\\$&')}"`, 'g'))).toHaveLength(4);
+    }
+    expect(readFileSync(join(dir, 'calls'), 'utf-8')).toBe('env GOPROXY GOSUMDB GONOSUMDB GOPRIVATE GOFLAGS\n');
+    // a target that builds no image asks nothing
+    rmSync(join(dir, 'calls'));
+    execFileSync('make', ['--no-print-directory', '-n', 'build', `GO=${fake}`, 'VERSION=x'], { cwd: dir, encoding: 'utf-8' });
+    expect(existsSync(join(dir, 'calls'))).toBe(false);
   });
 
   test('DOCKER and COMPOSE can be overridden; DOCKER_BUILDKIT is exported', () => {

@@ -80,7 +80,7 @@ describe('Migrations: a typed part of the Postgres add-on', () => {
     const stage = dockerfile.slice(dockerfile.indexOf('FROM scratch AS postgres-migrate'));
     expect(stage.split('\n').slice(0, 6)).toEqual([
       'FROM scratch AS postgres-migrate',
-      'COPY --from=migrate-tool /rootfs/ /',
+      'COPY --from=migrate-tool /out/rootfs/ /',
       'COPY migrations/ /migrations/',
       'USER 65532:65532',
       'ENTRYPOINT ["/usr/local/bin/migrate-run", "DATABASE_URL", "/migrations"]',

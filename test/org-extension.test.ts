@@ -46,7 +46,9 @@ describe('an organisation template', () => {
     expect(dockerfile).toContain('ARG GOPRIVATE=git.acme.example/*');
     expect(dockerfile).toContain('    org.opencontainers.image.source="https://git.acme.example/services/hello" \\');
     expect(dockerfile).toContain('    org.opencontainers.image.vendor="Acme Corp"');
-    expect(dockerfile).toContain('RUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=secret,id=netrc,target=/root/.netrc \\\n    go mod download');
+    // the module download (with the netrc secret) while net/http compiles beside it
+    expect(dockerfile).toContain('RUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    --mount=type=secret,id=netrc,target=/root/.netrc \\\n');
+    expect(dockerfile).toContain('    go mod download && wait');
     expect(files.Makefile).toContain('GOPROXY ?= https://goproxy.acme.example\n');
     expect(files.Makefile).toContain('NETRC ?= $(HOME)/.netrc\n');
     expect(files.Makefile).toContain('\t$(if $(wildcard $(NETRC)),--secret id=netrc$(comma)src=$(NETRC))');

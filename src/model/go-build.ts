@@ -62,7 +62,7 @@ export function ldflags(service: BuildFacts, ref: VariableRef): string {
 }
 
 /** `CGO_ENABLED=0|1`. */
-export function cgoEnv(service: BuildFacts): string {
+export function cgoEnv(service: Pick<BuildFacts, 'cgo'>): string {
   return `CGO_ENABLED=${service.cgo ? 1 : 0}`;
 }
 
