@@ -261,12 +261,14 @@ export class DevStack {
     const served = await firstAnswer(this.repo.port, (b) => b.startsWith(`w${n} `), timeoutMs, () => `make dev said:\n${this.tail()}`, () => this.ended);
     this.lastEdit = { saved, lines: this.lines.slice(mark) };
     // air's messages with the time the engine took each line from the container (compose's stream may batch them)
-    const logged = run(DOCKER, ['logs', '-t', '--since', new Date(saved - 1000).toISOString(), container], { env: this.repo.env });
+    // (air writes them to standard error)
+    const logged = spawnSync(DOCKER, ['logs', '-t', '--since', new Date(saved - 1000).toISOString(), container], { encoding: 'utf-8', env: { ...process.env, ...this.repo.env } });
     const at = (word: string) => {
       for (const line of `${logged.stdout}\n${logged.stderr}`.split('\n')) {
-        const m = /^(\S+) (.*)$/.exec(line);
+        // air colours its messages
+        const m = /^(\S+) (.*)$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
         const t = m ? Date.parse(m[1]) : NaN;
-        if (m && m[2].trim() === word && t >= saved) return t;
+        if (m && m[2].trim().endsWith(word) && t >= saved) return t;
       }
       return undefined;
     };

@@ -71,7 +71,8 @@ const STEPS: Step[] = [
     prints: 'go.mod: module path changed from example.com/hello-svc to github.com/acme/hello; imports of example.com/hello-svc/... in your code are yours to update.',
     then: (repo) => run('sh', ['-c', "grep -rl 'example.com/hello-svc/' --include='*.go' . | xargs sed -i 's#example.com/hello-svc/#github.com/acme/hello/#'"], { cwd: repo }),
   },
-  { name: 'runtime of hello: scratch -> distroless', change: { distroless: true }, files: ['Dockerfile', 'Makefile', 'SECURITY.md'] },
+  // the development container builds with the image's build tags: timetzdata goes with the embedded zones
+  { name: 'runtime of hello: scratch -> distroless', change: { distroless: true }, files: ['Dockerfile', 'Makefile', 'SECURITY.md', 'docker-compose.dev.yml'] },
   {
     name: 'add service worker',
     change: { worker: true },
