@@ -263,17 +263,18 @@ export class DevStack {
     // air's messages with the time the engine took each line from the container (compose's stream may batch them)
     // (air writes them to standard error)
     const logged = spawnSync(DOCKER, ['logs', '-t', '--since', new Date(saved - 1000).toISOString(), container], { encoding: 'utf-8', env: { ...process.env, ...this.repo.env } });
-    const at = (word: string) => {
+    const at = (word: string, after: number) => {
       for (const line of `${logged.stdout}\n${logged.stderr}`.split('\n')) {
         // air colours its messages
         const m = /^(\S+) (.*)$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
         const t = m ? Date.parse(m[1]) : NaN;
-        if (m && m[2].trim().endsWith(word) && t >= saved) return t;
+        if (m && m[2].trim().endsWith(word) && t >= after) return t;
       }
       return undefined;
     };
-    const building = at('building...');
-    const running = at('running...');
+    const building = at('building...', saved);
+    // the start of the binary that build made (a build begun before the save may still end after it)
+    const running = building === undefined ? undefined : at('running...', building);
     return {
       ms: served - saved,
       phases: {
